@@ -1,0 +1,1 @@
+// The Reports module: see DESIGN.md §1 for its place in the data flow.

@@ -1,0 +1,77 @@
+import XCTest
+@testable import Tabular
+
+final class CellAddressTests: XCTestCase {
+  func testA1RoundTrip() {
+    for (a1, r, c) in [("A1", 0, 0), ("D17", 16, 3), ("Z9", 8, 25), ("AA1", 0, 26), ("XFD1048576", 1_048_575, 16_383)] {
+      let a = CellAddress(a1)
+      XCTAssertEqual(a?.row, r, a1)
+      XCTAssertEqual(a?.column, c, a1)
+      XCTAssertEqual(a?.a1, a1)
+    }
+    XCTAssertEqual(CellAddress("$B$3"), CellAddress(row: 2, column: 1))
+    XCTAssertEqual(CellAddress("b3"), CellAddress(row: 2, column: 1))
+  }
+
+  func testRejectsBadReferences() {
+    for bad in ["", "A", "1", "A0", "XFE1", "A1048577", "1A", "A-1", "ABCD1"] {
+      XCTAssertNil(CellAddress(bad), bad)
+    }
+  }
+
+  func testRanges() {
+    XCTAssertEqual(CellRange("A1:C2")?.rowCount, 2)
+    XCTAssertEqual(CellRange("C2:A1")?.a1, "A1:C2")
+    XCTAssertEqual(CellRange("A6")?.a1, "A6")
+    XCTAssertTrue(CellRange("B2:D9")!.contains(CellAddress("C5")!))
+    XCTAssertFalse(CellRange("B2:D9")!.contains(CellAddress("E5")!))
+  }
+}
+
+final class DateSystemTests: XCTestCase {
+  func testExcel1900() {
+    let ds = DateSystem.excel1900
+    XCTAssertEqual(ds.components(serial: 1)?.isoDate, "1900-01-01")
+    XCTAssertEqual(ds.components(serial: 59)?.isoDate, "1900-02-28")
+    XCTAssertEqual(ds.components(serial: 60)?.isoDate, "1900-02-29")
+    XCTAssertEqual(ds.components(serial: 61)?.isoDate, "1900-03-01")
+    XCTAssertEqual(ds.components(serial: 44197)?.isoDateTime, "2021-01-01T00:00:00")
+    XCTAssertEqual(ds.components(serial: 45120.5)?.isoDateTime, "2023-07-13T12:00:00")
+    XCTAssertEqual(ds.serial(year: 2023, month: 7, day: 13), 45120)
+    XCTAssertEqual(ds.serial(year: 1900, month: 1, day: 1), 1)
+    XCTAssertEqual(ds.serial(year: 1900, month: 3, day: 1), 61)
+  }
+
+  func testExcel1904() {
+    let ds = DateSystem.excel1904
+    XCTAssertEqual(ds.components(serial: 0)?.isoDate, "1904-01-01")
+    XCTAssertEqual(ds.serial(year: 2021, month: 1, day: 1), 44197 - 1462)
+  }
+
+  func testValidity() {
+    XCTAssertTrue(DateSystem.isValid(year: 2024, month: 2, day: 29))
+    XCTAssertFalse(DateSystem.isValid(year: 2023, month: 2, day: 29))
+    XCTAssertFalse(DateSystem.isValid(year: 2023, month: 13, day: 1))
+  }
+}
+
+final class RowTests: XCTestCase {
+  func testAppendAndReadBack() {
+    var row = Row()
+    row.append(column: 0, kind: .string, string: "张三")
+    row.append(column: 3, kind: .number, number: 32.5, string: "32.50")
+    XCTAssertEqual(row.text(0), "张三")
+    XCTAssertEqual(row.text(1), "32.50")
+    XCTAssertEqual(row.cellIndex(column: 3), 1)
+    XCTAssertNil(row.cellIndex(column: 2))
+    XCTAssertEqual(row.width, 4)
+    row.removeAll()
+    XCTAssertTrue(row.cells.isEmpty)
+    XCTAssertTrue(row.isBlank)
+  }
+
+  func testCellStaysSmall() {
+    // The hot value type carries no references: pin its size so nobody adds a String payload.
+    XCTAssertLessThanOrEqual(MemoryLayout<Cell>.size, 24)
+  }
+}
