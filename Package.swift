@@ -44,7 +44,11 @@ let package = Package(
       name: "sheetgate",
       dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: v5),
-    .executableTarget(name: "SheetBench", dependencies: ["Pipeline"], swiftSettings: v5),
+    .executableTarget(
+      name: "SheetBench",
+      dependencies: ["Pipeline", "ByteIO", "ZIP", "XMLStream", "Tabular", "CSV", "XLSXReader", "XLSXWriter",
+                     "Diagnostics", "Schema", "Recognition", "Validation"],
+      swiftSettings: v5),
     .target(name: "TestSupport", dependencies: ["ByteIO", "Tabular"], path: "Sources/TestSupport", swiftSettings: v5),
 
     .testTarget(name: "TabularTests", dependencies: ["Tabular"], swiftSettings: v5),
