@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+
+/// The `sheetgate` command: thin commands over the Pipeline library (DESIGN.md §9).
+@main
+struct Sheetgate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sheetgate",
+    abstract: "Check agency spreadsheets against typed schemas, report back, and consolidate them.",
+    discussion: """
+      Exit codes: 0 all valid; 1 findings of severity error; 2 usage or configuration error;
+      3 an input could not be read; 4 an internal error.
+      Data goes to stdout; progress and diagnostics go to stderr.
+      """,
+    subcommands: [InspectCommand.self, CatCommand.self, ConvertCommand.self])
+
+  static func main() {
+    signal(SIGPIPE, SIG_IGN)
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+      Output.stdout.flush()
+    } catch let problem as InputProblem {
+      Output.stdout.flush()
+      Output.error(problem.text(chinese: Language.current.isChinese))
+      Foundation.exit(ExitStatus.unreadableInput)
+    } catch let exit as ExitCode {
+      Output.stdout.flush()
+      Foundation.exit(exit.rawValue)
+    } catch {
+      Output.stdout.flush()
+      // Parsing errors, --help and validation errors: swift-argument-parser knows their codes (2 for usage).
+      let code = Sheetgate.exitCode(for: error)
+      if code == .success || code.rawValue == 64 || code == .validationFailure {
+        Sheetgate.exit(withError: error)
+      }
+      if let status = error as? StatusError {
+        Output.error(status.message)
+        Foundation.exit(status.code)
+      }
+      Output.error("sheetgate: internal error: \(error)")
+      Foundation.exit(ExitStatus.internalError)
+    }
+  }
+}
+
+/// The documented exit statuses.
+enum ExitStatus {
+  static let valid: Int32 = 0
+  static let findings: Int32 = 1
+  static let usage: Int32 = 2
+  static let unreadableInput: Int32 = 3
+  static let internalError: Int32 = 4
+}
+
+/// An error that ends the command with a message and a specific exit status.
+struct StatusError: Error {
+  var code: Int32
+  var message: String
+  static func usage(_ m: String) -> StatusError { StatusError(code: ExitStatus.usage, message: m) }
+  static func unreadable(_ m: String) -> StatusError { StatusError(code: ExitStatus.unreadableInput, message: m) }
+}
+
+/// The language of terminal messages: Chinese unless `LANG` asks for English or `--lang en` is given.
+enum Language: String, ExpressibleByArgument {
+  case zh, en
+  nonisolated(unsafe) static var current: Language = {
+    let lang = ProcessInfo.processInfo.environment["LANG"] ?? ""
+    return lang.lowercased().hasPrefix("en") ? .en : .zh
+  }()
+  var isChinese: Bool { self == .zh }
+}
