@@ -8,6 +8,12 @@ public struct CSVRaggedRecord: Hashable, Sendable {
   public var line: Int
   /// Number of fields in the record.
   public var width: Int
+
+  public init(index: Int, line: Int, width: Int) {
+    self.index = index
+    self.line = line
+    self.width = width
+  }
 }
 
 /// Reads a CSV file as rows of `.string` cells: detects the encoding and dialect, transcodes to
