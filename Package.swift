@@ -52,7 +52,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["ByteIO", "Tabular"], path: "Sources/TestSupport", swiftSettings: v5),
 
     .testTarget(name: "TabularTests", dependencies: ["Tabular"], swiftSettings: v5),
-    .testTarget(name: "ZIPTests", dependencies: ["ZIP", "ByteIO", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "ZIPTests", dependencies: ["ZIP", "ByteIO", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v5),
     .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "CSVTests", dependencies: ["CSV", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "Tabular", "TestSupport"], swiftSettings: v5),

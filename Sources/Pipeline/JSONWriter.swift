@@ -1,0 +1,98 @@
+/// A small streaming JSON writer on bytes: strings are escaped straight from UTF-8, numbers are
+/// written shortest-round-trip, and the buffer is handed to `flush` whenever it passes 64 KiB,
+/// so `sheetgate cat` prints a million-row sheet in constant memory.
+public struct JSONWriter {
+  public private(set) var buffer: [UInt8] = []
+  private let flushHandler: ([UInt8]) -> Void
+  private var needsComma: [Bool] = [false]
+
+  public init(flush: @escaping ([UInt8]) -> Void) {
+    flushHandler = flush
+    buffer.reserveCapacity(1 << 16)
+  }
+
+  public mutating func flush() {
+    if !buffer.isEmpty { flushHandler(buffer); buffer.removeAll(keepingCapacity: true) }
+  }
+
+  private mutating func maybeFlush() { if buffer.count >= 1 << 16 { flush() } }
+
+  private mutating func separator() {
+    if needsComma[needsComma.count - 1] { buffer.append(UInt8(ascii: ",")) }
+    needsComma[needsComma.count - 1] = true
+  }
+
+  public mutating func beginObject() { separator(); buffer.append(UInt8(ascii: "{")); needsComma.append(false) }
+  public mutating func endObject() { needsComma.removeLast(); buffer.append(UInt8(ascii: "}")); maybeFlush() }
+  public mutating func beginArray() { separator(); buffer.append(UInt8(ascii: "[")); needsComma.append(false) }
+  public mutating func endArray() { needsComma.removeLast(); buffer.append(UInt8(ascii: "]")); maybeFlush() }
+
+  /// Writes `"key":` inside an object; the value call that follows adds no comma.
+  public mutating func key(_ k: String) {
+    separator()
+    var k = k
+    k.withUTF8 { appendEscaped($0) }
+    buffer.append(UInt8(ascii: ":"))
+    needsComma[needsComma.count - 1] = false
+  }
+
+  /// Restores the comma state after a key's value.
+  private mutating func afterValue() { needsComma[needsComma.count - 1] = true }
+
+  public mutating func string(_ s: String) {
+    separator()
+    var s = s
+    s.withUTF8 { appendEscaped($0) }
+  }
+
+  public mutating func string(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+    separator()
+    appendEscaped(bytes)
+  }
+
+  public mutating func number(_ d: Double) {
+    separator()
+    if d.isFinite {
+      if d == d.rounded(), abs(d) < 1e15 {
+        buffer.append(contentsOf: Array(String(Int64(d)).utf8))
+        buffer.append(contentsOf: Array(".0".utf8))
+      } else {
+        buffer.append(contentsOf: Array(d.description.utf8))
+      }
+    } else {
+      buffer.append(contentsOf: Array("null".utf8))
+    }
+  }
+
+  public mutating func integer(_ i: Int) { separator(); buffer.append(contentsOf: Array(String(i).utf8)) }
+  public mutating func bool(_ b: Bool) { separator(); buffer.append(contentsOf: Array((b ? "true" : "false").utf8)) }
+  public mutating func null() { separator(); buffer.append(contentsOf: Array("null".utf8)) }
+  public mutating func raw(_ s: String) { buffer.append(contentsOf: Array(s.utf8)) }
+
+  private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+
+  private mutating func appendEscaped(_ s: UnsafeBufferPointer<UInt8>) {
+    buffer.append(UInt8(ascii: "\""))
+    var runStart = 0
+    var i = 0
+    while i < s.count {
+      let c = s[i]
+      if c >= 0x20 && c != 0x22 && c != 0x5C { i += 1; continue }
+      if runStart < i { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<i])) }
+      buffer.append(UInt8(ascii: "\\"))
+      switch c {
+      case 0x22: buffer.append(0x22)
+      case 0x5C: buffer.append(0x5C)
+      case 0x0A: buffer.append(UInt8(ascii: "n"))
+      case 0x0D: buffer.append(UInt8(ascii: "r"))
+      case 0x09: buffer.append(UInt8(ascii: "t"))
+      default:
+        buffer.append(contentsOf: [UInt8(ascii: "u"), 0x30, 0x30, Self.hex[Int(c >> 4)], Self.hex[Int(c & 15)]])
+      }
+      i += 1
+      runStart = i
+    }
+    if runStart < s.count { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: s[runStart..<s.count])) }
+    buffer.append(UInt8(ascii: "\""))
+  }
+}
