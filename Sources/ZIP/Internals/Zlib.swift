@@ -113,18 +113,19 @@ final class RawDeflater {
 
   /// Makes a stream; throws ``ZIPError/Code/deflateFailed`` when zlib refuses the level.
   init(level: Int32, outputCapacity: Int = 64 * 1024) throws(ZIPError) {
-    stream = .allocate(capacity: 1)
+    // Everything is set up in locals first: once the stored properties are set, a throw would run deinit.
+    let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
     stream.initialize(to: z_stream())
-    output = .allocate(byteCount: max(64, outputCapacity), alignment: 16)
-    self.level = level
     let r = deflateInit2_(stream, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY,
                           ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
     guard r == Z_OK else {
       stream.deinitialize(count: 1)
       stream.deallocate()
-      output.deallocate()
       throw ZIPError(.deflateFailed, detail: "zlib refused compression level \(level) (code \(r))")
     }
+    self.stream = stream
+    self.output = .allocate(byteCount: max(64, outputCapacity), alignment: 16)
+    self.level = level
   }
 
   deinit {
