@@ -25,7 +25,7 @@ enum FileSniffer {
     let m = fread(&buf, 1, buf.count, f)
     let needle: [UInt8] = Array("EncryptedPackage".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
     let found = buf.withUnsafeBytes { b in
-      needle.withUnsafeBytes { nb in memmem(b.baseAddress, m, nb.baseAddress, nb.count) != nil }
+      b.baseAddress.map { ByteSearch.find(needle, pivot: 0, in: $0, count: m) != nil } ?? false
     }
     if found {
       throw XLSXReadError(code: .encrypted, location: .init(file: path),

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Tabular
 import XMLStream
 
@@ -10,11 +5,11 @@ import XMLStream
 ///
 /// `<mergeCells>` comes after `<sheetData>` (ECMA-376 Part 1 §18.3.1.99), but a streaming reader
 /// must know the merges before it emits the first row. The scanner reads the inflated part once
-/// with `memmem` looking for a `<mergeCells` (or `<prefix:mergeCells`) tag — no XML parsing of the
+/// with `memchr` looking for a `<mergeCells` (or `<prefix:mergeCells`) tag — no XML parsing of the
 /// rows — and parses only the tail from that tag with expat.
 ///
 /// ### Cost and memory
-/// One extra inflate of the part plus a `memmem` pass (measured: see the package README/bench);
+/// One extra inflate of the part plus a `memchr` pass (measured: see the package README/bench);
 /// memory is one chunk plus the tail from `<mergeCells>` to the end of the part (capped).
 enum MergeScanner {
   /// The largest tail (from `<mergeCells` to the end of the part) that is parsed.
@@ -70,10 +65,8 @@ enum MergeScanner {
       guard let base = raw.baseAddress else { return nil }
       var from = 0
       while from < count {
-        guard let hit = needle.withUnsafeBytes({ nb in
-          memmem(base + from, count - from, nb.baseAddress, nb.count)
-        }) else { return nil }
-        let pos = hit - base
+        guard let rel = ByteSearch.find(needle, pivot: 5, in: base + from, count: count - from) else { return nil }
+        let pos = from + rel
         // Walk back over an optional `prefix:` to a `<`.
         var j = pos - 1
         if j >= 0 && raw[j] == UInt8(ascii: ":") {
