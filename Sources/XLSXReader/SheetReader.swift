@@ -78,6 +78,8 @@ public final class SheetReader: RowSource, XMLHandler {
   private var phoneticDepth = 0
   private var inFormula = false
   private var formula: [UInt8] = []
+  private var runStart = 0
+  private var runPreserves = false
   private var rowReady = false
   private var minRow = Int.max, maxRow = -1, minColumn = Int.max, maxColumn = -1
 
@@ -184,7 +186,11 @@ public final class SheetReader: RowSource, XMLHandler {
       case UInt8(ascii: "f"):
         if inCell { inFormula = true; hasFormula = true }
       case UInt8(ascii: "t"):
-        if inInline && phoneticDepth == 0 { collecting = true }
+        if inInline && phoneticDepth == 0 {
+          collecting = true
+          runStart = row.bytes.count
+          runPreserves = attributes.value(qualified: "xml:space").map { XMLBytes.equal($0, "preserve") } ?? false
+        }
       default: break
       }
       return
@@ -215,7 +221,11 @@ public final class SheetReader: RowSource, XMLHandler {
         if collecting { collecting = false; hasValue = true }
       case UInt8(ascii: "f"): inFormula = false
       case UInt8(ascii: "t"):
-        if collecting && inInline { collecting = false; hasValue = true }
+        if collecting && inInline {
+          collecting = false
+          hasValue = true
+          if !runPreserves { trimXMLSpace(&row.bytes, from: runStart) }
+        }
       default: break
       }
       return
@@ -328,9 +338,10 @@ public final class SheetReader: RowSource, XMLHandler {
     collecting = false
     inInline = false
     let column = cellColumn
-    // An empty <v/> is no value, except for text types where it is the empty string.
-    if hasValue && row.bytes.count == textStart && cellType != CellTypeCode.inlineString
-      && cellType != CellTypeCode.formulaString {
+    // Empty text is no value — `<v/>`, `<is><t/></is>`, `<is><t> </t></is>` (trimmed) — except a
+    // formula string result (a formula that evaluated to "", kept as "" with isFormula).
+    // An empty *shared* string is a value: the index is not empty.
+    if hasValue && row.bytes.count == textStart && !(cellType == CellTypeCode.formulaString && hasFormula) {
       hasValue = false
     }
     guard hasValue else {

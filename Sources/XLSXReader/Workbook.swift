@@ -83,16 +83,18 @@ public final class Workbook {
                           detail: "the file is a ZIP archive but has no workbook part (xl/workbook.xml); it is not an "
                             + "Excel workbook or it is damaged: ask the sender to save it again as .xlsx")
     }
-    workbookPart = wbEntry.name
+    // Part names use `/` even when the ZIP entry names use backslashes.
+    let wbPartName = Relationships.resolve(wbEntry.name, from: "")
+    workbookPart = wbPartName
     let wb = try parse(wbEntry) { try WorkbookPart.parse($0) }
     dateSystem = wb.date1904 ? .excel1904 : .excel1900
 
     // 2. Workbook relationships: sheets, styles, shared strings.
     var wbRels: [Relationship] = []
-    if let relsEntry = archive.entry(named: Relationships.relsPath(of: wbEntry.name)) {
+    if let relsEntry = archive.entry(named: Relationships.relsPath(of: wbPartName)) {
       wbRels = try parse(relsEntry) { try Relationships.parse($0) }
     }
-    func target(_ r: Relationship) -> String { Relationships.resolve(r.target, from: wbEntry.name) }
+    func target(_ r: Relationship) -> String { Relationships.resolve(r.target, from: wbPartName) }
     var worksheets: [SheetInfo] = []
     var others: [SheetInfo] = []
     for (i, s) in wb.sheets.enumerated() {

@@ -5,8 +5,7 @@ import XMLStream
 ///
 /// Reading rules: rich-text runs (`<r><t>`) are concatenated, phonetic runs (`<rPh>`) and their
 /// properties are excluded, `_xHHHH_` escapes are decoded (`_x005F_` escapes the underscore),
-/// and text is kept exactly as written (whitespace included, which is what `xml:space` asks for
-/// and what Excel displays).
+/// and each `<t>` keeps its surrounding white space only with `xml:space="preserve"`.
 ///
 /// ### Memory
 /// The UTF-8 text of every string plus 4 bytes per string. The buffer is reserved up front from
@@ -53,6 +52,8 @@ final class SharedStringsHandler: XMLHandler {
   private var phoneticDepth = 0
   private var inText = false
   private var itemStart = 0
+  private var runStart = 0
+  private var runPreserves = false
 
   init(parser: XMLStreamParser, sizeHint: Int) {
     self.parser = parser
@@ -64,6 +65,8 @@ final class SharedStringsHandler: XMLHandler {
     let local = name.localName
     if local.count == 1, local[0] == UInt8(ascii: "t") {
       inText = inItem && phoneticDepth == 0
+      runStart = table.bytes.count
+      runPreserves = attributes.value(qualified: "xml:space").map { XMLBytes.equal($0, "preserve") } ?? false
     } else if XMLBytes.equal(local, "si") {
       inItem = true
       itemStart = table.bytes.count
@@ -79,6 +82,7 @@ final class SharedStringsHandler: XMLHandler {
   func endElement(_ name: XMLName) {
     let local = name.localName
     if local.count == 1, local[0] == UInt8(ascii: "t") {
+      if inText && !runPreserves { trimXMLSpace(&table.bytes, from: runStart) }
       inText = false
     } else if XMLBytes.equal(local, "si") {
       inItem = false
@@ -96,6 +100,21 @@ final class SharedStringsHandler: XMLHandler {
   func characters(_ text: UnsafeBufferPointer<UInt8>) {
     if inText { table.bytes.append(contentsOf: text) }
   }
+}
+
+/// Removes leading and trailing XML white space (space, tab, CR, LF) from `bytes[start...]`.
+///
+/// A `<t>` element without `xml:space="preserve"` (XML 1.0 §2.10) has its surrounding white space
+/// dropped, as Excel, openpyxl and calamine do; interior white space is kept.
+@inlinable
+func trimXMLSpace(_ bytes: inout [UInt8], from start: Int) {
+  @inline(__always) func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+  var end = bytes.count
+  while end > start && isSpace(bytes[end - 1]) { end -= 1 }
+  if end < bytes.count { bytes.removeSubrange(end...) }
+  var first = start
+  while first < end && isSpace(bytes[first]) { first += 1 }
+  if first > start { bytes.removeSubrange(start..<first) }
 }
 
 /// Parses an unsigned decimal integer (at most 18 digits), or nil.

@@ -62,8 +62,8 @@ struct WorkbookPart {
         }
         wb.sheets.append((name, vis, reader.attributeString("id") ?? ""))
       } else if reader.name.isLocal("workbookPr") {
-        let v = reader.attributeString("date1904")
-        wb.date1904 = v == "1" || v == "true"
+        // Some producers write a second workbookPr (in mc:AlternateContent) without the attribute.
+        if let v = reader.attributeString("date1904") { wb.date1904 = v == "1" || v == "true" }
       }
     }
     return wb
