@@ -1,0 +1,30 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Substring search over raw bytes (memmem is a GNU extension Swift does not import).
+enum ByteSearch {
+  /// The offset of the first occurrence of `needle` in `haystack[0..<count]`, or nil.
+  ///
+  /// Uses `memchr` (vectorised in libc) on the needle byte at `pivot`, which should be the byte
+  /// rarest in the haystack (e.g. the `C` of `mergeCells` in sheet XML), then compares.
+  static func find(_ needle: [UInt8], pivot: Int, in haystack: UnsafeRawPointer, count: Int) -> Int? {
+    let m = needle.count
+    guard m > 0, pivot >= 0, pivot < m, count >= m else { return nil }
+    let key = Int32(needle[pivot])
+    var from = pivot
+    return needle.withUnsafeBytes { nb -> Int? in
+      guard let np = nb.baseAddress else { return nil }
+      while from <= count - m + pivot {
+        guard let hit = memchr(haystack + from, key, count - m + pivot + 1 - from) else { return nil }
+        let pos = UnsafeRawPointer(hit) - haystack
+        let start = pos - pivot
+        if memcmp(haystack + start, np, m) == 0 { return start }
+        from = pos + 1
+      }
+      return nil
+    }
+  }
+}

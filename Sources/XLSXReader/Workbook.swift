@@ -1,0 +1,208 @@
+import Tabular
+import XMLStream
+import ZIP
+
+/// An XLSX/XLSM/XLTX workbook opened for streaming reads.
+///
+/// Opening reads the package structure (`[Content_Types].xml`, `_rels/.rels`, the workbook part
+/// and its relationships), the styles (which cell formats are dates) and the shared-strings table.
+/// Sheets are then read one row at a time with `sheetReader(at:)`.
+///
+/// ```swift
+/// let workbook = try Workbook(path: "执法人员培训学时台账.xlsx")
+/// for sheet in workbook.sheets { print(sheet.name, sheet.visibility) }
+/// let reader = try workbook.sheetReader(at: 0)
+/// var row = Row()
+/// while try reader.nextRow(into: &row) { /* … */ }
+/// ```
+///
+/// Tolerated: Strict OOXML namespaces and relationship types, prefixed element names, absolute,
+/// relative and backslash relationship targets, a missing `_rels/.rels` (the workbook part is
+/// found through the content types or at `xl/workbook.xml`), missing `styles.xml` (no dates from
+/// styles) and missing `sharedStrings.xml` (an empty table). Chartsheets are listed in
+/// `nonWorksheets`, not in `sheets`.
+///
+/// ### Memory
+/// The shared-strings table (its UTF-8 text plus 4 bytes per string) and one byte per cell
+/// format stay loaded; sheets stream (see `SheetReader`).
+public final class Workbook {
+  /// The path the workbook was opened from.
+  public let path: String
+  /// The worksheets, in workbook order.
+  public let sheets: [SheetInfo]
+  /// Chartsheets, dialog sheets and anything else that is not a worksheet, in workbook order.
+  public let nonWorksheets: [SheetInfo]
+  /// The date system (`workbookPr/@date1904`).
+  public let dateSystem: DateSystem
+  /// Shared strings, styles and date system, shared by every sheet reader.
+  public let context: WorkbookContext
+  /// The ZIP entry of the workbook part (usually `xl/workbook.xml`).
+  public let workbookPart: String
+  private let archive: ZIPArchive
+
+  /// Opens the workbook at `path`.
+  /// - Throws: `XLSXReadError` — `.cannotOpen`, `.encrypted`, `.legacyXLS`, `.notAWorkbook`,
+  ///   `.container` (damaged ZIP), `.missingPart` (no workbook part) or `.malformedXML`.
+  public init(path: String) throws(XLSXReadError) {
+    self.path = path
+    try FileSniffer.check(path: path)
+    do {
+      archive = try ZIPArchive(path: path)
+    } catch {
+      throw XLSXReadError.from(error, file: path, entry: nil, sheet: nil)
+    }
+    let archive = archive
+    func reader(_ entry: ZIPEntry) throws(XLSXReadError) -> XMLEventReader {
+      do {
+        var r = try archive.openEntry(entry)
+        return XMLEventReader(entry: entry.name) { buf in try r.read(into: buf) }
+      } catch {
+        throw XLSXReadError.from(error, file: path, entry: entry.name, sheet: nil)
+      }
+    }
+    func parse<T>(_ entry: ZIPEntry, _ body: (XMLEventReader) throws -> T) throws(XLSXReadError) -> T {
+      let r = try reader(entry)
+      do { return try body(r) } catch { throw XLSXReadError.from(error, file: path, entry: entry.name, sheet: nil) }
+    }
+
+    // 1. Find the workbook part: _rels/.rels → officeDocument, else content types, else xl/workbook.xml.
+    var wbPart: String? = nil
+    if let rels = archive.entry(named: "_rels/.rels") {
+      let list = try parse(rels) { try Relationships.parse($0) }
+      if let r = list.first(where: { $0.isType("officeDocument") && !$0.isExternal }) {
+        wbPart = Relationships.resolve(r.target, from: "")
+      }
+    }
+    if wbPart.flatMap({ archive.entry(named: $0) }) == nil, let ctEntry = archive.entry(named: "[Content_Types].xml") {
+      let ct = try parse(ctEntry) { try ContentTypes.parse($0) }
+      if let p = ct.workbookPart, archive.entry(named: p) != nil { wbPart = p }
+    }
+    if wbPart.flatMap({ archive.entry(named: $0) }) == nil { wbPart = "xl/workbook.xml" }
+    guard let wbName = wbPart, let wbEntry = archive.entry(named: wbName) else {
+      throw XLSXReadError(code: .missingPart, location: SourceLocation(file: path, entry: "xl/workbook.xml"),
+                          detail: "the file is a ZIP archive but has no workbook part (xl/workbook.xml); it is not an "
+                            + "Excel workbook or it is damaged: ask the sender to save it again as .xlsx")
+    }
+    // Part names use `/` even when the ZIP entry names use backslashes.
+    let wbPartName = Relationships.resolve(wbEntry.name, from: "")
+    workbookPart = wbPartName
+    let wb = try parse(wbEntry) { try WorkbookPart.parse($0) }
+    dateSystem = wb.date1904 ? .excel1904 : .excel1900
+
+    // 2. Workbook relationships: sheets, styles, shared strings.
+    var wbRels: [Relationship] = []
+    if let relsEntry = archive.entry(named: Relationships.relsPath(of: wbPartName)) {
+      wbRels = try parse(relsEntry) { try Relationships.parse($0) }
+    }
+    func target(_ r: Relationship) -> String { Relationships.resolve(r.target, from: wbPartName) }
+    var worksheets: [SheetInfo] = []
+    var others: [SheetInfo] = []
+    for (i, s) in wb.sheets.enumerated() {
+      let rel = wbRels.first { $0.id == s.rid }
+      let part = rel.map(target)
+      var kind: SheetKind = .other
+      if let rel {
+        if rel.isType("worksheet") { kind = .worksheet }
+        else if rel.isType("chartsheet") { kind = .chartsheet }
+      } else if wbRels.isEmpty {
+        kind = .worksheet  // minimal packages without relationships: sheetN.xml by position
+      }
+      let fallback = "xl/worksheets/sheet\(i + 1).xml"
+      let info = SheetInfo(name: s.name, visibility: s.visibility, kind: kind, relationshipID: s.rid,
+                           part: part ?? (kind == .worksheet ? fallback : nil), position: i)
+      if kind == .worksheet { worksheets.append(info) } else { others.append(info) }
+    }
+    sheets = worksheets
+    nonWorksheets = others
+
+    var styles = Styles()
+    let stylesName = wbRels.first { $0.isType("styles") }.map(target) ?? "xl/styles.xml"
+    if let e = archive.entry(named: stylesName) {
+      styles = try parse(e) { try Styles.read($0) }
+    }
+    var strings = SharedStrings()
+    let sstName = wbRels.first { $0.isType("sharedStrings") }.map(target) ?? "xl/sharedStrings.xml"
+    if let e = archive.entry(named: sstName) {
+      do {
+        var r = try archive.openEntry(e)
+        let parser = XMLStreamParser(entry: e.name, chunkSize: 128 << 10) { buf in try r.read(into: buf) }
+        strings = try SharedStrings.read(parser, sizeHint: Int(clamping: e.uncompressedSize))
+      } catch {
+        throw XLSXReadError.from(error, file: path, entry: e.name, sheet: nil)
+      }
+    }
+    context = WorkbookContext(sharedStrings: strings, styles: styles, dateSystem: dateSystem)
+  }
+
+  /// The worksheet named `name` (exact match first, then case-insensitive), or nil.
+  public func sheet(named name: String) -> SheetInfo? {
+    sheets.first { $0.name == name } ?? sheets.first { $0.name.lowercased() == name.lowercased() }
+  }
+
+  /// A streaming reader for worksheet `index` (in `sheets`).
+  /// - Throws: `.noSuchSheet`, `.missingPart`, `.container` or `.malformedXML`.
+  public func sheetReader(at index: Int) throws(XLSXReadError) -> SheetReader {
+    guard index >= 0, index < sheets.count else {
+      throw XLSXReadError(code: .noSuchSheet, location: SourceLocation(file: path),
+                          detail: "the workbook has \(sheets.count) worksheets; there is no worksheet number \(index + 1)")
+    }
+    return try sheetReader(for: sheets[index])
+  }
+
+  /// A streaming reader for a worksheet.
+  ///
+  /// Before returning, the sheet part is scanned once for `<mergeCells>` (so `mergedRanges` is
+  /// complete before the first row) and parsed up to `<sheetData>` (so `declaredDimension` is known).
+  public func sheetReader(for sheet: SheetInfo) throws(XLSXReadError) -> SheetReader {
+    guard sheet.kind == .worksheet, let part = sheet.part, let entry = archive.entry(named: part) else {
+      throw XLSXReadError(code: .missingPart, location: SourceLocation(file: path, sheet: sheet.name, entry: sheet.part),
+                          detail: "the worksheet's part is missing from the file; the workbook is damaged: ask the "
+                            + "sender to save it again")
+    }
+    let merges: [CellRange]
+    do {
+      var scanReader = try archive.openEntry(entry)
+      merges = try MergeScanner.scan(source: { buf in try scanReader.read(into: buf) }, entry: entry.name)
+      var r = try archive.openEntry(entry)
+      return try SheetReader(sheetName: sheet.name, entry: entry.name, file: path, context: context,
+                             mergedRanges: merges) { buf in try r.read(into: buf) }
+    } catch {
+      throw XLSXReadError.from(error, file: path, entry: entry.name, sheet: sheet.name)
+    }
+  }
+
+  /// Reads every row of a worksheet into memory: a documented, opt-in convenience.
+  ///
+  /// Memory grows with the sheet (one `Row` per non-empty row); prefer `sheetReader(at:)` and
+  /// `nextRow(into:)` for large sheets.
+  public func readAllRows(sheet index: Int) throws(XLSXReadError) -> [Row] {
+    let reader = try sheetReader(at: index)
+    var rows: [Row] = []
+    var row = Row()
+    while try reader.nextRow(into: &row) {
+      rows.append(row)
+      row = Row()
+    }
+    return rows
+  }
+}
+
+extension XLSXReadError {
+  /// Wraps any error met while reading a part into a read error with its location.
+  static func from(_ error: Error, file: String?, entry: String?, sheet: String?) -> XLSXReadError {
+    if let e = error as? XLSXReadError { return e }
+    if let e = error as? XMLError { return .xml(e, file: file, sheet: sheet) }
+    if let e = error as? ZIPError {
+      if e.code == .notAZip {
+        return XLSXReadError(code: .notAWorkbook, location: SourceLocation(file: file),
+                             detail: "the file is not an Excel workbook (not a ZIP package: \(e.detail)); if it is a CSV "
+                               + "or HTML file renamed to .xlsx, open it in Excel or WPS and save it as .xlsx")
+      }
+      return XLSXReadError(code: .container, location: SourceLocation(file: file, sheet: sheet, entry: e.entry ?? entry),
+                           detail: "the workbook's ZIP container is damaged (\(e.code): \(e.detail)); ask the sender "
+                             + "to save the workbook again and resend it")
+    }
+    return XLSXReadError(code: .container, location: SourceLocation(file: file, sheet: sheet, entry: entry),
+                         detail: "the workbook could not be read: \(error)")
+  }
+}

@@ -1,0 +1,164 @@
+/// Receives parse events synchronously from an `XMLStreamParser` (the push interface).
+///
+/// The hot-path interface: no event values are built, names and attributes are slices of
+/// expat's memory valid only during the call. A handler may call `parser.suspend()` to make
+/// `parse()` return (e.g. after each `</row>`) and `parser.fail(_:)` to stop with an error.
+public protocol XMLHandler: AnyObject {
+  /// A start tag, with its attributes (entity references decoded).
+  func startElement(_ name: XMLName, _ attributes: XMLAttributes)
+  /// An end tag (also sent for empty-element tags `<c/>`).
+  func endElement(_ name: XMLName)
+  /// A run of character data (CDATA included, entity references decoded). One text node may
+  /// arrive in several runs; handlers that need the whole text concatenate.
+  func characters(_ text: UnsafeBufferPointer<UInt8>)
+}
+
+/// A hardened, chunk-fed expat parser that pushes events to an `XMLHandler`.
+///
+/// Bytes are pulled from `source` in chunks of `chunkSize` straight into expat's own buffer
+/// (no copy). `parse()` runs until the handler suspends or the document ends, so a pull API
+/// (one row per call) costs one suspension per row rather than one per event.
+///
+/// ### Memory
+/// O(chunkSize + the longest token): expat's buffer and its name pools. Nothing grows with the
+/// document except expat's element stack (its depth).
+///
+/// ### Safety
+/// External entities are never loaded, parameter entities are never parsed, `<!ENTITY>`
+/// declarations are refused and expat's amplification limits stay on (see `Internals/Expat.swift`).
+public final class XMLStreamParser: ExpatCallbacks {
+  /// Fills the buffer with the next bytes of the document and returns how many; 0 at the end.
+  public typealias Source = (UnsafeMutableRawBufferPointer) throws -> Int
+
+  private let expat = Expat()
+  private let source: Source
+  private let chunkSize: Int
+  private var finished = false
+  private var failure: Error?
+  /// The part name put into errors.
+  public let entry: String?
+  /// The handler receiving events. Not retained: keep it alive while parsing.
+  public private(set) unowned(unsafe) var handler: XMLHandler?
+
+  /// Creates a parser that pulls its bytes from `source`.
+  /// - Parameters:
+  ///   - entry: the part name used in error locations.
+  ///   - chunkSize: bytes requested from `source` per call (default 64 KiB).
+  public init(entry: String? = nil, chunkSize: Int = 64 << 10, source: @escaping Source) {
+    self.entry = entry
+    self.chunkSize = max(1, chunkSize)
+    self.source = source
+    expat.callbacks = self
+  }
+
+  /// Creates a parser over bytes in memory, fed in chunks of `chunkSize`.
+  public convenience init(entry: String? = nil, bytes: [UInt8], chunkSize: Int = 64 << 10) {
+    var offset = 0
+    self.init(entry: entry, chunkSize: chunkSize) { buffer in
+      let n = min(buffer.count, bytes.count - offset)
+      if n > 0 {
+        bytes.withUnsafeBytes { src in
+          buffer.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n)
+        }
+      }
+      offset += n
+      return n
+    }
+  }
+
+  /// Sets the handler (unowned).
+  public func setHandler(_ handler: XMLHandler) { self.handler = handler }
+
+  /// Makes the running `parse()` return `true` once the current callback returns.
+  /// Call only from inside a handler callback.
+  public func suspend() { expat.suspend() }
+
+  /// Stops the parse; the running `parse()` throws `error`. Call only from inside a callback.
+  public func fail(_ error: Error) {
+    if failure == nil { failure = error }
+    expat.abort()
+  }
+
+  /// Where the parser is now (inside a callback: the current event).
+  public var line: Int { expat.line }
+  public var column: Int { expat.column }
+  public var byteOffset: Int { expat.byteOffset }
+
+  /// An error at the current position, for handlers that find bad content.
+  public func error(_ code: XMLError.Code, _ detail: String) -> XMLError {
+    XMLError(code: code, entry: entry, line: expat.line, column: expat.column, byteOffset: expat.byteOffset,
+             detail: detail)
+  }
+
+  /// Parses until the handler suspends (returns `true`) or the document ends (returns `false`).
+  ///
+  /// - Throws: `XMLError` for malformed or refused XML; the source's error when it cannot
+  ///   supply bytes; the handler's error passed to `fail(_:)`.
+  public func parse() throws -> Bool {
+    if finished { return false }
+    if expat.isSuspended {
+      let s = expat.resume()
+      if let done = try handle(s) { return done }
+    }
+    while true {
+      guard let raw = expat.buffer(chunkSize) else {
+        throw error(.malformed, "expat could not allocate its input buffer")
+      }
+      let n = try source(UnsafeMutableRawBufferPointer(start: raw, count: chunkSize))
+      if n < 0 || n > chunkSize { throw error(.malformed, "byte source returned an invalid count \(n)") }
+      let s = expat.parseBuffer(n, isFinal: n == 0)
+      if let done = try handle(s) { return done }
+      if n == 0 {
+        finished = true
+        return false
+      }
+    }
+  }
+
+  /// Maps an expat status to: true = suspended, false = finished, nil = needs more input.
+  private func handle(_ s: ExpatStatus) throws -> Bool? {
+    switch s {
+    case .suspended:
+      return true
+    case .ok:
+      if expat.isFinished {
+        finished = true
+        return false
+      }
+      return nil
+    case .error:
+      finished = true
+      if let failure { throw failure }
+      if expat.sawEntityDeclaration {
+        throw error(.entityDeclaration,
+                    "the document declares an entity (<!ENTITY>); spreadsheet parts never do, so it was refused")
+      }
+      if expat.wasAmplificationLimit {
+        throw error(.amplificationLimit,
+                    "entity expansion exceeded the amplification limit (an XML bomb); the part was refused")
+      }
+      let msg = expat.errorMessage
+      let code: XMLError.Code = msg.contains("no element found") || msg.contains("unclosed token")
+        ? .truncated : .malformed
+      throw error(code, msg + (code == .truncated ? " (the part is truncated)" : ""))
+    }
+  }
+
+  /// The linked expat version, e.g. `expat_2.5.0`.
+  public static var expatVersion: String { Expat.version }
+
+  // MARK: ExpatCallbacks
+
+  func expatStartElement(_ name: UnsafePointer<CChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>) {
+    handler?.startElement(XMLName(cString: name), XMLAttributes(attributes))
+  }
+
+  func expatEndElement(_ name: UnsafePointer<CChar>) {
+    handler?.endElement(XMLName(cString: name))
+  }
+
+  func expatCharacters(_ bytes: UnsafePointer<CChar>, _ count: Int) {
+    handler?.characters(UnsafeBufferPointer(start: UnsafeRawPointer(bytes).assumingMemoryBound(to: UInt8.self),
+                                            count: count))
+  }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import XCTest
+import Tabular
+import TestSupport
+@testable import XLSXReader
+
+/// Runs every workbook of the shared corpus (`../shared/corpus`) through the reader and compares
+/// with its `.expected.json` (rules in `corpus/README.md`).
+final class ConformanceTests: XCTestCase {
+  /// Files whose expected values are themselves arguable, with the reason. Keep this list short
+  /// and specific: the holdout corpus is checked the same way, so fix causes, not files.
+  static let knownDifferences: [String: String] = [:]
+
+  func testCorpus() throws {
+    let dir = Corpus.directory(filePath: #filePath)
+    let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter {
+      $0.hasSuffix(".xlsx") || $0.hasSuffix(".xlsm") || $0.hasSuffix(".xltx")
+    }.sorted()
+    XCTAssertGreaterThan(names.count, 50, "corpus not found at \(dir)")
+    var matched = 0
+    var failures: [(String, [String])] = []
+    for name in names {
+      let expectedPath = dir + "/" + name + ".expected.json"
+      guard let data = FileManager.default.contents(atPath: expectedPath),
+            let expected = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
+      let problems = Self.check(path: dir + "/" + name, expected: expected)
+      if problems.isEmpty {
+        matched += 1
+      } else {
+        failures.append((name, problems))
+      }
+    }
+    let total = matched + failures.count
+    print("XLSX conformance: \(matched)/\(total) files match")
+    for (name, problems) in failures {
+      let known = Self.knownDifferences[name].map { " [known: \($0)]" } ?? ""
+      print("  ✗ \(name)\(known): \(problems.count) problem(s)")
+      for p in problems.prefix(6) { print("      \(p)") }
+    }
+    let unknown = failures.filter { Self.knownDifferences[$0.0] == nil }
+    XCTAssertTrue(unknown.isEmpty, "unexpected differences in: \(unknown.map(\.0))")
+    XCTAssertGreaterThanOrEqual(Double(matched), 0.97 * Double(total), "fewer than 97% of the corpus files match")
+  }
+
+  /// Returns the differences between the reader's output and the expected JSON (empty = match).
+  static func check(path: String, expected: [String: Any]) -> [String] {
+    let agreement = expected["agreement"] as? String ?? "full"
+    let workbook: Workbook
+    do {
+      workbook = try Workbook(path: path)
+    } catch {
+      if agreement == "both-fail" || agreement == "calamine-only-corrupt" { return [] }
+      return ["open failed: \(error)"]
+    }
+    var problems: [String] = []
+    var actualSheets: [[String: Any]] = []
+    do {
+      for (i, info) in workbook.sheets.enumerated() {
+        let reader = try workbook.sheetReader(at: i)
+        var cells: [String: [Any]] = [:]
+        var row = Row()
+        let merges = reader.mergedRanges
+        while try reader.nextRow(into: &row) {
+          for (k, c) in row.cells.enumerated() {
+            let addr = CellAddress(row: row.index, column: Int(c.column))
+            if isBlankForPeers(row: row, cell: k) { continue }
+            if merges.contains(where: { $0.contains(addr) && $0.first != addr }) { continue }
+            cells[addr.a1] = render(row: row, cell: k, system: workbook.dateSystem)
+          }
+        }
+        actualSheets.append(["name": info.name, "visible": info.visibility.rawValue,
+                             "merged": merges.map(\.a1), "cells": cells])
+      }
+    } catch {
+      if agreement == "both-fail" || agreement == "calamine-only-corrupt" { return [] }
+      return ["read failed: \(error)"]
+    }
+    if agreement == "both-fail" { return ["expected an error, but the file was read"] }
+    let expectedSheets = expected["sheets"] as? [[String: Any]] ?? []
+    let en = expectedSheets.map { $0["name"] as? String ?? "" }
+    let an = actualSheets.map { $0["name"] as? String ?? "" }
+    if en != an { return ["sheets \(an) != expected \(en)"] }
+    for (e, a) in zip(expectedSheets, actualSheets) {
+      let sheet = e["name"] as? String ?? ""
+      if (e["visible"] as? String) != (a["visible"] as? String) {
+        problems.append("\(sheet): visible \(a["visible"] ?? "") != \(e["visible"] ?? "")")
+      }
+      let em = Set((e["merged"] as? [String]) ?? [])
+      let am = Set((a["merged"] as? [String]) ?? [])
+      if em != am { problems.append("\(sheet): merged \(am.sorted()) != \(em.sorted())") }
+      let disputed = Set(((e["disputed"] as? [String: Any]) ?? [:]).keys)
+      let ec = (e["cells"] as? [String: [Any]]) ?? [:]
+      let ac = (a["cells"] as? [String: [Any]]) ?? [:]
+      for (ref, ev) in ec.sorted(by: { $0.key < $1.key }) where !disputed.contains(ref) {
+        guard let av = ac[ref] else { problems.append("\(sheet)!\(ref): missing, expected \(ev)"); continue }
+        if !same(av, ev) { problems.append("\(sheet)!\(ref): \(av) != expected \(ev)") }
+      }
+      for (ref, av) in ac.sorted(by: { $0.key < $1.key }) where ec[ref] == nil && !disputed.contains(ref) {
+        problems.append("\(sheet)!\(ref): unexpected \(av)")
+      }
+    }
+    return problems
+  }
+
+  /// "Blank" as the corpus defines it (both reference readers show no value): a formula without a
+  /// cached value (the reader reports it as `.formulaWithoutValue`, a diagnostic for Validation),
+  /// and a formula whose cached value is the empty string (`t="str"` with `<v/>`). An empty shared
+  /// string or inline string is a value, `["s", ""]`.
+  static func isBlankForPeers(row: Row, cell k: Int) -> Bool {
+    let c = row.cells[k]
+    if c.kind == .formulaWithoutValue { return true }
+    return c.isFormula && c.kind == .string && c.textLength == 0
+  }
+
+  /// The corpus form of a cell: `["s", text]`, `["n", 1.5]`, `["b", true]`, `["e", "#N/A"]`,
+  /// `["d", iso, serial]`; a formula without value is `["f", formula]` (never in the corpus).
+  static func render(row: Row, cell k: Int, system: DateSystem) -> [Any] {
+    let c = row.cells[k]
+    switch c.kind {
+    case .string: return ["s", row.text(k)]
+    case .number: return ["n", c.number]
+    case .boolean: return ["b", c.number != 0]
+    case .error: return ["e", row.text(k)]
+    case .date: return ["d", system.isoString(serial: c.number, kind: c.dateKind) ?? "?", c.number]
+    case .formulaWithoutValue: return ["f", row.text(k)]
+    case .empty: return ["empty"]
+    }
+  }
+
+  static func same(_ a: [Any], _ e: [Any]) -> Bool {
+    guard let at = a.first as? String, let et = e.first as? String, at == et, a.count == e.count else { return false }
+    switch at {
+    case "n":
+      guard let x = a[1] as? Double, let y = (e[1] as? NSNumber)?.doubleValue else { return false }
+      return x == y || abs(x - y) <= 1e-12 * max(abs(x), abs(y))
+    case "b":
+      return (a[1] as? Bool) == (e[1] as? NSNumber)?.boolValue
+    case "d":
+      guard let x = a[2] as? Double, let y = (e[2] as? NSNumber)?.doubleValue else { return false }
+      return (a[1] as? String) == (e[1] as? String) && abs(x - y) <= 2e-8
+    default:
+      return (a[1] as? String) == (e[1] as? String)
+    }
+  }
+}
