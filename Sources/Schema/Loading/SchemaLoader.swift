@@ -254,7 +254,7 @@ struct SchemaLoader {
 
   /// Compiles an expression scalar, mapping expression offsets to file columns.
   func compile(_ node: Node, aggregate: Bool, _ schema: TableSchema)
-    throws(SchemaError) -> (Expression, [AggregateSlot], [Int])
+    throws(SchemaError) -> (RuleExpression, [AggregateSlot], [Int])
   {
     guard let scalar = node.scalar else { throw error(.badValue, "an expression must be text", node) }
     var used: [Int] = []
