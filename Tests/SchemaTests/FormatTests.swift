@@ -96,7 +96,7 @@ final class FormatTests: XCTestCase {
     let f = field(.string, .idCard)
     var row = Row()
     row.append(column: 0, kind: .number, number: 1.50627199001011e17, string: "1.50627199001011E+17")
-    row.append(column: 1, kind: .number, number: 150627199001011000, string: "150627199001011000")
+    row.append(column: 1, kind: .number, number: 1.50627199001011e17, string: "150627199001011000")
     row.append(column: 2, kind: .string, string: "1.50627E+17")
     row.append(column: 3, kind: .number, number: 15062700000001, string: "15062700000001")
     for col in 0..<3 {

@@ -296,7 +296,7 @@ struct SchemaLoader {
       let prefix = scalar.string.unicodeScalars.prefix(offset)
       let lines = prefix.filter { $0 == "\n" }.count
       let lastLine = prefix.split(separator: "\n", omittingEmptySubsequences: false).last?.count ?? offset
-      return (mark.line + 1 + lines, nil ?? lastLine + 1)
+      return (mark.line + 1 + lines, lastLine + 1)
     }
   }
 

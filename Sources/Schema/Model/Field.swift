@@ -55,7 +55,7 @@ public struct Field: Sendable {
   public var normalize: [NormalizeStep]
   /// A vertically merged cell's value applies to every row of its range.
   public var fillMerged: Bool
-  /// Lines of the schema file where the field was declared (1-based; 0 when built in code).
+  /// The line of the schema file where the field was declared (1-based; 0 when built in code).
   public var line: Int
 
   private(set) var missingValueBytes: [[UInt8]]
