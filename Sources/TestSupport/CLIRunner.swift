@@ -1,0 +1,62 @@
+import Foundation
+
+/// Runs the built `sheetgate` binary the way a clerk would, and captures what it printed.
+public struct CLIResult {
+  public var status: Int32
+  public var stdout: String
+  public var stderr: String
+  public var stdoutBytes: Data
+}
+
+public enum CLIRunner {
+  /// The folder with the built products (`.build/debug` or `.build/release`): the test bundle's folder.
+  public static var productsDirectory: URL {
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+      return bundle.bundleURL.deletingLastPathComponent()
+    }
+    return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  }
+
+  public static var binary: URL { productsDirectory.appendingPathComponent("sheetgate") }
+
+  /// Runs `sheetgate args…` in `directory` with `LANG` set (Chinese by default) and no stdin.
+  public static func run(_ args: [String], in directory: String? = nil, lang: String = "zh_CN.UTF-8",
+                         environment: [String: String] = [:]) throws -> CLIResult {
+    let p = Process()
+    p.executableURL = binary
+    p.arguments = args
+    if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
+    var env = ProcessInfo.processInfo.environment
+    env["LANG"] = lang
+    for (k, v) in environment { env[k] = v }
+    p.environment = env
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    // Read both pipes concurrently so a large output cannot dead-lock the child.
+    final class Box: @unchecked Sendable { var data = Data() }
+    let errBox = Box()
+    let group = DispatchGroup()
+    group.enter()
+    let errHandle = err.fileHandleForReading
+    DispatchQueue.global().async {
+      errBox.data = errHandle.readDataToEndOfFile()
+      group.leave()
+    }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    let errData = errBox.data
+    p.waitUntilExit()
+    return CLIResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                     stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
+  }
+
+  /// A fresh temporary folder for one test.
+  public static func temporaryDirectory() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sheetgate-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir.path
+  }
+}
