@@ -73,8 +73,9 @@ final class StreamingZIP: PackageSink {
   func beginEntry(_ name: String, large: Bool) throws {
     precondition(current == nil, "entry not ended")
     let method: UInt16 = level == 0 ? 0 : 8
-    let zip64 = large || position >= 0xFFFF_FFFF
-    var r = Record(name: Array(name.utf8), offset: position, method: method, zip64Local: zip64)
+    let offset = position + UInt64(out.count)
+    let zip64 = large || offset >= 0xFFFF_FFFF
+    var r = Record(name: Array(name.utf8), offset: offset, method: method, zip64Local: zip64)
     put32(0x0403_4B50)
     put16(zip64 ? 45 : 20)
     put16(0x0808)  // data descriptor follows, UTF-8 name
