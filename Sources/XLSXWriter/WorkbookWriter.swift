@@ -54,7 +54,7 @@ public final class WorkbookWriter {
   public init(path: String, options: WorkbookOptions = WorkbookOptions()) throws {
     self.path = path
     self.options = options
-    package = try StreamingZIP(path: path, level: options.compressionLevel,
+    package = try ZIPPackage(path: path, level: options.compressionLevel,
                                modified: options.properties.created ?? DateTimeParts.now())
     sharedStrings = options.sharedStrings ? SharedStringTable() : nil
     dateStyles = (styles.id(for: CellStyle(numberFormat: options.dateFormat)),
