@@ -1,0 +1,315 @@
+import Tabular
+import XMLStream
+
+/// Where finished part bytes go: a ZIP entry being deflated. `write` is called with chunks.
+protocol PartOutput: AnyObject {
+  func write(_ bytes: UnsafeRawBufferPointer) throws
+}
+
+/// Writes one `xl/worksheets/sheetN.xml` part as rows arrive (ECMA-376 Part 1 §18.3).
+///
+/// Memory: one XML buffer of ~256 KiB that is drained into the deflate stream, the measured
+/// widths of the first rows, and what must follow `<sheetData>` (merged ranges, validations,
+/// hyperlinks, comments), which grows only with those calls, never with rows.
+final class WorksheetWriter {
+  let name: String
+  let index: Int
+  let options: SheetOptions
+  let tabSelected: Bool
+  let sharedStrings: SharedStringTable?
+  let dateSystem: DateSystem
+  let dateStyle: StyleID
+  let dateTimeStyle: StyleID
+  let timeStyle: StyleID
+  let durationStyle: StyleID
+  let output: PartOutput
+
+  var w = XMLWriter(capacity: 320 * 1024)
+  static let flushSize = 256 * 1024
+
+  /// True once the head (`<sheetViews>`, `<cols>`, `<sheetData>`) has been written.
+  private(set) var headWritten = false
+  var freezeRows: Int
+  var freezeColumns: Int
+  var columnWidths: [Int: Double]
+  private var measured: [Double] = []
+  private var bufferedRows = 0
+  /// The last row index written, -1 before the first.
+  private(set) var lastRow = -1
+  private(set) var maxColumn = -1
+  private var columnNames: [[UInt8]] = []
+  private var rowDigits: [UInt8] = []
+
+  var merges: [CellRange] = []
+  var validations: [DataValidation] = []
+  var hyperlinks: [(ref: CellAddress, location: String, display: String?, tooltip: String?)] = []
+  var comments: [CellComment] = []
+  var autofilter: (range: CellRange, extendToLastRow: Bool)?
+  var protection: SheetProtection?
+
+  init(name: String, index: Int, options: SheetOptions, tabSelected: Bool, sharedStrings: SharedStringTable?,
+       dateSystem: DateSystem, dateStyles: (date: StyleID, dateTime: StyleID, time: StyleID, duration: StyleID),
+       output: PartOutput) {
+    self.name = name
+    self.index = index
+    self.options = options
+    self.tabSelected = tabSelected
+    self.sharedStrings = sharedStrings
+    self.dateSystem = dateSystem
+    self.dateStyle = dateStyles.date
+    self.dateTimeStyle = dateStyles.dateTime
+    self.timeStyle = dateStyles.time
+    self.durationStyle = dateStyles.duration
+    self.output = output
+    self.freezeRows = options.freezeRows
+    self.freezeColumns = options.freezeColumns
+    self.columnWidths = options.columnWidths
+  }
+
+  func location(row: Int? = nil, column: Int? = nil) -> SourceLocation {
+    SourceLocation(sheet: name, entry: "xl/worksheets/sheet\(index).xml", row: row, column: column)
+  }
+
+  // MARK: Rows
+
+  /// Starts row `r` (zero-based); `r` must be after the last row written.
+  func beginRow(_ r: Int, height: Double?, hidden: Bool) throws {
+    guard r > lastRow else {
+      throw XLSXWriteError(.rowOutOfOrder, "row \(r + 1) comes after row \(lastRow + 1) was written; write rows in order",
+                           location: location(row: r))
+    }
+    guard r < CellAddress.maxRows else {
+      throw XLSXWriteError(.outOfRange, "row \(r + 1) is past Excel's last row 1,048,576", location: location(row: r))
+    }
+    lastRow = r
+    rowDigits.removeAll(keepingCapacity: true)
+    var n = r + 1
+    repeat { rowDigits.append(0x30 + UInt8(n % 10)); n /= 10 } while n > 0
+    rowDigits.reverse()
+    w.raw("<row r=\"")
+    rowDigits.withUnsafeBufferPointer { w.raw(bytes: $0) }
+    w.raw("\"")
+    if let h = height {
+      w.attribute("ht", h)
+      w.raw(" customHeight=\"1\"")
+    }
+    if hidden { w.raw(" hidden=\"1\"") }
+    w.raw(">")
+  }
+
+  /// Ends the current row and drains the buffer when it is full.
+  func endRow() throws {
+    w.raw("</row>")
+    if !headWritten {
+      bufferedRows += 1
+      if bufferedRows >= options.autoWidthRows || !options.autoWidth { try writeHead() }
+    } else if w.count >= Self.flushSize {
+      try drain()
+    }
+  }
+
+  /// Writes `<c r="A1"` and the style; the caller adds the type and value.
+  @inline(__always)
+  private func cellStart(_ column: Int, style: Int) {
+    while columnNames.count <= column {
+      columnNames.append(Array(CellAddress.columnName(columnNames.count).utf8))
+    }
+    w.raw("<c r=\"")
+    columnNames[column].withUnsafeBufferPointer { w.raw(bytes: $0) }
+    rowDigits.withUnsafeBufferPointer { w.raw(bytes: $0) }
+    w.raw(byte: 0x22)
+    if style != 0 { w.raw(" s=\""); w.integer(style); w.raw(byte: 0x22) }
+  }
+
+  @inline(__always)
+  private func checkColumn(_ column: Int) throws {
+    guard column >= 0 && column < CellAddress.maxColumns else {
+      throw XLSXWriteError(.outOfRange, "column \(column + 1) is past Excel's last column XFD (16,384)",
+                           location: location(row: lastRow, column: column))
+    }
+    if column > maxColumn { maxColumn = column }
+  }
+
+  private func style(_ explicit: StyleID?, column: Int) -> Int {
+    if let s = explicit { return s.rawValue }
+    return options.columnStyles[column]?.rawValue ?? 0
+  }
+
+  /// A text cell: shared string index or inline string. Empty text writes nothing.
+  func text(_ b: UnsafeBufferPointer<UInt8>, column: Int, style s: StyleID?) throws {
+    if b.isEmpty { return }
+    try checkColumn(column)
+    if b.count > 32_767 {
+      let units = String(decoding: b, as: UTF8.self).utf16.count
+      if units > 32_767 {
+        throw XLSXWriteError(.textTooLong, "cell text has \(units) characters; Excel allows 32,767",
+                             location: location(row: lastRow, column: column))
+      }
+    }
+    let st = style(s, column: column)
+    cellStart(column, style: st)
+    if let sst = sharedStrings {
+      w.raw(" t=\"s\"><v>")
+      w.integer(sst.index(of: b))
+      w.raw("</v></c>")
+    } else {
+      w.raw(" t=\"inlineStr\"><is>")
+      SharedStringTable.writeT(b, into: &w)
+      w.raw("</is></c>")
+    }
+    if !headWritten && options.autoWidth { measure(column, Self.displayWidth(b)) }
+  }
+
+  /// A number cell from decimal text, written verbatim; the caller has checked it is plain.
+  func number(text b: UnsafeBufferPointer<UInt8>, column: Int, style s: StyleID?) throws {
+    try checkColumn(column)
+    cellStart(column, style: style(s, column: column))
+    w.raw("><v>")
+    w.raw(bytes: b)
+    w.raw("</v></c>")
+    if !headWritten && options.autoWidth { measure(column, Double(b.count)) }
+  }
+
+  /// A number cell from a Double. Not-finite values are written as `#NUM!` errors.
+  func number(_ v: Double, column: Int, style s: StyleID?, measuredWidth: Double? = nil) throws {
+    try checkColumn(column)
+    cellStart(column, style: style(s, column: column))
+    guard v.isFinite else { w.raw(" t=\"e\"><v>#NUM!</v></c>"); return }
+    w.raw("><v>")
+    let start = w.count
+    w.double(v)
+    let len = w.count - start
+    w.raw("</v></c>")
+    if !headWritten && options.autoWidth { measure(column, measuredWidth ?? Double(len)) }
+  }
+
+  /// A boolean cell.
+  func bool(_ v: Bool, column: Int, style s: StyleID?) throws {
+    try checkColumn(column)
+    cellStart(column, style: style(s, column: column))
+    w.raw(v ? " t=\"b\"><v>1</v></c>" : " t=\"b\"><v>0</v></c>")
+    if !headWritten && options.autoWidth { measure(column, 5) }
+  }
+
+  /// An error cell such as `#N/A`.
+  func error(_ e: String, column: Int, style s: StyleID?) throws {
+    try checkColumn(column)
+    guard excelErrorValues.contains(e) else {
+      throw XLSXWriteError(.invalidArgument, "\"\(e)\" is not an Excel error value such as #N/A",
+                           location: location(row: lastRow, column: column))
+    }
+    cellStart(column, style: style(s, column: column))
+    w.raw(" t=\"e\"><v>"); w.text(e); w.raw("</v></c>")
+  }
+
+  /// A date or date-time serial with the matching default format unless a style is given.
+  func date(serial: Double, kind: DateKind, column: Int, style s: StyleID?) throws {
+    let fallback: StyleID
+    switch kind {
+    case .dateTime: fallback = serial == serial.rounded(.down) ? dateStyle : dateTimeStyle
+    case .timeOfDay: fallback = timeStyle
+    case .duration: fallback = durationStyle
+    }
+    let st = s ?? options.columnStyles[column] ?? fallback
+    try number(serial, column: column, style: st, measuredWidth: fallback == dateStyle ? 10 : 19)
+  }
+
+  /// A formula cell with its cached value.
+  func formula(_ f: String, cached: FormulaValue, column: Int, style s: StyleID?) throws {
+    try checkColumn(column)
+    cellStart(column, style: style(s, column: column))
+    var formula = Substring(f)
+    if formula.hasPrefix("=") { formula = formula.dropFirst() }
+    switch cached {
+    case .text: w.raw(" t=\"str\"")
+    case .bool: w.raw(" t=\"b\"")
+    case .error(let e):
+      guard excelErrorValues.contains(e) else {
+        throw XLSXWriteError(.invalidArgument, "\"\(e)\" is not an Excel error value such as #N/A",
+                             location: location(row: lastRow, column: column))
+      }
+      w.raw(" t=\"e\"")
+    default: break
+    }
+    w.raw("><f>"); w.text(String(formula)); w.raw("</f>")
+    switch cached {
+    case .none: break
+    case .number(let t):
+      var t = t
+      let ok = t.withUTF8 { XMLWriter.isPlainNumber($0) }
+      guard ok else {
+        throw XLSXWriteError(.invalidNumber, "cached value \"\(t)\" is not a plain decimal number",
+                             location: location(row: lastRow, column: column))
+      }
+      w.raw("<v>"); w.raw(t); w.raw("</v>")
+    case .double(let d): w.raw("<v>"); w.double(d); w.raw("</v>")
+    case .text(let t): w.raw("<v>"); w.ooxmlText(t); w.raw("</v>")
+    case .bool(let b): w.raw(b ? "<v>1</v>" : "<v>0</v>")
+    case .error(let e): w.raw("<v>"); w.text(e); w.raw("</v>")
+    }
+    w.raw("</c>")
+  }
+
+  // MARK: Widths
+
+  private func measure(_ column: Int, _ width: Double) {
+    if measured.count <= column { measured.append(contentsOf: repeatElement(0, count: column + 1 - measured.count)) }
+    if width > measured[column] { measured[column] = width }
+  }
+
+  /// Display width in character cells: characters of 3- and 4-byte UTF-8 sequences (CJK,
+  /// full-width forms) count two, others one; the longest line counts for multi-line text.
+  static func displayWidth(_ b: UnsafeBufferPointer<UInt8>) -> Double {
+    var best = 0
+    var line = 0
+    for c in b {
+      if c == 0x0A { best = max(best, line); line = 0; continue }
+      if c < 0x80 { line += 1 } else if c >= 0xE0 { line += 2 } else if c >= 0xC0 { line += 1 }
+    }
+    return Double(max(best, line))
+  }
+
+  /// The `<cols>` widths: explicit ones, else measured (+2 padding, capped), else none.
+  func finalWidths() -> [(column: Int, width: Double?, style: Int)] {
+    var columns = Set(columnWidths.keys).union(options.columnStyles.keys)
+    if options.autoWidth {
+      for (c, m) in measured.enumerated() where m > 0 { columns.insert(c) }
+    }
+    return columns.sorted().map { c in
+      if let w = columnWidths[c] { return (c, w, options.columnStyles[c]?.rawValue ?? 0) }
+      var width: Double?
+      if options.autoWidth, c < measured.count, measured[c] > 0 {
+        width = min(options.maxAutoWidth, max(8.43, (measured[c] + 2).rounded(.up)))
+      }
+      return (c, width, options.columnStyles[c]?.rawValue ?? 0)
+    }
+  }
+
+  // MARK: Head and tail
+
+  /// Writes everything before the first row, then the rows held back for measuring.
+  func writeHead() throws {
+    guard !headWritten else { return }
+    headWritten = true
+    var h = XMLWriter(capacity: 4096)
+    WorksheetXML.writeHead(of: self, into: &h)
+    try h.bytes.withUnsafeBytes { try output.write($0) }
+    try drain()
+  }
+
+  /// Passes the buffered XML to the ZIP entry.
+  func drain() throws {
+    if w.count > 0 {
+      try w.bytes.withUnsafeBytes { try output.write($0) }
+      w.removeAll()
+    }
+  }
+
+  /// Writes what follows the rows and drains everything.
+  func finish(legacyDrawingRelID: String?) throws {
+    try writeHead()
+    w.raw("</sheetData>")
+    WorksheetXML.writeTail(of: self, legacyDrawingRelID: legacyDrawingRelID, into: &w)
+    try drain()
+  }
+}
