@@ -1,1 +1,89 @@
-print("SheetBench")
+import CSV
+import Glibc
+import Pipeline
+import Tabular
+import XLSXReader
+
+// SheetBench: the measured paths of sheetgate, one per process, so `bench/bench.py` can time them
+// (wall time and peak RSS) side by side with the peers.
+//
+//   SheetBench read FILE                       read every cell of the first sheet (xlsx) or of the CSV
+//   SheetBench write [--inline] [--level N] CSV OUT.xlsx
+//                                              write the training-hours ledger CSV as a typed workbook
+//
+// Prints one line to stderr: what it did, rows, cells, seconds.
+
+func now() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+func fail(_ message: String) -> Never {
+  fputs("SheetBench: \(message)\n", stderr)
+  exit(2)
+}
+
+/// Visits every cell so nothing can be skipped: counts cells and text bytes, sums numbers.
+struct Visit {
+  var rows = 0
+  var cells = 0
+  var textBytes = 0
+  var sum = 0.0
+  mutating func add(_ row: Row) {
+    rows += 1
+    cells += row.cells.count
+    textBytes += row.bytes.count
+    for c in row.cells where c.kind == .number || c.kind == .date { sum += c.number }
+  }
+}
+
+func read(_ path: String) throws {
+  let t0 = now()
+  var v = Visit()
+  var row = Row()
+  switch try Sniffer.sniff(path: path) {
+  case .xlsx:
+    let wb = try Workbook(path: path)
+    let reader = try wb.sheetReader(at: 0)
+    while try reader.nextRow(into: &row) { v.add(row) }
+  case .csv:
+    var reader = try CSVRowReader(path: path)
+    while try reader.next(into: &row) { v.add(row) }
+  }
+  let dt = now() - t0
+  fputs("read \(path): rows=\(v.rows) cells=\(v.cells) textBytes=\(v.textBytes) sum=\(v.sum) seconds=\(dt)\n", stderr)
+}
+
+var args = Array(CommandLine.arguments.dropFirst())
+guard let command = args.first else { fail("usage: SheetBench read FILE | write [--inline] [--level N] CSV OUT") }
+args.removeFirst()
+do {
+  switch command {
+  case "read":
+    guard args.count == 1 else { fail("usage: SheetBench read FILE") }
+    try read(args[0])
+  case "write":
+    var inline = false
+    var level: Int32 = 6
+    var rest: [String] = []
+    var i = 0
+    while i < args.count {
+      switch args[i] {
+      case "--inline": inline = true
+      case "--level":
+        i += 1
+        guard i < args.count, let l = Int32(args[i]) else { fail("--level takes a number 0–9") }
+        level = l
+      default: rest.append(args[i])
+      }
+      i += 1
+    }
+    guard rest.count == 2 else { fail("usage: SheetBench write [--inline] [--level N] CSV OUT") }
+    try runWriteBench(csvPath: rest[0], outPath: rest[1], inlineStrings: inline, level: level)
+  default:
+    fail("unknown command \(command)")
+  }
+} catch {
+  fail("\(error)")
+}
