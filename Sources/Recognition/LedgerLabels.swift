@@ -165,10 +165,15 @@ public struct RecognitionOptions: Sendable {
   /// How many rows after the first footer are read for footer metadata (default 20).
   public var footerScanRows: Int
 
+  /// The most notes one table keeps; `TableReader.notesTruncated` says when more were found
+  /// (default 1,000).
+  public var noteLimit: Int
+
   /// Creates options; negative or zero counts are raised to their minimum.
-  public init(headerScanRows: Int = 30, minimumScore: Double = 0.4, footerScanRows: Int = 20) {
+  public init(headerScanRows: Int = 30, minimumScore: Double = 0.4, footerScanRows: Int = 20, noteLimit: Int = 1000) {
     self.headerScanRows = max(1, headerScanRows)
     self.minimumScore = minimumScore
     self.footerScanRows = max(0, footerScanRows)
+    self.noteLimit = max(1, noteLimit)
   }
 }
