@@ -105,12 +105,20 @@ enum MetadataParser {
   static let sealMarks = ["(盖章)", "（盖章）", "(公章)", "（公章）", "(签章)", "（签章）", "(签字)", "（签字）"]
 
   /// The pairs in `text` (one cell). A key is the run of non-space characters before a colon
-  /// (`：` or `:`), at most 10 characters, with a known key preferred when one ends there; the
-  /// value runs to the start of the next key or the end.
+  /// (`：` or `:`; a `:` between digits, as in `09:12:52`, or before `/` is not one), at most 10
+  /// characters, with a known key preferred when one ends there; the value runs to the start of
+  /// the next key or the end.
   static func entries(in text: String, row: Int, column: Int) -> [MetadataEntry] {
     let s = Array(text.unicodeScalars)
     var colons: [Int] = []
-    for (i, c) in s.enumerated() where c == ":" || c == "\u{FF1A}" { colons.append(i) }
+    for (i, c) in s.enumerated() where c == ":" || c == "\u{FF1A}" {
+      // A half-width colon between digits is a time (09:12:52), before `/` a URL scheme.
+      if c == ":", i > 0, i + 1 < s.count,
+         (s[i - 1].properties.numericType != nil && s[i + 1].properties.numericType != nil) || s[i + 1] == "/" {
+        continue
+      }
+      colons.append(i)
+    }
     if colons.isEmpty { return [] }
     // Find each key's start, scanning back from its colon over non-space scalars.
     var spans: [(keyStart: Int, colon: Int)] = []

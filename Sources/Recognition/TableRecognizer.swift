@@ -81,7 +81,8 @@ public struct SheetRecognition: Sendable {
 /// field share`, where the required share is the matched required fields over all required
 /// fields (all fields when none is required), the cell share the matched cells over the
 /// non-blank header cells, and the field share the matched fields over all fields. A two-row
-/// candidate replaces the one-row candidate at the same row only when it scores higher. A
+/// candidate wins only when it scores higher than every one-row candidate (a tie goes to the
+/// one-row candidate, so a title or metadata row is never taken as a parent row). A
 /// candidate qualifies when it matches at least two fields and scores at least
 /// `RecognitionOptions.minimumScore`. Title rows, metadata lines and blank rows match nothing
 /// and so are never chosen.
@@ -134,7 +135,10 @@ public struct TableRecognizer: Sendable {
       for cand in candidates {
         let e = evaluate(cand, ledger: ledgers[li], matcher: matcher)
         guard let b = best else { best = e; continue }
-        if e.score > b.score + 1e-9 { best = e }
+        // Higher score wins; on a tie the candidate with fewer rows wins, so a title or
+        // metadata row above a one-row header is not read as a parent row.
+        let fewerRows = e.header.lastRow - e.header.firstRow < b.header.lastRow - b.header.firstRow
+        if e.score > b.score + 1e-9 || (e.score > b.score - 1e-9 && fewerRows) { best = e }
       }
       let titles = best.map { titleLines(grid, above: $0.header.firstRow) } ?? []
       let hits = keywordHits(ledgers[li], titles: titles, context: context)
