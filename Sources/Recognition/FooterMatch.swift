@@ -12,6 +12,7 @@ enum FooterKind: String {
   private static let whole: [([UInt8], FooterKind)] = [
     (Array("合计".utf8), .totals), (Array("总计".utf8), .totals), (Array("小计".utf8), .subtotal),
   ]
+  private static let colon: [UInt8] = [0xEF, 0xBC, 0x9A]  // ：
   private static let prefixes: [[UInt8]] = ["填表人", "审核人", "负责人", "制表人", "填报人"].map { Array($0.utf8) }
 
   /// The footer kind of `row`, looking at its first non-blank cell only. Whitespace (ASCII,
@@ -23,25 +24,8 @@ enum FooterKind: String {
       if c.kind == .empty || c.textLength == 0 { continue }
       guard c.kind == .string else { return nil }
       return row.withText(i) { bytes -> FooterKind? in
-        var compact: [UInt8] = []
-        compact.reserveCapacity(min(bytes.count, 32))
-        var j = 0
-        while j < bytes.count, compact.count < 32 {
-          let b = bytes[j]
-          if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D { j += 1; continue }
-          if b == 0xE3, j + 2 < bytes.count, bytes[j + 1] == 0x80, bytes[j + 2] == 0x80 { j += 3; continue }
-          if b == 0xC2, j + 1 < bytes.count, bytes[j + 1] == 0xA0 { j += 2; continue }
-          compact.append(b)
-          j += 1
-        }
-        for (w, kind) in whole {
-          if compact == w { return kind }
-          if compact.count == w.count + 1, compact.starts(with: w), compact.last == UInt8(ascii: ":") { return kind }
-          if compact.count == w.count + 3, compact.starts(with: w), Array(compact.suffix(3)) == [0xEF, 0xBC, 0x9A] {
-            return kind
-          }
-        }
-        for p in prefixes where compact.starts(with: p) { return .signature }
+        for (w, kind) in whole where match(bytes, w, whole: true) { return kind }
+        for p in prefixes where match(bytes, p, whole: false) { return .signature }
         return nil
       }
     }
@@ -71,4 +55,42 @@ public struct TotalsRow: Sendable, Hashable {
   public var label: String
   /// The values in mapped columns, in field order.
   public var values: [TotalValue]
+}
+
+extension FooterKind {
+  /// Compares `bytes` with `pattern`, skipping whitespace in `bytes` (ASCII, U+3000, NBSP).
+  /// `whole`: the rest after the pattern may only be whitespace and one colon. No allocation.
+  fileprivate static func match(_ bytes: UnsafeBufferPointer<UInt8>, _ pattern: [UInt8], whole: Bool) -> Bool {
+    var j = 0
+    var k = 0
+    func skipSpace() {
+      while j < bytes.count {
+        let b = bytes[j]
+        if b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D {
+          j += 1
+        } else if b == 0xE3, j + 2 < bytes.count, bytes[j + 1] == 0x80, bytes[j + 2] == 0x80 {
+          j += 3
+        } else if b == 0xC2, j + 1 < bytes.count, bytes[j + 1] == 0xA0 {
+          j += 2
+        } else {
+          return
+        }
+      }
+    }
+    while k < pattern.count {
+      skipSpace()
+      guard j < bytes.count, bytes[j] == pattern[k] else { return false }
+      j += 1
+      k += 1
+    }
+    guard whole else { return true }
+    skipSpace()
+    if j < bytes.count, bytes[j] == UInt8(ascii: ":") {
+      j += 1
+    } else if j + 3 <= bytes.count, bytes[j] == colon[0], bytes[j + 1] == colon[1], bytes[j + 2] == colon[2] {
+      j += 3
+    }
+    skipSpace()
+    return j == bytes.count
+  }
 }

@@ -98,8 +98,10 @@ enum MetadataParser {
     ("填表人", .filler), ("填报人", .filler), ("制表人", .filler), ("审核人", .reviewer), ("负责人", .reviewer),
   ]
 
+  /// The role of a key; a bracketed remark is ignored (`审核人(签字)` is a reviewer).
   static func role(of key: String) -> Role? {
-    roles.first { $0.0 == key }?.1
+    let bare = key.firstIndex(of: "(").map { String(key[..<$0]) } ?? key
+    return roles.first { $0.0 == bare }?.1
   }
 
   static let sealMarks = ["(盖章)", "（盖章）", "(公章)", "（公章）", "(签章)", "（签章）", "(签字)", "（签字）"]

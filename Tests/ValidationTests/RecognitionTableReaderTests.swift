@@ -73,6 +73,23 @@ final class RecognitionTableReaderTests: XCTestCase {
     XCTAssertEqual(notes, ["blank-row|3|2", "footer-skipped|6|subtotal", "blank-row|7|1", "footer-skipped|10|totals"])
   }
 
+  func testFooterWordsOnlyEndDataWhenTheyAreTheFooter() throws {
+    let rows = [
+      textRow(0, ["序号", "文件名称", "文号", "制定机关", "发布日期", "有效期至"]),
+      textRow(1, ["1", "合计", "乌政发〔2022〕1号", "乌审旗人民政府", "2022-01-01", "长期"]),  // 合计 not in the first cell
+      textRow(2, ["合计金额统计办法", "", "乌政发〔2022〕2号", "乌审旗人民政府", "2022-01-01", "长期"]),
+      textRow(3, ["审核人（签字）：张三", "", "", "", "", "制表人：李四"]),
+      textRow(4, ["5", "迟到的数据行", "", "", "", ""]),
+    ]
+    var reader = try TableReader(source: ArraySource(rows), recognizer: TableRecognizer(ledgers: Ledgers.all))
+    XCTAssertEqual(try drain(&reader).map(\.0), [1, 2])
+    XCTAssertEqual(reader.notes.filter { $0.code == "footer-skipped" }.map { $0.params["kind"] ?? "" }, ["signature", "after-footer"])
+    XCTAssertNil(reader.totals)
+    XCTAssertEqual(reader.metadata.filler, "李四")
+    XCTAssertEqual(reader.metadata.entries.first?.key, "审核人(签字)")
+    XCTAssertEqual(reader.metadata.reviewer, "张三")
+  }
+
   func testSheetThatMatchesNothingIsSkippedWithANote() throws {
     let lists = [textRow(0, ["集中轮训"]), textRow(1, ["网络培训"]), textRow(2, ["执法能力比赛"])]
     var reader = try TableReader(source: ArraySource(lists), recognizer: TableRecognizer(ledgers: Ledgers.all),
