@@ -1,0 +1,179 @@
+import Tabular
+
+/// The labels of one ledger as recognition needs them: a plain-value view of a table schema.
+///
+/// Recognition does not depend on `Schema`; an adapter maps a `TableSchema` onto this type
+/// (field `title` → `title`, `aliases` → `aliases`, `constraints.required` → `required`,
+/// `fillMerged` → `fillMerged`). A field's index in `fields` is the column key `TableReader`
+/// uses for re-keyed rows.
+///
+/// ```swift
+/// let training = LedgerLabels(name: "training-hours", title: "执法人员培训学时台账",
+///                             keywords: ["培训", "学时"],
+///                             fields: [FieldLabels(name: "name", title: "姓名", required: true)])
+/// ```
+public struct LedgerLabels: Sendable, Hashable {
+  /// Stable ledger name (the schema name), e.g. `training-hours`.
+  public var name: String
+  /// The ledger's Chinese title, e.g. `执法人员培训（轮训）学时台账`.
+  public var title: String
+  /// Words that hint at this ledger when found in a title row, the sheet name or the file name.
+  public var keywords: [String]
+  /// The fields in schema order.
+  public var fields: [FieldLabels]
+
+  /// Creates ledger labels.
+  public init(name: String, title: String, keywords: [String] = [], fields: [FieldLabels]) {
+    self.name = name
+    self.title = title
+    self.keywords = keywords
+    self.fields = fields
+  }
+}
+
+/// The header spellings of one field.
+public struct FieldLabels: Sendable, Hashable {
+  /// Stable field name, e.g. `public_hours`.
+  public var name: String
+  /// The usual column title, e.g. `公共法律知识学时`.
+  public var title: String
+  /// Other spellings found in real submissions, e.g. `培训学时/公共法律知识`, `公共法律知识`.
+  public var aliases: [String]
+  /// True when a submission must have this column (it weighs more in the ledger's score).
+  public var required: Bool
+  /// True when a vertically merged cell in this column applies to every row of its range.
+  public var fillMerged: Bool
+
+  /// Creates field labels.
+  public init(name: String, title: String, aliases: [String] = [], required: Bool = false, fillMerged: Bool = false) {
+    self.name = name
+    self.title = title
+    self.aliases = aliases
+    self.required = required
+    self.fillMerged = fillMerged
+  }
+}
+
+/// One finding of recognition, in a small form the validator turns into a diagnostic.
+///
+/// `code` is a stable slug from `RecognitionCode`. Rows and columns are zero-based sheet
+/// indices; `value` is the raw text, truncated to 64 bytes. Messages are rendered later from
+/// the code and `params`, never here.
+public struct RecognitionNote: Sendable, Hashable, CustomStringConvertible {
+  /// The stable slug.
+  public var code: String
+  /// Zero-based sheet row, when the note is about a row or a cell.
+  public var row: Int?
+  /// Zero-based column, when the note is about a column or a cell.
+  public var column: Int?
+  /// The raw value concerned (a header label, a footer's first cell), truncated.
+  public var value: String?
+  /// Named parameters for the message template (`field`, `ledger`, `score`, `range`, `count`…).
+  public var params: [String: String]
+
+  /// Creates a note; `value` is truncated to 64 UTF-8 bytes on a character boundary.
+  public init(code: String, row: Int? = nil, column: Int? = nil, value: String? = nil, params: [String: String] = [:]) {
+    self.code = code
+    self.row = row
+    self.column = column
+    self.value = value.map(RecognitionNote.truncated)
+    self.params = params
+  }
+
+  /// The A1 reference of the note's cell, when it has both a row and a column.
+  public var a1: String? {
+    guard let row, let column else { return nil }
+    return CellAddress(row: row, column: column).a1
+  }
+
+  /// `code@A1 value`, for logs and test failure messages.
+  public var description: String {
+    var s = code
+    if let a1 {
+      s += "@" + a1
+    } else if let row {
+      s += "@row" + String(row + 1)
+    } else if let column {
+      s += "@" + CellAddress.columnName(column)
+    }
+    if let value { s += " " + value }
+    return s
+  }
+
+  static func truncated(_ s: String) -> String {
+    if s.utf8.count <= 64 { return s }
+    var out = ""
+    for ch in s {
+      if out.utf8.count + ch.utf8.count > 64 { break }
+      out.append(ch)
+    }
+    return out
+  }
+}
+
+/// The stable note codes recognition emits.
+public enum RecognitionCode {
+  /// No row among the scanned rows looks like the header of any candidate ledger.
+  public static let headerNotFound = "header-not-found"
+  /// A field of the ledger has no column (`params`: `field`, `title`, `required`).
+  public static let missingLabel = "missing-label"
+  /// A header cell matches no field.
+  public static let extraLabel = "extra-label"
+  /// A blank header cell between labelled columns.
+  public static let blankLabel = "blank-label"
+  /// A second column matches a field already matched (`params`: `field`, `firstColumn`).
+  public static let duplicateLabel = "duplicate-label"
+  /// A footer row (`合计`, `填表人：…`) or a row after it, not counted as data.
+  public static let footerSkipped = "footer-skipped"
+  /// A run of blank rows between data rows (one note per run; `params["count"]`).
+  public static let blankRow = "blank-row"
+  /// The ledger was chosen automatically (`params`: `ledger`, `score`, `runnerUp`, `runnerUpScore`).
+  public static let schemaChosen = "schema-chosen"
+  /// A vertically merged cell's value was applied to the rows of its range (once per range).
+  public static let mergedCellFilled = "merged-cell-filled"
+  /// A sheet matched no ledger and was skipped (`params`: `sheet`, `hidden`).
+  public static let sheetSkipped = "sheet-skipped"
+}
+
+/// Where a sheet comes from: names that help choose the ledger and find the agency.
+public struct SheetContext: Sendable {
+  /// The submitted file's name (a path is fine; only the last component is used).
+  public var fileName: String?
+  /// The sheet's name (nil for CSV).
+  public var sheetName: String?
+  /// True when the workbook marks the sheet hidden.
+  public var isHidden: Bool
+  /// Agency names from the roster (`本级行政执法部门名单`). See `SubmissionMetadata` for how
+  /// they are used to take an agency from a title or the file name.
+  public var knownAgencies: [String]
+
+  /// Creates a context.
+  public init(fileName: String? = nil, sheetName: String? = nil, isHidden: Bool = false, knownAgencies: [String] = []) {
+    self.fileName = fileName
+    self.sheetName = sheetName
+    self.isHidden = isHidden
+    self.knownAgencies = knownAgencies
+  }
+}
+
+/// Recognition settings.
+public struct RecognitionOptions: Sendable {
+  /// How many rows from the top are buffered and scanned for the header (default 30).
+  public var headerScanRows: Int
+  /// The lowest header score that counts as recognised (0…1, default 0.4).
+  public var minimumScore: Double
+  /// How many rows after the first footer are read for footer metadata (default 20).
+  public var footerScanRows: Int
+
+  /// The most notes one table keeps; `TableReader.notesTruncated` says when more were found
+  /// (default 1,000).
+  public var noteLimit: Int
+
+  /// Creates options; negative or zero counts are raised to their minimum.
+  public init(headerScanRows: Int = 30, minimumScore: Double = 0.4, footerScanRows: Int = 20, noteLimit: Int = 1000) {
+    self.headerScanRows = max(1, headerScanRows)
+    self.minimumScore = minimumScore
+    self.footerScanRows = max(0, footerScanRows)
+    self.noteLimit = max(1, noteLimit)
+  }
+}

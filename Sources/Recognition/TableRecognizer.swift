@@ -1,0 +1,287 @@
+import Tabular
+
+/// One labelled column of a recognised header.
+public struct ColumnLabel: Sendable, Hashable {
+  /// Zero-based sheet column.
+  public var column: Int
+  /// The label as shown, `培训学时/公共法律知识` for a two-row header.
+  public var text: String
+  /// The unit hint split off the label (`元`, `h`), if any.
+  public var unit: String?
+  /// The index of the matched field in `LedgerLabels.fields`, or nil for an extra column.
+  public var field: Int?
+}
+
+/// How well one ledger fits a sheet.
+public struct LedgerScore: Sendable, Hashable {
+  /// Index of the ledger in `TableRecognizer.ledgers`.
+  public var ledgerIndex: Int
+  /// The ledger's name.
+  public var ledgerName: String
+  /// The combined score, 0…1: `0.9 × header + 0.1 × min(keywordHits, 2) / 2`.
+  public var score: Double
+  /// The best header candidate's score, 0…1: `0.5 × required share + 0.3 × cell share + 0.2 × field share`.
+  public var headerScore: Double
+  /// Keywords (and the ledger title) found in the title rows, the sheet name or the file name.
+  public var keywordHits: Int
+  /// Distinct fields matched by the best header candidate.
+  public var matchedFields: Int
+}
+
+/// The table found in a sheet: which ledger, which header rows, which column is which field.
+public struct RecognizedTable: Sendable {
+  /// The ledger the header matched.
+  public var ledger: LedgerLabels
+  /// Index of the ledger in `TableRecognizer.ledgers`.
+  public var ledgerIndex: Int
+  /// Zero-based sheet rows of the header (one or two rows).
+  public var headerRows: ClosedRange<Int>
+  /// Every labelled or blank column inside the header's span, left to right.
+  public var columns: [ColumnLabel]
+  /// For each field of `ledger`, the sheet column it was found in, or nil when missing.
+  public var fieldColumns: [Int?]
+  /// The ledger's score for this sheet.
+  public var score: LedgerScore
+
+  /// The first row after the header.
+  public var firstDataRow: Int { headerRows.upperBound + 1 }
+
+  /// The field of a sheet column, or nil for an extra or blank column.
+  public func field(ofColumn column: Int) -> Int? {
+    columns.first { $0.column == column }?.field
+  }
+}
+
+/// What recognition found in one sheet.
+public struct SheetRecognition: Sendable {
+  /// The table, or nil when no ledger's header was found (`header-not-found` is in `notes`).
+  public var table: RecognizedTable?
+  /// The ledger with the best score (chosen when it qualifies), and the runner-up.
+  public var best: LedgerScore?
+  /// The second-best ledger, for the `schema-chosen` note and the `inspect` command.
+  public var runnerUp: LedgerScore?
+  /// True when the caller named the ledger instead of letting recognition choose.
+  public var ledgerWasNamed: Bool
+  /// Title rows above the header (a single text, such as `2023年度…学时台账`).
+  public var titleLines: [String]
+  /// Agency, date and contact found above the header, in the titles or in the file name.
+  public var metadata: SubmissionMetadata
+  /// Findings about the header, in column order.
+  public var notes: [RecognitionNote]
+
+  /// True when a table was found.
+  public var isRecognized: Bool { table != nil }
+}
+
+/// Finds the header of a ledger in the first rows of a sheet and picks the ledger that fits.
+///
+/// Every buffered row with at least two labels is a one-row candidate, and every pair of
+/// adjacent rows a two-row candidate (see `LabelMatcher` for how parent and child labels
+/// match). A candidate's header score is `0.5 × required share + 0.3 × cell share + 0.2 ×
+/// field share`, where the required share is the matched required fields over all required
+/// fields (all fields when none is required), the cell share the matched cells over the
+/// non-blank header cells, and the field share the matched fields over all fields. A two-row
+/// candidate wins only when it scores higher than every one-row candidate (a tie goes to the
+/// one-row candidate, so a title or metadata row is never taken as a parent row). A
+/// candidate qualifies when it matches at least two fields and scores at least
+/// `RecognitionOptions.minimumScore`. Title rows, metadata lines and blank rows match nothing
+/// and so are never chosen.
+///
+/// Cost: O(rows × columns × ledgers) label look-ups over the bounded header buffer; Strings are
+/// made for header-buffer cells only.
+public struct TableRecognizer: Sendable {
+  /// The candidate ledgers.
+  public let ledgers: [LedgerLabels]
+  /// Settings.
+  public var options: RecognitionOptions
+
+  /// Creates a recognizer for `ledgers`.
+  public init(ledgers: [LedgerLabels], options: RecognitionOptions = RecognitionOptions()) {
+    self.ledgers = ledgers
+    self.options = options
+  }
+
+  private struct Evaluation {
+    var header: CandidateHeader
+    var fieldOfCell: [Int?]
+    var duplicates: [(cell: Int, field: Int, first: Int)]
+    var matched: Int
+    var score: Double
+  }
+
+  /// Recognises the table in `rows` (the first rows of a sheet, at most
+  /// `options.headerScanRows` are looked at) with the sheet's merged ranges.
+  ///
+  /// - Parameter ledgerName: the ledger to use; nil lets recognition choose among all.
+  public func recognize(rows: [Row], mergedRanges: [CellRange] = [], context: SheetContext = SheetContext(),
+                        ledgerName: String? = nil) -> SheetRecognition {
+    let scanned = Array(rows.prefix(options.headerScanRows))
+    let grid = HeaderGrid(rows: scanned, mergedRanges: mergedRanges)
+    var candidates: [CandidateHeader] = []
+    for r in scanned where !r.isBlank || grid.width(row: r.index) > 0 {
+      let single = grid.single(row: r.index)
+      if single.cells.filter({ !$0.isBlank }).count >= 2 { candidates.append(single) }
+      if grid.hasRow(r.index + 1), !(scanned.first { $0.index == r.index + 1 }?.isBlank ?? true) {
+        candidates.append(grid.pair(row: r.index))
+      }
+    }
+    var indices = Array(ledgers.indices)
+    if let ledgerName { indices = indices.filter { ledgers[$0].name == ledgerName } }
+
+    var scores: [(LedgerScore, Evaluation?)] = []
+    for li in indices {
+      let matcher = LabelMatcher(ledgers[li])
+      var best: Evaluation?
+      for cand in candidates {
+        let e = evaluate(cand, ledger: ledgers[li], matcher: matcher)
+        guard let b = best else { best = e; continue }
+        // Higher score wins; on a tie the candidate with fewer rows wins, so a title or
+        // metadata row above a one-row header is not read as a parent row.
+        let fewerRows = e.header.lastRow - e.header.firstRow < b.header.lastRow - b.header.firstRow
+        if e.score > b.score + 1e-9 || (e.score > b.score - 1e-9 && fewerRows) { best = e }
+      }
+      let titles = best.map { titleLines(grid, above: $0.header.firstRow) } ?? []
+      let hits = keywordHits(ledgers[li], titles: titles, context: context)
+      let hs = best?.score ?? 0
+      let s = LedgerScore(ledgerIndex: li, ledgerName: ledgers[li].name, score: 0.9 * hs + 0.1 * Double(min(hits, 2)) / 2,
+                          headerScore: hs, keywordHits: hits, matchedFields: best?.matched ?? 0)
+      scores.append((s, best))
+    }
+    scores.sort { $0.0.score > $1.0.score }
+    var result = SheetRecognition(table: nil, best: scores.first?.0, runnerUp: scores.count > 1 ? scores[1].0 : nil,
+                                  ledgerWasNamed: ledgerName != nil, titleLines: [], metadata: SubmissionMetadata(),
+                                  notes: [])
+    guard let (top, eval) = scores.first, let e = eval,
+          e.matched >= min(2, ledgers[top.ledgerIndex].fields.count), e.score >= options.minimumScore else {
+      var params = ["scannedRows": String(scanned.count)]
+      if let ledgerName { params["ledger"] = ledgerName }
+      if let top = scores.first {
+        params["bestLedger"] = top.0.ledgerName
+        params["bestScore"] = Self.format(top.0.score)
+      }
+      if let sheet = context.sheetName { params["sheet"] = sheet }
+      result.titleLines = titleLines(grid, above: (scanned.last?.index ?? 0) + 1)
+      result.metadata = metadata(grid, above: (scanned.last?.index ?? 0) + 1, titles: result.titleLines, context: context)
+      result.notes.append(RecognitionNote(code: RecognitionCode.headerNotFound, params: params))
+      return result
+    }
+    let ledger = ledgers[top.ledgerIndex]
+    result.titleLines = titleLines(grid, above: e.header.firstRow)
+    result.metadata = metadata(grid, above: e.header.firstRow, titles: result.titleLines, context: context)
+    result.table = table(e, ledger: ledger, score: top, notes: &result.notes)
+    if ledgerName == nil {
+      var params = ["ledger": ledger.name, "score": Self.format(top.score)]
+      if let r = result.runnerUp {
+        params["runnerUp"] = r.ledgerName
+        params["runnerUpScore"] = Self.format(r.score)
+      }
+      result.notes.insert(RecognitionNote(code: RecognitionCode.schemaChosen, row: e.header.firstRow,
+                                          value: ledger.title, params: params), at: 0)
+    }
+    return result
+  }
+
+  private func evaluate(_ cand: CandidateHeader, ledger: LedgerLabels, matcher: LabelMatcher) -> Evaluation {
+    var fieldOfCell: [Int?] = []
+    var firstColumnOfField: [Int: Int] = [:]
+    var duplicates: [(Int, Int, Int)] = []
+    var nonBlank = 0
+    var matchedCells = 0
+    for (i, cell) in cand.cells.enumerated() {
+      if !cell.isBlank { nonBlank += 1 }
+      let f = cell.child.map { matcher.match(parent: cell.parent, child: $0) } ?? matcher.match(cell.parent)
+      guard let f else { fieldOfCell.append(nil); continue }
+      if let first = firstColumnOfField[f] {
+        duplicates.append((i, f, first))
+        fieldOfCell.append(nil)
+      } else {
+        firstColumnOfField[f] = cell.column
+        fieldOfCell.append(f)
+        matchedCells += 1
+      }
+    }
+    let fields = max(1, ledger.fields.count)
+    let required = ledger.fields.indices.filter { ledger.fields[$0].required }
+    let requiredShare = required.isEmpty
+      ? Double(firstColumnOfField.count) / Double(fields)
+      : Double(required.filter { firstColumnOfField[$0] != nil }.count) / Double(required.count)
+    let cellShare = nonBlank == 0 ? 0 : Double(matchedCells) / Double(nonBlank)
+    let fieldShare = Double(firstColumnOfField.count) / Double(fields)
+    return Evaluation(header: cand, fieldOfCell: fieldOfCell, duplicates: duplicates, matched: firstColumnOfField.count,
+                      score: 0.5 * requiredShare + 0.3 * cellShare + 0.2 * fieldShare)
+  }
+
+  private func table(_ e: Evaluation, ledger: LedgerLabels, score: LedgerScore,
+                     notes: inout [RecognitionNote]) -> RecognizedTable {
+    let cells = e.header.cells
+    let first = cells.firstIndex { !$0.isBlank } ?? 0
+    let last = cells.lastIndex { !$0.isBlank } ?? -1
+    var columns: [ColumnLabel] = []
+    var fieldColumns = [Int?](repeating: nil, count: ledger.fields.count)
+    let labelRow = e.header.lastRow
+    var duplicateOf: [Int: (Int, Int)] = [:]
+    for d in e.duplicates { duplicateOf[d.cell] = (d.field, d.first) }
+    if first <= last {
+      for i in first...last {
+        let cell = cells[i]
+        let f = e.fieldOfCell[i]
+        columns.append(ColumnLabel(column: cell.column, text: cell.text, unit: cell.unit, field: f))
+        if let f {
+          fieldColumns[f] = cell.column
+        } else if let (f, firstColumn) = duplicateOf[i] {
+          notes.append(RecognitionNote(code: RecognitionCode.duplicateLabel, row: labelRow, column: cell.column,
+                                       value: cell.text, params: ["field": ledger.fields[f].name,
+                                                                  "firstColumn": CellAddress.columnName(firstColumn)]))
+        } else if cell.isBlank {
+          notes.append(RecognitionNote(code: RecognitionCode.blankLabel, row: labelRow, column: cell.column))
+        } else {
+          notes.append(RecognitionNote(code: RecognitionCode.extraLabel, row: labelRow, column: cell.column,
+                                       value: cell.text))
+        }
+      }
+    }
+    for (i, f) in ledger.fields.enumerated() where fieldColumns[i] == nil {
+      notes.append(RecognitionNote(code: RecognitionCode.missingLabel, row: e.header.firstRow, value: f.title,
+                                   params: ["field": f.name, "title": f.title, "required": f.required ? "true" : "false"]))
+    }
+    return RecognizedTable(ledger: ledger, ledgerIndex: score.ledgerIndex, headerRows: e.header.firstRow...e.header.lastRow,
+                           columns: columns, fieldColumns: fieldColumns, score: score)
+  }
+
+  /// Rows above `row` that hold one text and no `key：value` pair.
+  private func titleLines(_ grid: HeaderGrid, above row: Int) -> [String] {
+    var out: [String] = []
+    for r in grid.rows where r.index < row {
+      let texts = grid.distinctTexts(row: r.index)
+      if texts.count == 1, MetadataParser.entries(in: texts[0], row: r.index, column: 0).isEmpty { out.append(texts[0]) }
+    }
+    return out
+  }
+
+  private func metadata(_ grid: HeaderGrid, above row: Int, titles: [String], context: SheetContext) -> SubmissionMetadata {
+    var m = SubmissionMetadata()
+    for r in grid.rows where r.index < row {
+      for i in r.cells.indices where r.cells[i].kind == .string {
+        m.add(MetadataParser.entries(in: r.text(i), row: r.index, column: Int(r.cells[i].column)), fromFooter: false)
+      }
+    }
+    MetadataParser.completeAgency(&m, titles: titles, context: context)
+    return m
+  }
+
+  private func keywordHits(_ ledger: LedgerLabels, titles: [String], context: SheetContext) -> Int {
+    var haystacks = titles.map(HeaderLabel.fold)
+    if let s = context.sheetName { haystacks.append(HeaderLabel.fold(s)) }
+    if let f = context.fileName { haystacks.append(HeaderLabel.fold(MetadataParser.fileNameParts(f).joined())) }
+    var hits = 0
+    for k in ([ledger.title] + ledger.keywords).map(HeaderLabel.fold) where !k.isEmpty {
+      if haystacks.contains(where: { $0.contains(k) }) { hits += 1 }
+    }
+    return hits
+  }
+
+  static func format(_ x: Double) -> String {
+    let r = (x * 100).rounded() / 100
+    return String(r)
+  }
+}
