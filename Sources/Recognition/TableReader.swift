@@ -3,10 +3,10 @@ import Tabular
 /// Reads the data rows of a ledger table out of any `RowSource`, after recognising its header.
 ///
 /// `init` reads the first `headerScanRows` rows into a buffer and runs `TableRecognizer` on
-/// them. `nextRow(into:)` then yields data rows only, with each cell's `column` re-keyed to its
-/// field index in `recognition.table!.ledger.fields` (cells of extra columns are dropped; use
-/// `recognition.table!.fieldColumns[field]` for the sheet column of a diagnostic). `row.index`
-/// stays the sheet row.
+/// them. `nextRow(into:)` then yields data rows only: cells keep their sheet columns (so every
+/// finding points at the real cell), cells of columns that match no field are dropped, and
+/// vertically merged values are filled in. `recognition.table!.fieldColumns[field]` is the sheet
+/// column of each field — the mapping a validator needs. `row.index` stays the sheet row.
 ///
 /// - **Footers**: the first `合计`/`总计` row or signature row (`填表人：…`) ends the data. It
 ///   and the rows after it (up to `footerScanRows`) are reported as `footer-skipped` and read for
@@ -24,7 +24,7 @@ import Tabular
 ///                              recognizer: TableRecognizer(ledgers: ledgers),
 ///                              context: SheetContext(fileName: "台账.csv"))
 /// var row = Row()
-/// while try reader.nextRow(into: &row) { /* row.cells[k].column is a field index */ }
+/// while try reader.nextRow(into: &row) { /* row.cells[k].column is a sheet column of a mapped field */ }
 /// ```
 ///
 /// Memory: the header buffer until it is replayed, the current row, one scratch row, and the
@@ -56,6 +56,8 @@ public struct TableReader<Source: RowSource>: RowSource {
   private var ended = false
   private var lastIndex: Int
   private var pendingBlank: (first: Int, count: Int)?
+  /// Field index → sheet column (-1 for a field with no column).
+  private var columnOfField: [Int] = []
   /// Sheet column → field index, -1 for none.
   private var fieldOfColumn: [Int] = []
   private var merges: [MergeFill] = []
@@ -106,6 +108,7 @@ public struct TableReader<Source: RowSource>: RowSource {
     let width = (table.fieldColumns.compactMap { $0 }.max() ?? -1) + 1
     fieldOfColumn = [Int](repeating: -1, count: width)
     for (f, c) in table.fieldColumns.enumerated() { if let c { fieldOfColumn[c] = f } }
+    columnOfField = table.fieldColumns.map { $0 ?? -1 }
     for m in mergedRanges where m.rowCount > 1 && m.first.row >= table.firstDataRow {
       let c = m.first.column
       guard c < fieldOfColumn.count, fieldOfColumn[c] >= 0, table.ledger.fields[fieldOfColumn[c]].fillMerged else { continue }
@@ -203,24 +206,26 @@ public struct TableReader<Source: RowSource>: RowSource {
                              value: value, params: ["range": active[a].range.a1]))
       }
     }
-    // Insertion sort: rows are short and usually already in field order.
+    // Insertion sort by sheet column: rows are short and usually already in order; only filled
+    // merges are appended out of place.
     if pairs.count > 1 {
       for i in 1..<pairs.count {
         var j = i
-        while j > 0, pairs[j - 1].field > pairs[j].field { pairs.swapAt(j - 1, j); j -= 1 }
+        while j > 0, columnOfField[pairs[j - 1].field] > columnOfField[pairs[j].field] { pairs.swapAt(j - 1, j); j -= 1 }
       }
     }
     for p in pairs {
+      let column = columnOfField[p.field]
       if p.source >= 0 {
         let c = scratch.cells[p.source]
         scratch.withText(p.source) { t in
-          out.append(column: p.field, kind: c.kind, number: c.number, text: UnsafeRawBufferPointer(t),
+          out.append(column: column, kind: c.kind, number: c.number, text: UnsafeRawBufferPointer(t),
                      dateKind: c.dateKind, isFormula: c.isFormula)
         }
       } else {
         let m = active[-1 - p.source]
         m.bytes.withUnsafeBytes { t in
-          out.append(column: p.field, kind: m.kind, number: m.number, text: t, dateKind: m.dateKind)
+          out.append(column: column, kind: m.kind, number: m.number, text: t, dateKind: m.dateKind)
         }
       }
     }

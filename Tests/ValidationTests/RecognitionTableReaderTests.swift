@@ -11,8 +11,12 @@ final class RecognitionTableReaderTests: XCTestCase {
     var row = Row()
     while try reader.nextRow(into: &row) {
       var cells: [Int: String] = [:]
-      for i in row.cells.indices { cells[Int(row.cells[i].column)] = row.text(i) }
-      XCTAssertEqual(row.cells.map(\.column), row.cells.map(\.column).sorted(), "cells keyed in field order")
+      let table = try XCTUnwrap(reader.recognition.table)
+      for i in row.cells.indices {
+        let field = try XCTUnwrap(table.field(ofColumn: Int(row.cells[i].column)), "only mapped columns are kept")
+        cells[field] = row.text(i)
+      }
+      XCTAssertEqual(row.cells.map(\.column), row.cells.map(\.column).sorted(), "cells in sheet-column order")
       out.append((row.index, cells))
     }
     return out
