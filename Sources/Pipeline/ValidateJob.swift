@@ -1,0 +1,151 @@
+import CSV
+import Diagnostics
+import Recognition
+import Schema
+import Tabular
+import Validation
+import XLSXReader
+
+/// One validation job: a file (every worksheet, or the CSV) → recognised tables → findings.
+///
+/// Streams: each sheet is read once; Recognition buffers the first rows to find the header, the
+/// validator keeps the unique-key hashes and aggregate counters; nothing else grows with rows.
+public struct ValidateJob {
+  public struct Options: Sendable {
+    /// A schema to use for every table; nil chooses among the built-in ledgers per sheet.
+    public var schema: TableSchema?
+    public var roster: AgencyRoster?
+    public var limitErrors: Int
+    public var csvEncoding: String?
+    public var today: LocalDate
+    public init(schema: TableSchema? = nil, roster: AgencyRoster? = nil, limitErrors: Int = 1000,
+                csvEncoding: String? = nil, today: LocalDate = .today) {
+      self.schema = schema; self.roster = roster; self.limitErrors = limitErrors
+      self.csvEncoding = csvEncoding; self.today = today
+    }
+  }
+
+  /// What one file gave: a report per recognised table plus the submission metadata.
+  public struct FileResult: Sendable {
+    public var file: String
+    public var tables: [TableReport]
+    public var metadata: [SubmissionMetadata]
+  }
+
+  public let options: Options
+  private let candidates: [TableSchema]
+  private let recognizer: TableRecognizer
+
+  public init(options: Options) throws {
+    self.options = options
+    candidates = try options.schema.map { [$0] } ?? SchemaCatalog.builtinLedgers()
+    recognizer = TableRecognizer(ledgers: candidates.map(SchemaCatalog.labels))
+  }
+
+  public func run(path: String) throws -> FileResult {
+    let opened = try OpenedFile.open(path: path, options: .init(csvEncoding: options.csvEncoding))
+    let name = lastPathComponent(path)
+    var result = FileResult(file: name, tables: [], metadata: [])
+    let known = options.roster?.entries.map { $0.name } ?? []
+    switch opened {
+    case .workbook(let wb):
+      for info in wb.sheets {
+        let reader: SheetReader
+        do { reader = try wb.sheetReader(for: info) } catch { throw InputProblem(error, file: path) }
+        let ctx = SheetContext(fileName: name, sheetName: info.name, isHidden: info.visibility != .visible, knownAgencies: known)
+        do {
+          if let t = try validate(reader, merged: reader.mergedRanges, context: ctx, dateSystem: wb.dateSystem,
+                                  dense: false, into: &result) {
+            result.tables.append(t)
+          }
+        } catch let e as InputProblem { throw e } catch { throw InputProblem(error, file: path) }
+      }
+    case .csv(let p, let o):
+      var reader: CSVRowReader
+      do { reader = try CSVRowReader(path: p, options: o) } catch { throw InputProblem(error, file: path) }
+      let ctx = SheetContext(fileName: name, sheetName: nil, isHidden: false, knownAgencies: known)
+      do {
+        if let t = try validate(reader, merged: [], context: ctx, dateSystem: .excel1900, dense: true, into: &result) {
+          result.tables.append(t)
+        }
+      } catch let e as InputProblem { throw e } catch { throw InputProblem(error, file: path) }
+    }
+    if result.tables.isEmpty {
+      // No sheet looked like any ledger: one finding says so, with what to do.
+      var c = DiagnosticCollector(limit: options.limitErrors)
+      c.add(Diagnostic(code: .headerNotFound, severity: .error, location: SourceLocation(file: name),
+                       parameters: [DiagnosticParameter("schemas", candidates.map { $0.title ?? $0.name }.joined(separator: "、"))]))
+      var stats = ValidationStats()
+      stats.errors = 1
+      result.tables.append(TableReport(file: name, sheet: nil, schema: options.schema?.name, stats: stats, collector: c))
+    }
+    return result
+  }
+
+  /// Recognises and validates one sheet; nil when the sheet matches no ledger (e.g. a list sheet).
+  private func validate<S: RowSource>(_ source: S, merged: [CellRange], context: SheetContext, dateSystem: DateSystem,
+                                      dense: Bool, into result: inout FileResult) throws -> TableReport? {
+    var table = try TableReader(source: source, recognizer: recognizer, context: context, mergedRanges: merged,
+                                ledgerName: options.schema?.name)
+    guard table.isRecognized, let rec = table.recognition.table else { return nil }
+    let schema = candidates[rec.ledgerIndex]
+    var collector = DiagnosticCollector(limit: options.limitErrors)
+    let vctx = ValidationContext(file: context.fileName, sheet: context.sheetName, dateSystem: dateSystem,
+                                 roster: options.roster, headerWidth: nil, rowsAreDense: dense, today: options.today)
+    var validator = Validator(schema: schema, mapping: rec.fieldColumns, context: vctx)
+    var row = Row()
+    while try table.nextRow(into: &row) {
+      validator.validate(row: row, into: &collector)
+    }
+    var stats = validator.finish(into: &collector)
+    for note in table.notes {
+      if let d = Self.diagnostic(note, schema: schema, table: rec, file: context.fileName, sheet: context.sheetName) {
+        collector.add(d)
+        switch d.severity {
+        case .error: stats.errors += 1
+        case .warning: stats.warnings += 1
+        case .policy: stats.policyFindings += 1
+        case .info: stats.infos += 1
+        }
+      }
+    }
+    result.metadata.append(table.metadata)
+    return TableReport(file: context.fileName, sheet: context.sheetName, schema: schema.name, stats: stats, collector: collector)
+  }
+
+  /// Recognition's notes as diagnostics: a missing required column is an error, an extra column
+  /// or blank rows a warning, the schema choice, footers and filled merges are information.
+  static func diagnostic(_ n: RecognitionNote, schema: TableSchema, table: RecognizedTable, file: String?, sheet: String?) -> Diagnostic? {
+    let loc = SourceLocation(file: file, sheet: sheet, row: n.row, column: n.column)
+    var params = n.params.sorted { $0.key < $1.key }.map { DiagnosticParameter($0.key, $0.value) }
+    switch n.code {
+    case RecognitionCode.missingLabel:
+      let fieldName = n.params["field"] ?? n.value
+      let field = schema.fields.first { $0.name == fieldName || $0.title == fieldName }
+      let required = field?.constraints.required ?? false
+      return Diagnostic(code: .missingLabel, severity: required ? .error : .warning, location: loc,
+                        field: field?.displayName ?? fieldName, value: n.value, parameters: params)
+    case RecognitionCode.extraLabel:
+      return Diagnostic(code: .extraLabel, severity: .warning, location: loc, value: n.value, parameters: params)
+    case RecognitionCode.duplicateLabel:
+      return Diagnostic(code: .duplicateLabel, severity: .error, location: loc, value: n.value, parameters: params)
+    case RecognitionCode.blankLabel:
+      return Diagnostic(code: .blankLabel, severity: .warning, location: loc, value: n.value, parameters: params)
+    case RecognitionCode.blankRow:
+      return Diagnostic(code: .blankRow, severity: .warning, location: loc, value: n.value, parameters: params)
+    case RecognitionCode.schemaChosen:
+      params.append(DiagnosticParameter("schema", schema.title ?? schema.name))
+      return Diagnostic(code: .schemaChosen, severity: .info, location: loc, value: n.value, parameters: params)
+    case RecognitionCode.footerSkipped:
+      return Diagnostic(code: .footerSkipped, severity: .info, location: loc, value: n.value, parameters: params)
+    case RecognitionCode.mergedCellFilled:
+      return Diagnostic(code: .mergedCellFilled, severity: .info, location: loc,
+                        field: n.column.flatMap { table.field(ofColumn: $0) }.map { schema.fields[$0].displayName },
+                        value: n.value, parameters: params)
+    case RecognitionCode.headerNotFound, RecognitionCode.sheetSkipped:
+      return nil
+    default:
+      return Diagnostic(code: DiagnosticCode(n.code), severity: .info, location: loc, value: n.value, parameters: params)
+    }
+  }
+}
