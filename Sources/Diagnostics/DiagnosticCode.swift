@@ -1,0 +1,111 @@
+/// A stable identifier for a kind of finding, spelled as a slug such as `type-error`.
+///
+/// A struct rather than an enum so new codes can be added without breaking callers
+/// (STYLE 13). Slugs that mean the same as Frictionless's reuse its spelling, so a JSON report
+/// reads like a Frictionless report.
+public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConvertible,
+  ExpressibleByStringLiteral
+{
+  /// The slug, e.g. `type-error`.
+  public let slug: String
+
+  /// Makes a code from its slug.
+  public init(_ slug: String) { self.slug = slug }
+
+  /// Makes a code from a string literal.
+  public init(stringLiteral value: String) { self.slug = value }
+
+  public var description: String { slug }
+
+  public static func < (a: DiagnosticCode, b: DiagnosticCode) -> Bool { a.slug < b.slug }
+
+  // MARK: Frictionless codes
+
+  /// A cell's value cannot be read as the field's type or format.
+  public static let typeError = DiagnosticCode("type-error")
+  /// A cell breaks a field constraint (`required`, `minimum`, `enum`, `pattern`, …).
+  public static let constraintError = DiagnosticCode("constraint-error")
+  /// A value repeats in a `unique` field.
+  public static let uniqueError = DiagnosticCode("unique-error")
+  /// A primary key repeats or is incomplete.
+  public static let primaryKey = DiagnosticCode("primary-key")
+  /// A value is not in the referenced list (for example the agency roster).
+  public static let foreignKey = DiagnosticCode("foreign-key")
+  /// A schema field has no column in the header.
+  public static let missingLabel = DiagnosticCode("missing-label")
+  /// A header column matches no schema field.
+  public static let extraLabel = DiagnosticCode("extra-label")
+  /// A header cell is empty.
+  public static let blankLabel = DiagnosticCode("blank-label")
+  /// Two header cells have the same label.
+  public static let duplicateLabel = DiagnosticCode("duplicate-label")
+  /// A row with no value in any cell.
+  public static let blankRow = DiagnosticCode("blank-row")
+  /// A row has fewer cells than the header.
+  public static let missingCell = DiagnosticCode("missing-cell")
+  /// A row has more cells than the header.
+  public static let extraCell = DiagnosticCode("extra-cell")
+  /// A row rule from the schema failed.
+  public static let rowConstraint = DiagnosticCode("row-constraint")
+  /// The file's bytes are not valid in the detected encoding.
+  public static let encodingError = DiagnosticCode("encoding-error")
+  /// The file is not in the format its name or content claims.
+  public static let formatError = DiagnosticCode("format-error")
+
+  // MARK: sheetgate codes
+
+  /// A long number (ID card, certificate) was stored as a number and has lost digits.
+  public static let numberLostPrecision = DiagnosticCode("number-lost-precision")
+  /// A formula cell has no cached value (the file was never recalculated).
+  public static let formulaWithoutValue = DiagnosticCode("formula-without-value")
+  /// A vertically merged cell's value was copied to the rows below it.
+  public static let mergedCellFilled = DiagnosticCode("merged-cell-filled")
+  /// A document number's brackets were normalised to 〔〕.
+  public static let docNumberNormalized = DiagnosticCode("doc-number-normalized")
+  /// A value was normalised (trimmed, full-width characters folded, middle dot unified).
+  public static let valueNormalized = DiagnosticCode("value-normalized")
+  /// No header row could be found for any known ledger.
+  public static let headerNotFound = DiagnosticCode("header-not-found")
+  /// The schema chosen for a sheet, and why.
+  public static let schemaChosen = DiagnosticCode("schema-chosen")
+  /// Footer lines (填表人, 联系电话) after the data were skipped.
+  public static let footerSkipped = DiagnosticCode("footer-skipped")
+  /// The file is a legacy binary `.xls` workbook.
+  public static let legacyXLS = DiagnosticCode("legacy-xls")
+  /// The workbook is password-protected (encrypted).
+  public static let encryptedWorkbook = DiagnosticCode("encrypted-workbook")
+  /// The file is neither XLSX nor CSV.
+  public static let notASpreadsheet = DiagnosticCode("not-a-spreadsheet")
+  /// The file is empty.
+  public static let emptyFile = DiagnosticCode("empty-file")
+  /// The file is damaged and cannot be read.
+  public static let corruptFile = DiagnosticCode("corrupt-file")
+  /// A per-group rule (per agency) failed.
+  public static let aggregateConstraint = DiagnosticCode("aggregate-constraint")
+  /// A compliance rule (hours, ratios) is not met.
+  public static let policyViolation = DiagnosticCode("policy-violation")
+  /// A sheet is hidden.
+  public static let hiddenSheet = DiagnosticCode("hidden-sheet")
+  /// A row is hidden.
+  public static let hiddenRow = DiagnosticCode("hidden-row")
+  /// A row's cell count differs from its neighbours'.
+  public static let raggedRow = DiagnosticCode("ragged-row")
+  /// A value is close to a roster entry; the canonical name is suggested.
+  public static let foreignKeySuggestion = DiagnosticCode("foreign-key-suggestion")
+  /// A legacy 15-digit ID card number was found.
+  public static let legacyIDCard = DiagnosticCode("legacy-id-card")
+  /// The collector stopped keeping findings after its limit.
+  public static let limitReached = DiagnosticCode("limit-reached")
+  /// An agency on the roster has not submitted.
+  public static let notSubmitted = DiagnosticCode("not-submitted")
+
+  /// Every code this module defines, in slug order.
+  public static let all: [DiagnosticCode] = [
+    typeError, constraintError, uniqueError, primaryKey, foreignKey, missingLabel, extraLabel, blankLabel,
+    duplicateLabel, blankRow, missingCell, extraCell, rowConstraint, encodingError, formatError,
+    numberLostPrecision, formulaWithoutValue, mergedCellFilled, docNumberNormalized, valueNormalized,
+    headerNotFound, schemaChosen, footerSkipped, legacyXLS, encryptedWorkbook, notASpreadsheet, emptyFile,
+    corruptFile, aggregateConstraint, policyViolation, hiddenSheet, hiddenRow, raggedRow,
+    foreignKeySuggestion, legacyIDCard, limitReached, notSubmitted,
+  ].sorted()
+}

@@ -1,0 +1,68 @@
+import Tabular
+
+/// Collects diagnostics for one file, keeping at most `limit` of them.
+///
+/// Counts by severity and by code go on after the limit, so a report can still say
+/// "3,412 errors" while listing the first 1,000; `isPartial` is then true (STYLE 16).
+///
+/// - Complexity: `add` is amortised O(1). Memory is O(limit) diagnostics plus one counter per code.
+public struct DiagnosticCollector: Sendable {
+  /// The default number of diagnostics kept per file.
+  public static let defaultLimit = 1000
+
+  /// How many diagnostics are kept at most.
+  public let limit: Int
+  /// The kept diagnostics, in the order they were added.
+  public private(set) var diagnostics: [Diagnostic] = []
+  /// True once a diagnostic was counted but not kept.
+  public private(set) var isPartial = false
+  private var severityCounts: [Int] = Array(repeating: 0, count: Severity.allCases.count)
+  /// How many diagnostics of each code were added (kept or not).
+  public private(set) var countsByCode: [DiagnosticCode: Int] = [:]
+
+  /// Makes an empty collector that keeps at most `limit` diagnostics (at least 0).
+  public init(limit: Int = DiagnosticCollector.defaultLimit) {
+    self.limit = max(0, limit)
+  }
+
+  /// Adds a diagnostic: counts it, and keeps it while under the limit.
+  public mutating func add(_ d: Diagnostic) {
+    severityCounts[Int(d.severity.rawValue)] += 1
+    countsByCode[d.code, default: 0] += 1
+    if diagnostics.count < limit {
+      diagnostics.append(d)
+    } else {
+      isPartial = true
+    }
+  }
+
+  /// Adds several diagnostics.
+  public mutating func add<S: Sequence>(contentsOf s: S) where S.Element == Diagnostic {
+    for d in s { add(d) }
+  }
+
+  /// How many diagnostics of `severity` were added, including those not kept.
+  public func count(_ severity: Severity) -> Int { severityCounts[Int(severity.rawValue)] }
+
+  /// How many diagnostics were added in all, including those not kept.
+  public var totalCount: Int { severityCounts.reduce(0, +) }
+
+  /// True when no `error` was added.
+  public var isValid: Bool { count(.error) == 0 }
+
+  /// Moves the kept diagnostics and counts of `other` into this collector (for per-sheet collectors).
+  public mutating func merge(_ other: DiagnosticCollector) {
+    for d in other.diagnostics { add(d) }
+    // Counts of diagnostics `other` did not keep.
+    for s in Severity.allCases {
+      let kept = other.diagnostics.lazy.filter { $0.severity == s }.count
+      let extra = other.count(s) - kept
+      if extra > 0 { severityCounts[Int(s.rawValue)] += extra; isPartial = true }
+    }
+    for (code, n) in other.countsByCode {
+      let kept = other.diagnostics.lazy.filter { $0.code == code }.count
+      if n > kept { countsByCode[code, default: 0] += n - kept }
+    }
+    if other.isPartial { isPartial = true }
+  }
+}

@@ -1,0 +1,152 @@
+extension Expression {
+  /// Evaluates the expression over a row of typed values indexed by field.
+  ///
+  /// Nulls propagate: arithmetic with null is null, a comparison with null is null ("unknown"),
+  /// `and`/`or` follow Kleene's three-valued logic (`false and null` is false, `true or null`
+  /// is true), `is_null`/`present`/`coalesce` see nulls. Division by zero and overflow give null.
+  /// An out-of-range field index reads as null. Never traps.
+  ///
+  /// - Complexity: O(size of the expression); allocates only for string results of `coalesce`.
+  public func evaluate(_ row: [TypedValue], slots: [TypedValue] = []) -> TypedValue {
+    switch self {
+    case .literal(let v): return v
+    case .field(let i): return i >= 0 && i < row.count ? Self.numeric(row[i]) : .null
+    case .slot(let i): return i >= 0 && i < slots.count ? slots[i] : .null
+    case .negate(let e):
+      guard let d = e.evaluate(row, slots: slots).decimal, let n = d.negated else { return .null }
+      return .decimal(n)
+    case .not(let e):
+      if case .boolean(let b) = e.evaluate(row, slots: slots) { return .boolean(!b) }
+      return .null
+    case .arithmetic(let op, let a, let b):
+      guard let x = a.evaluate(row, slots: slots).decimal, let y = b.evaluate(row, slots: slots).decimal else {
+        return .null
+      }
+      let r: ExactDecimal?
+      switch op {
+      case "+": r = x.adding(y)
+      case "-": r = x.subtracting(y)
+      case "*": r = x.multiplying(by: y)
+      default: r = x.dividing(by: y)
+      }
+      return r.map { .decimal($0) } ?? .null
+    case .compare(let op, let a, let b):
+      let x = a.evaluate(row, slots: slots)
+      let y = b.evaluate(row, slots: slots)
+      guard let c = Self.compare(x, y) else { return .null }
+      switch op {
+      case "==": return .boolean(c == 0)
+      case "!=": return .boolean(c != 0)
+      case "<": return .boolean(c < 0)
+      case "<=": return .boolean(c <= 0)
+      case ">": return .boolean(c > 0)
+      default: return .boolean(c >= 0)
+      }
+    case .and(let a, let b):
+      let x = a.evaluate(row, slots: slots)
+      if case .boolean(false) = x { return .boolean(false) }
+      let y = b.evaluate(row, slots: slots)
+      if case .boolean(false) = y { return .boolean(false) }
+      if case .boolean(true) = x, case .boolean(true) = y { return .boolean(true) }
+      return .null
+    case .or(let a, let b):
+      let x = a.evaluate(row, slots: slots)
+      if case .boolean(true) = x { return .boolean(true) }
+      let y = b.evaluate(row, slots: slots)
+      if case .boolean(true) = y { return .boolean(true) }
+      if case .boolean(false) = x, case .boolean(false) = y { return .boolean(false) }
+      return .null
+    case .inList(let e, let items, let negated):
+      let x = e.evaluate(row, slots: slots)
+      if x.isNull { return .null }
+      var sawNull = false
+      for item in items {
+        let y = item.evaluate(row, slots: slots)
+        if y.isNull { sawNull = true; continue }
+        if Self.compare(x, y) == 0 { return .boolean(!negated) }
+      }
+      return sawNull ? .null : .boolean(negated)
+    case .matches(let e, let pattern):
+      guard case .string(let s) = e.evaluate(row, slots: slots) else { return .null }
+      return .boolean(pattern.matches(s))
+    case .call(let f, let args):
+      return Self.call(f, args.map { $0.evaluate(row, slots: slots) })
+    }
+  }
+
+  /// Evaluates a boolean rule: passed, failed, or unknown when the result is null.
+  public func outcome(_ row: [TypedValue], slots: [TypedValue] = []) -> RuleOutcome {
+    switch evaluate(row, slots: slots) {
+    case .boolean(true): return .passed
+    case .boolean(false): return .failed
+    default: return .unknown
+    }
+  }
+
+  /// Integers and years become decimals so arithmetic and comparison see one numeric kind.
+  static func numeric(_ v: TypedValue) -> TypedValue {
+    switch v {
+    case .integer(let i): return .decimal(ExactDecimal(i))
+    case .year(let y): return .decimal(ExactDecimal(Int64(y)))
+    default: return v
+    }
+  }
+
+  /// Three-way comparison of two values of the same kind; nil when either is null or kinds differ.
+  static func compare(_ a: TypedValue, _ b: TypedValue) -> Int? {
+    switch (numeric(a), numeric(b)) {
+    case (.decimal(let x), .decimal(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.string(let x), .string(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.boolean(let x), .boolean(let y)): return x == y ? 0 : (x ? 1 : -1)
+    case (.date(let x), .date(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.yearMonth(let x), .yearMonth(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.dateTime(let x), .dateTime(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    case (.time(let x), .time(let y)): return x < y ? -1 : (x == y ? 0 : 1)
+    default: return nil
+    }
+  }
+
+  static func call(_ f: ExpressionFunction, _ args: [TypedValue]) -> TypedValue {
+    let a = args.first ?? .null
+    switch f {
+    case .year:
+      switch a {
+      case .date(let d): return .decimal(ExactDecimal(Int64(d.year)))
+      case .yearMonth(let m): return .decimal(ExactDecimal(Int64(m.year)))
+      case .dateTime(let t): return .decimal(ExactDecimal(Int64(t.date.year)))
+      default: return .null
+      }
+    case .month:
+      switch a {
+      case .date(let d): return .decimal(ExactDecimal(Int64(d.month)))
+      case .yearMonth(let m): return .decimal(ExactDecimal(Int64(m.month)))
+      case .dateTime(let t): return .decimal(ExactDecimal(Int64(t.date.month)))
+      default: return .null
+      }
+    case .day:
+      switch a {
+      case .date(let d): return .decimal(ExactDecimal(Int64(d.day)))
+      case .dateTime(let t): return .decimal(ExactDecimal(Int64(t.date.day)))
+      default: return .null
+      }
+    case .len:
+      guard case .string(let s) = a else { return .null }
+      return .decimal(ExactDecimal(Int64(s.count)))
+    case .docYear:
+      guard case .string(let s) = a, let doc = DocNumber.parse(s) else { return .null }
+      return .decimal(ExactDecimal(Int64(doc.year)))
+    case .abs:
+      guard let d = a.decimal, let m = d.magnitude else { return .null }
+      return .decimal(m)
+    case .isNull:
+      return .boolean(a.isNull)
+    case .present:
+      if a.isNull { return .boolean(false) }
+      if case .string(let s) = a { return .boolean(!s.isEmpty) }
+      return .boolean(true)
+    case .coalesce:
+      for v in args where !v.isNull { return v }
+      return .null
+    }
+  }
+}

@@ -1,0 +1,65 @@
+/// The type of an expression in the rule language.
+public enum ExpressionType: String, Sendable, Hashable, CustomStringConvertible {
+  case boolean, number, string, date, yearmonth, datetime, time
+  /// The type of the `null` literal: compatible with every type.
+  case null
+
+  public var description: String { rawValue }
+
+  /// The expression type of a field type (`integer` and `year` are numbers).
+  init(_ t: FieldType) {
+    switch t {
+    case .string, .any: self = .string
+    case .integer, .number, .year: self = .number
+    case .boolean: self = .boolean
+    case .date: self = .date
+    case .yearmonth: self = .yearmonth
+    case .datetime: self = .datetime
+    case .time: self = .time
+    }
+  }
+}
+
+/// A built-in function of the rule language.
+public enum ExpressionFunction: String, Sendable, CaseIterable {
+  case year, month, day, len, coalesce, abs
+  case isNull = "is_null"
+  case present
+  /// The year inside a document number's 〔〕 (`乌政办发〔2022〕115号` → 2022).
+  case docYear = "doc_year"
+}
+
+/// A checked, compiled expression: names resolved to field indices, regexes compiled.
+public indirect enum Expression: Sendable {
+  case literal(TypedValue)
+  case field(Int)
+  case negate(Expression)
+  case not(Expression)
+  case arithmetic(Character, Expression, Expression)
+  case compare(String, Expression, Expression)
+  case and(Expression, Expression)
+  case or(Expression, Expression)
+  case inList(Expression, [Expression], negated: Bool)
+  case matches(Expression, CompiledPattern)
+  case call(ExpressionFunction, [Expression])
+  /// The value of aggregate accumulator slot `n` (only in aggregate rules).
+  case slot(Int)
+}
+
+/// One accumulator slot of an aggregate rule: `count()`, `count(cond)` or `sum(expr)`.
+public enum AggregateSlot: Sendable {
+  case count
+  case countIf(Expression)
+  case sum(Expression)
+}
+
+/// The outcome of a rule on one row or group.
+///
+/// `unknown` means the expression could not be decided because a value it needs is null (or a
+/// division by zero or overflow happened); such a rule is skipped, not reported — the missing
+/// value is reported by the `required` constraint instead.
+public enum RuleOutcome: Sendable, Hashable {
+  case passed
+  case failed
+  case unknown
+}
