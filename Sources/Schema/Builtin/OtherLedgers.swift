@@ -1,5 +1,6 @@
 extension BuiltinSchemas {
   static let agencyFK = """
+
     foreignKeys:
       - fields: agency
         reference: {resource: agency-roster, fields: 单位名称}

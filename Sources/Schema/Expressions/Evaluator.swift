@@ -1,4 +1,4 @@
-extension Expression {
+extension RuleExpression {
   /// Evaluates the expression over a row of typed values indexed by field.
   ///
   /// Nulls propagate: arithmetic with null is null, a comparison with null is null ("unknown"),

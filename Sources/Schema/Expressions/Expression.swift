@@ -30,18 +30,18 @@ public enum ExpressionFunction: String, Sendable, CaseIterable {
 }
 
 /// A checked, compiled expression: names resolved to field indices, regexes compiled.
-public indirect enum Expression: Sendable {
+public indirect enum RuleExpression: Sendable {
   case literal(TypedValue)
   case field(Int)
-  case negate(Expression)
-  case not(Expression)
-  case arithmetic(Character, Expression, Expression)
-  case compare(String, Expression, Expression)
-  case and(Expression, Expression)
-  case or(Expression, Expression)
-  case inList(Expression, [Expression], negated: Bool)
-  case matches(Expression, CompiledPattern)
-  case call(ExpressionFunction, [Expression])
+  case negate(RuleExpression)
+  case not(RuleExpression)
+  case arithmetic(Character, RuleExpression, RuleExpression)
+  case compare(String, RuleExpression, RuleExpression)
+  case and(RuleExpression, RuleExpression)
+  case or(RuleExpression, RuleExpression)
+  case inList(RuleExpression, [RuleExpression], negated: Bool)
+  case matches(RuleExpression, CompiledPattern)
+  case call(ExpressionFunction, [RuleExpression])
   /// The value of aggregate accumulator slot `n` (only in aggregate rules).
   case slot(Int)
 }
@@ -49,8 +49,8 @@ public indirect enum Expression: Sendable {
 /// One accumulator slot of an aggregate rule: `count()`, `count(cond)` or `sum(expr)`.
 public enum AggregateSlot: Sendable {
   case count
-  case countIf(Expression)
-  case sum(Expression)
+  case countIf(RuleExpression)
+  case sum(RuleExpression)
 }
 
 /// The outcome of a rule on one row or group.

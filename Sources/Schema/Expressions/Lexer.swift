@@ -9,8 +9,8 @@
 //
 // Pipeline: `ExpressionLexer` (scalars → tokens) → `ExpressionParser` (Pratt parser, tokens →
 // `SyntaxNode`) → `ExpressionChecker` (names resolved to field indices, types checked,
-// regexes compiled, aggregate calls turned into accumulator slots → `Expression`) →
-// `Expression.evaluate` over a row of `TypedValue`s.
+// regexes compiled, aggregate calls turned into accumulator slots → `RuleExpression`) →
+// `RuleExpression.evaluate` over a row of `TypedValue`s.
 //
 // Offsets are counted in Unicode scalars from the start of the expression text, because
 // libyaml (and so Yams' `Mark`) counts columns in scalars; the loader adds the offset to the

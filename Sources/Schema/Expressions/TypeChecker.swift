@@ -1,4 +1,4 @@
-/// Resolves names and checks the types of a parsed expression, producing an `Expression`.
+/// Resolves names and checks the types of a parsed expression, producing an `RuleExpression`.
 ///
 /// In a row rule, field names are resolved through `resolve`. In an aggregate rule
 /// (`aggregate: true`) the calls `count()`, `count(cond)` and `sum(expr)` become accumulator
@@ -16,7 +16,7 @@ struct ExpressionChecker {
   }
 
   /// Checks `node` and returns the compiled expression with its type.
-  mutating func check(_ node: SyntaxNode) throws(ExpressionError) -> (Expression, ExpressionType) {
+  mutating func check(_ node: SyntaxNode) throws(ExpressionError) -> (RuleExpression, ExpressionType) {
     switch node.kind {
     case .number(let d): return (.literal(.decimal(d)), .number)
     case .string(let s): return (.literal(.string(s)), .string)
@@ -56,7 +56,7 @@ struct ExpressionChecker {
   }
 
   private mutating func binary(_ op: String, _ l: SyntaxNode, _ r: SyntaxNode, _ offset: Int)
-    throws(ExpressionError) -> (Expression, ExpressionType)
+    throws(ExpressionError) -> (RuleExpression, ExpressionType)
   {
     switch op {
     case "and", "or":
@@ -86,7 +86,7 @@ struct ExpressionChecker {
       guard case .list(let items) = r.kind else {
         throw ExpressionError("'\(op)' needs a list such as [\"a\", \"b\"]", offset: r.offset)
       }
-      var compiled: [Expression] = []
+      var compiled: [RuleExpression] = []
       for item in items {
         let (e, t) = try check(item)
         if ta != .null && t != .null && t != ta {
@@ -112,7 +112,7 @@ struct ExpressionChecker {
   }
 
   private mutating func call(_ name: String, _ args: [SyntaxNode], _ offset: Int)
-    throws(ExpressionError) -> (Expression, ExpressionType)
+    throws(ExpressionError) -> (RuleExpression, ExpressionType)
   {
     if name == "count" || name == "sum" {
       guard aggregate else {
@@ -141,7 +141,7 @@ struct ExpressionChecker {
     guard let f = ExpressionFunction(rawValue: name) else {
       throw ExpressionError("unknown function '\(name)'", offset: offset)
     }
-    var compiled: [Expression] = []
+    var compiled: [RuleExpression] = []
     var types: [ExpressionType] = []
     for a in args {
       let (e, t) = try check(a)

@@ -30,7 +30,6 @@ public enum PhoneNumber {
     var current: [UInt8] = []
     var extensionStarts: Int? = nil
     var i = 0
-    var sawParen = false
     while i < b.count {
       let c = b[i]
       if c >= 0x30 && c <= 0x39 {
@@ -42,7 +41,6 @@ public enum PhoneNumber {
       if c == UInt8(ascii: "-") || c == 0x20 {
         i += 1
       } else if c == UInt8(ascii: "(") || c == UInt8(ascii: ")") {
-        sawParen = true
         i += 1
       } else if c == 0xE8, i + 2 < b.count, b[i + 1] == 0xBD, b[i + 2] == 0xAC {
         extensionStarts = runs.count
@@ -52,7 +50,6 @@ public enum PhoneNumber {
       }
     }
     if !current.isEmpty { runs.append(current) }
-    _ = sawParen
     guard !runs.isEmpty, runs.count <= 3 else { return nil }
     var area: [UInt8]? = nil
     var local: [UInt8]

@@ -254,7 +254,7 @@ struct SchemaLoader {
 
   /// Compiles an expression scalar, mapping expression offsets to file columns.
   func compile(_ node: Node, aggregate: Bool, _ schema: TableSchema)
-    throws(SchemaError) -> (Expression, [AggregateSlot], [Int])
+    throws(SchemaError) -> (RuleExpression, [AggregateSlot], [Int])
   {
     guard let scalar = node.scalar else { throw error(.badValue, "an expression must be text", node) }
     var used: [Int] = []
@@ -296,7 +296,7 @@ struct SchemaLoader {
       let prefix = scalar.string.unicodeScalars.prefix(offset)
       let lines = prefix.filter { $0 == "\n" }.count
       let lastLine = prefix.split(separator: "\n", omittingEmptySubsequences: false).last?.count ?? offset
-      return (mark.line + 1 + lines, nil ?? lastLine + 1)
+      return (mark.line + 1 + lines, lastLine + 1)
     }
   }
 

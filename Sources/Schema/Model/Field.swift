@@ -55,7 +55,7 @@ public struct Field: Sendable {
   public var normalize: [NormalizeStep]
   /// A vertically merged cell's value applies to every row of its range.
   public var fillMerged: Bool
-  /// Lines of the schema file where the field was declared (1-based; 0 when built in code).
+  /// The line of the schema file where the field was declared (1-based; 0 when built in code).
   public var line: Int
 
   private(set) var missingValueBytes: [[UInt8]]
@@ -98,10 +98,10 @@ public struct Field: Sendable {
     if value.isNull {
       return c.required ? ConstraintViolation(constraint: "required", limit: "") : nil
     }
-    if let minimum = c.minimum, let k = Expression.compare(value, minimum), k < 0 {
+    if let minimum = c.minimum, let k = RuleExpression.compare(value, minimum), k < 0 {
       return ConstraintViolation(constraint: "minimum", limit: minimum.description)
     }
-    if let maximum = c.maximum, let k = Expression.compare(value, maximum), k > 0 {
+    if let maximum = c.maximum, let k = RuleExpression.compare(value, maximum), k > 0 {
       return ConstraintViolation(constraint: "maximum", limit: maximum.description)
     }
     if case .string(let s) = value {
@@ -111,7 +111,7 @@ public struct Field: Sendable {
     if let p = c.pattern, !p.matches(value.description) {
       return ConstraintViolation(constraint: "pattern", limit: p.source)
     }
-    if let allowed = c.enumValues, !allowed.contains(where: { Expression.compare($0, value) == 0 }) {
+    if let allowed = c.enumValues, !allowed.contains(where: { RuleExpression.compare($0, value) == 0 }) {
       return ConstraintViolation(constraint: "enum", limit: allowed.map(\.description).joined(separator: "、"))
     }
     return nil

@@ -16,7 +16,7 @@ public struct RowRule: Sendable {
   /// The expression as written.
   public var source: String
   /// The compiled expression.
-  public var expression: Expression
+  public var expression: RuleExpression
   /// `error`, `warning`, `policy` (or `info`).
   public var severity: Severity
   /// The zh-CN message shown when the rule fails.
@@ -40,7 +40,7 @@ public struct AggregateRule: Sendable {
   /// Fields whose values form the group key (empty: the whole table is one group).
   public var groupBy: [Int]
   /// The compiled expression, reading accumulator slots.
-  public var expression: Expression
+  public var expression: RuleExpression
   /// The `count`/`sum` slots the expression reads.
   public var slots: [AggregateSlot]
   public var severity: Severity

@@ -182,7 +182,6 @@ public struct CellCoercer: Sendable {
     var integerDigits = 0
     var started = false
     var inFraction = false
-    var trailingZeros = 0
     for c in text {
       if c == UInt8(ascii: "E") || c == UInt8(ascii: "e") { break }
       if c == UInt8(ascii: ".") { inFraction = true; continue }
@@ -191,7 +190,6 @@ public struct CellCoercer: Sendable {
       if c != 0x30 { started = true }
       if started {
         significant += 1
-        trailingZeros = c == 0x30 ? trailingZeros + 1 : 0
       }
     }
     if text.isEmpty, cell.number.isFinite {
@@ -199,7 +197,6 @@ public struct CellCoercer: Sendable {
       while v >= 1 { v /= 10; integerDigits += 1 }
       significant = integerDigits
     }
-    _ = trailingZeros
     return (significant, integerDigits)
   }
 
@@ -285,10 +282,9 @@ public struct CellCoercer: Sendable {
       let s = String(decoding: b, as: UTF8.self)
       if field.trueValues.contains(s) { return CoercionOutcome(value: .boolean(true)) }
       if field.falseValues.contains(s) { return CoercionOutcome(value: .boolean(false)) }
-      if field.trueValues.isEmpty && field.falseValues.isEmpty || true {
-        if Self.defaultTrue.contains(s) { return normalizedIf(rawChanged, .boolean(true)) }
-        if Self.defaultFalse.contains(s) { return normalizedIf(rawChanged, .boolean(false)) }
-      }
+      // The built-in spellings (是/否, Y/N, √/×, true/false, 1/0) always apply as well.
+      if Self.defaultTrue.contains(s) { return normalizedIf(rawChanged, .boolean(true)) }
+      if Self.defaultFalse.contains(s) { return normalizedIf(rawChanged, .boolean(false)) }
       return .fail(field)
     case .date:
       guard let d = DateParsing.date(b) else { return .fail(field) }

@@ -39,9 +39,6 @@ public enum FieldFormat: String, Sendable, Hashable, CaseIterable {
   case uri
   /// Frictionless's `any` date format (accepted as default).
   case any
-
-  /// The type a format applies to.
-  public var appliesToStrings: Bool { true }
 }
 
 /// A normalisation step applied to cell text before coercion.
