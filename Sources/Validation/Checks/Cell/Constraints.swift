@@ -1,0 +1,64 @@
+import Diagnostics
+import Schema
+import Tabular
+
+/// Checks each field's constraints: `required`, `minimum`/`maximum` (exact decimals, dates),
+/// `minLength`/`maxLength` (in characters), `pattern` and `enum` (after `enumSynonyms`).
+///
+/// Reports `constraint-error` with parameters `constraint` and `limit` (or `allowed` for enums);
+/// `expected` selects the catalog's message for each constraint. A cell that already failed
+/// coercion is not checked again, and a field whose column is missing from the header is not
+/// reported as `required` on every row (the header's `missing-label` covers it).
+///
+/// Plain text accepted from bytes is checked on bytes: lengths count Unicode scalars (as
+/// Frictionless's Python `len` does), and its enum membership was settled when it was accepted.
+///
+/// Memory: none between rows.
+struct ConstraintsCheck: ValidationCheck {
+  static let code = DiagnosticCode.constraintError
+
+  var plans: [FieldPlan]
+  /// Indices into `plans` of fields that have any constraint besides `unique`.
+  var constrained: [Int]
+
+  init(plans: [FieldPlan]) {
+    self.plans = plans
+    constrained = plans.indices.filter { i in
+      let c = plans[i].field.constraints
+      return c.required || c.minimum != nil || c.maximum != nil || c.minLength != nil || c.maxLength != nil
+        || c.pattern != nil || c.enumValues != nil
+    }
+  }
+
+  mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
+                      into collector: inout DiagnosticCollector) {
+    for p in constrained {
+      let plan = plans[p]
+      let f = plan.index
+      if typed.failed[f] || plan.column == nil { continue }
+      let parameters: [DiagnosticParameter]?
+      if typed.plain[f] {
+        parameters = lengthViolation(plan, row, typed.cellIndex[f])
+      } else {
+        parameters = plan.field.violation(typed.values[f])?.parameters
+      }
+      guard let parameters else { continue }
+      emitter.cell(.constraintError, .error, plan, row, typed, parameters, into: &collector)
+    }
+  }
+
+  /// The parameters of a `minLength`/`maxLength` violation of a plain text cell, counted on its bytes.
+  /// (Schema's `ConstraintViolation` has no public initialiser, so the parameters are built here
+  /// in the same shape as `ConstraintViolation.parameters`.)
+  private func lengthViolation(_ plan: FieldPlan, _ row: Row, _ ci: Int) -> [DiagnosticParameter]? {
+    let c = plan.field.constraints
+    guard c.minLength != nil || c.maxLength != nil, ci >= 0 else { return nil }
+    let n = row.withText(ci) { scalarCount($0) }
+    func params(_ name: String, _ limit: Int) -> [DiagnosticParameter] {
+      [.init("expected", name), .init("constraint", name), .init("limit", String(limit))]
+    }
+    if let m = c.minLength, n < m { return params("minLength", m) }
+    if let m = c.maxLength, n > m { return params("maxLength", m) }
+    return nil
+  }
+}

@@ -1,0 +1,47 @@
+import Diagnostics
+import Schema
+import Tabular
+
+/// Evaluates the schema's row rules (typed expressions) on each row.
+///
+/// A failed rule is reported with the rule's severity (`error`, `warning` or `policy`) as
+/// `row-constraint` (or `policy-violation` for policy rules), pointing at the cell of the rule's
+/// first field, with the values of the fields it reads and the schema's zh-CN message
+/// (parameter `rule`; the English message, when the schema has one, as `message_en`).
+///
+/// A rule whose outcome is unknown — because a field it needs is null, either blank or
+/// rejected by the type check — is skipped: the blank is reported by `required`, the bad
+/// cell by `type-error`, and one mistake is not reported twice.
+///
+/// Memory: none between rows (the evaluator reads the current typed row).
+struct RowRulesCheck: ValidationCheck {
+  static let code = DiagnosticCode.rowConstraint
+
+  var plans: [FieldPlan]
+  var rules: [RowRule]
+
+  mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
+                      into collector: inout DiagnosticCollector) {
+    for rule in rules {
+      guard rule.check(typed.values) == .failed else { continue }
+      let first = rule.fields.first.flatMap { $0 < plans.count ? plans[$0] : nil }
+      emitter.emit(rule.code, rule.severity, into: &collector) { place in
+        var values: [String] = []
+        for f in rule.fields where f < plans.count {
+          values.append(plans[f].title + "=" + typed.text(of: f, in: row))
+        }
+        var parameters: [DiagnosticParameter] = [.init("rule", rule.message), .init("ruleName", rule.name)]
+        if let en = rule.messageEn {
+          let lead = rule.severity == .policy ? "Row {row}: " : "Row {row} breaks the rule: "
+          parameters.append(.init("message_en", lead + en))
+        }
+        if let first {
+          parameters += [.init("fieldName", first.field.name), .init("fieldNumber", String(first.index + 1))]
+        }
+        return Diagnostic(code: rule.code, severity: rule.severity,
+                          location: place.location(row: typed.rowIndex, column: first?.column),
+                          field: first?.title, value: values.joined(separator: "；"), parameters: parameters)
+      }
+    }
+  }
+}

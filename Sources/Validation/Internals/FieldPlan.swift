@@ -1,0 +1,156 @@
+import Diagnostics
+import Schema
+import Tabular
+
+/// How rules read a field, found by walking the compiled expressions once.
+enum FieldUsage: UInt8, Comparable {
+  /// No rule reads it.
+  case none
+  /// Only `present(f)` / `is_null(f)` read it: whether it has a value is enough.
+  case presence
+  /// A rule reads its value.
+  case value
+
+  static func < (a: FieldUsage, b: FieldUsage) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// What the validator precomputes for one field so the per-cell path does no set-up work.
+///
+/// Built once per table. The byte forms (`missingValues`, `enumBytes`) let the common cells
+/// be checked without making a `String`.
+struct FieldPlan {
+  /// The field's index in the schema.
+  let index: Int
+  let field: Field
+  /// The zero-based source column, or nil when the header lacks the field.
+  let column: Int?
+  /// The display name put into diagnostics (shared, not copied per diagnostic).
+  let title: String
+  /// True for a `string` field with the default format whose only normalisation is trimming:
+  /// a clean cell's bytes are then its value.
+  let plainString: Bool
+  /// Missing-value spellings as bytes.
+  let missingValues: [[UInt8]]
+  /// Enum values as bytes (for `plainString` fields with an `enum` constraint), with their typed values.
+  let enumBytes: [[UInt8]]
+  let enumValues: [TypedValue]
+  /// Synonym spellings as bytes: a cell equal to one goes to the full coercion, which maps and reports it.
+  let synonymBytes: [[UInt8]]
+  /// How rules and aggregates read the field.
+  let usage: FieldUsage
+  /// True when the field is part of a unique key, the primary key or a foreign key.
+  var inKey = false
+
+  init(index: Int, field: Field, column: Int?, usage: FieldUsage) {
+    self.index = index
+    self.field = field
+    self.column = column
+    self.title = field.displayName
+    self.usage = usage
+    let steps = field.effectiveNormalize
+    plainString = (field.type == .string || field.type == .any) && field.format == .default
+      && steps == [.trim] && field.constraints.pattern == nil
+    missingValues = field.missingValues.map { Array($0.utf8) }
+    var eb: [[UInt8]] = []
+    var ev: [TypedValue] = []
+    if let values = field.constraints.enumValues {
+      for v in values { if case .string(let s) = v { eb.append(Array(s.utf8)); ev.append(v) } }
+    }
+    enumBytes = eb
+    enumValues = ev
+    synonymBytes = field.enumSynonyms.keys.sorted().map { Array($0.utf8) }
+  }
+
+  /// True when the trimmed text is one of the field's missing values.
+  @inline(__always)
+  func isMissing(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    for mv in missingValues where mv.count == b.count {
+      if mv.withUnsafeBufferPointer({ memEqual($0, b) }) { return true }
+    }
+    return false
+  }
+
+  /// The index of the enum value whose bytes equal `b`, or nil.
+  @inline(__always)
+  func enumIndex(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+    for (i, e) in enumBytes.enumerated() where e.count == b.count {
+      if e.withUnsafeBufferPointer({ memEqual($0, b) }) { return i }
+    }
+    return nil
+  }
+
+  /// True when `b` is spelled like one of the synonyms.
+  @inline(__always)
+  func isSynonym(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    for e in synonymBytes where e.count == b.count {
+      if e.withUnsafeBufferPointer({ memEqual($0, b) }) { return true }
+    }
+    return false
+  }
+}
+
+/// Byte-wise equality of two buffers of the same length.
+@inline(__always)
+func memEqual(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+  guard a.count == b.count else { return false }
+  var i = 0
+  while i < a.count {
+    if a[i] != b[i] { return false }
+    i += 1
+  }
+  return true
+}
+
+/// True when `b` needs no trimming: it is non-empty and neither starts nor ends with ASCII
+/// whitespace, U+3000, NBSP, BOM or ZWSP (the characters Schema's coercion trims).
+@inline(__always)
+func isTrimmed(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+  let n = b.count
+  guard n > 0 else { return false }
+  let f = b[0]
+  if f == 0x20 || f == 0x09 || f == 0x0A || f == 0x0D || f == 0xC2 { return false }
+  if n >= 3, (f == 0xE3 && b[1] == 0x80 && b[2] == 0x80) || (f == 0xEF && b[1] == 0xBB && b[2] == 0xBF)
+    || (f == 0xE2 && b[1] == 0x80 && b[2] == 0x8B) { return false }
+  let l = b[n - 1]
+  if l == 0x20 || l == 0x09 || l == 0x0A || l == 0x0D { return false }
+  if n >= 2, b[n - 2] == 0xC2, l == 0xA0 { return false }
+  if n >= 3 {
+    let (x, y) = (b[n - 3], b[n - 2])
+    if (x == 0xE3 && y == 0x80 && l == 0x80) || (x == 0xEF && y == 0xBB && l == 0xBF)
+      || (x == 0xE2 && y == 0x80 && l == 0x8B) { return false }
+  }
+  return true
+}
+
+/// The number of Unicode scalars in valid UTF-8 `b` (bytes that are not continuation bytes).
+@inline(__always)
+func scalarCount(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+  var n = 0
+  for c in b where c & 0xC0 != 0x80 { n += 1 }
+  return n
+}
+
+extension RuleExpression {
+  /// Raises `usage[i]` for every field the expression reads.
+  func collectUsage(into usage: inout [FieldUsage]) {
+    func raise(_ i: Int, _ u: FieldUsage) { if i >= 0 && i < usage.count && usage[i] < u { usage[i] = u } }
+    switch self {
+    case .literal, .slot: return
+    case .field(let i): raise(i, .value)
+    case .negate(let e), .not(let e): e.collectUsage(into: &usage)
+    case .arithmetic(_, let a, let b), .compare(_, let a, let b), .and(let a, let b), .or(let a, let b):
+      a.collectUsage(into: &usage)
+      b.collectUsage(into: &usage)
+    case .inList(let e, let items, _):
+      e.collectUsage(into: &usage)
+      for i in items { i.collectUsage(into: &usage) }
+    case .matches(let e, _): e.collectUsage(into: &usage)
+    case .call(let f, let args):
+      if (f == .present || f == .isNull), args.count == 1, case .field(let i) = args[0] {
+        raise(i, .presence)
+      } else {
+        for a in args { a.collectUsage(into: &usage) }
+      }
+    }
+  }
+}

@@ -1,0 +1,109 @@
+import Schema
+
+/// A 64-bit hash of a normalised key value, computed from bytes (no `String`).
+///
+/// The hash is a multiply–xorshift over 8-byte words with a final avalanche (the wyhash/
+/// Murmur finaliser), seeded per process from nothing random, so a run is reproducible.
+/// Two different keys collide with probability about n² / 2⁶⁵ for n rows (≈ 3·10⁻⁸ at one
+/// million rows); a collision would report a false duplicate, which the message's
+/// "same as row N" lets a clerk see at once.
+struct KeyHash {
+  private(set) var value: UInt64 = 0x9E37_79B9_7F4A_7C15
+
+  @inline(__always)
+  private static func mix(_ h: UInt64, _ w: UInt64) -> UInt64 {
+    var x = (h ^ w) &* 0xBF58_476D_1CE4_E5B9
+    x ^= x >> 31
+    return x &* 0x94D0_49BB_1331_11EB
+  }
+
+  /// Adds the bytes of one key part, followed by its length (so `ab|c` ≠ `a|bc`).
+  @inline(__always)
+  mutating func add(bytes b: UnsafeBufferPointer<UInt8>) {
+    var h = value
+    var i = 0
+    let n = b.count
+    while i + 8 <= n {
+      var w: UInt64 = 0
+      for k in 0..<8 { w |= UInt64(b[i + k]) << (8 * UInt64(k)) }
+      h = Self.mix(h, w)
+      i += 8
+    }
+    var w: UInt64 = 0
+    var k: UInt64 = 0
+    while i < n { w |= UInt64(b[i]) << (8 * k); k += 1; i += 1 }
+    h = Self.mix(h, w)
+    value = Self.mix(h, UInt64(n) | 0x8000_0000_0000_0000)
+  }
+
+  /// Adds one machine word (a tag, a number's significand, a day count).
+  @inline(__always)
+  mutating func add(word: UInt64) { value = Self.mix(value, word) }
+
+  /// Adds a typed, non-string value in its canonical form (decimals normalised, dates as days).
+  mutating func add(_ v: TypedValue) {
+    switch v {
+    case .null: add(word: 0)
+    case .string(let s):
+      var s = s
+      s.withUTF8 { add(bytes: $0) }
+    case .integer, .decimal, .year:
+      if let d = v.decimal?.normalized {
+        add(word: 1)
+        add(word: UInt64(bitPattern: d.significand))
+        add(word: UInt64(UInt8(bitPattern: d.scale)))
+      }
+    case .boolean(let b): add(word: b ? 3 : 2)
+    case .date(let d): add(word: 4); add(word: UInt64(bitPattern: Int64(d.daysSinceEpoch)))
+    case .yearMonth(let m): add(word: 5); add(word: UInt64(m.year * 12 + m.month))
+    case .dateTime(let t):
+      add(word: 6); add(word: UInt64(bitPattern: Int64(t.date.daysSinceEpoch))); add(word: UInt64(t.millisecondOfDay))
+    case .time(let ms): add(word: 7); add(word: UInt64(ms))
+    }
+  }
+}
+
+/// An open-addressing set of 64-bit key hashes, each with the first row it was seen in.
+///
+/// Memory: 12 bytes per slot, at most 2 slots per distinct key (load ≤ 0.5 before growing),
+/// so about 24 bytes per data row per key at worst. No per-insert allocation.
+struct KeyHashTable {
+  private var hashes: [UInt64]
+  private var rows: [Int32]
+  private var count = 0
+  private var mask: Int
+
+  init(capacity: Int = 1024) {
+    var n = 16
+    while n < capacity * 2 { n <<= 1 }
+    hashes = Array(repeating: 0, count: n)
+    rows = Array(repeating: -1, count: n)
+    mask = n - 1
+  }
+
+  /// Inserts `hash` for `row`; returns the earlier row when the hash was already there.
+  @inline(__always)
+  mutating func insert(_ hash: UInt64, row: Int) -> Int? {
+    if (count + 1) * 2 > hashes.count { grow() }
+    var i = Int(truncatingIfNeeded: hash) & mask
+    while rows[i] >= 0 {
+      if hashes[i] == hash { return Int(rows[i]) }
+      i = (i + 1) & mask
+    }
+    hashes[i] = hash
+    rows[i] = Int32(truncatingIfNeeded: row)
+    count += 1
+    return nil
+  }
+
+  private mutating func grow() {
+    let oldH = hashes
+    let oldR = rows
+    let n = hashes.count * 2
+    hashes = Array(repeating: 0, count: n)
+    rows = Array(repeating: -1, count: n)
+    mask = n - 1
+    count = 0
+    for j in oldH.indices where oldR[j] >= 0 { _ = insert(oldH[j], row: Int(oldR[j])) }
+  }
+}

@@ -1,0 +1,96 @@
+import Diagnostics
+import Schema
+import Tabular
+
+/// The current row's typed values and per-field facts, reused from row to row.
+///
+/// Only the current row is kept: every array has one slot per field and is overwritten in
+/// place, so a table of any length costs the same memory here.
+struct TypedRow {
+  /// Zero-based sheet row of the current row.
+  var rowIndex = 0
+  /// Typed values by field index (`.null` for missing or failed cells). Fields that no rule
+  /// reads by value hold a shared placeholder string instead of their text (see `Validator`).
+  var values: [TypedValue]
+  /// Index into `row.cells` of each field's cell, or -1 when the cell is absent.
+  var cellIndex: [Int]
+  /// True when the field's cell failed coercion (it is reported once; later checks skip it).
+  var failed: [Bool]
+  /// True when the value was accepted from the cell's bytes without coercion (plain text).
+  var plain: [Bool]
+  /// Hash of the normalised value, for fields in keys (valid when the value is not null).
+  var keyHash: [UInt64]
+
+  init(fieldCount n: Int) {
+    values = Array(repeating: .null, count: n)
+    cellIndex = Array(repeating: -1, count: n)
+    failed = Array(repeating: false, count: n)
+    plain = Array(repeating: false, count: n)
+    keyHash = Array(repeating: 0, count: n)
+  }
+
+  /// The value put in place of a plain text nobody reads by value: non-empty, so `present()`
+  /// is true and `is_null()` false. A literal, so it costs no allocation.
+  static let placeholder = TypedValue.string("\u{2022}")
+
+  /// The normalised text of field `f` (allocates; only for findings and lookups).
+  func text(of f: Int, in row: Row) -> String {
+    if plain[f], cellIndex[f] >= 0 { return row.text(cellIndex[f]) }
+    return values[f].description
+  }
+
+  /// The raw text of field `f`'s cell, or nil when the cell is absent (allocates; findings only).
+  func raw(of f: Int, in row: Row) -> String? {
+    let i = cellIndex[f]
+    guard i >= 0 else { return nil }
+    return row.text(i)
+  }
+}
+
+/// Adds findings to a collector, builds each diagnostic only while the collector keeps them,
+/// and counts findings by severity for the validator's statistics.
+struct Emitter {
+  /// The file and sheet every location names.
+  let place: Place
+  /// Findings added by this validator, by `Severity.rawValue`.
+  var counts = [0, 0, 0, 0]
+
+  init(file: String?, sheet: String?) { place = Place(file: file, sheet: sheet) }
+
+  /// The file and sheet of the table, handed to the closures that build diagnostics.
+  struct Place {
+    let file: String?
+    let sheet: String?
+
+    /// The location of a cell (or of the row when `column` is nil).
+    @inline(__always)
+    func location(row: Int?, column: Int?) -> SourceLocation {
+      SourceLocation(file: file, sheet: sheet, row: row, column: column)
+    }
+  }
+
+  /// Adds the diagnostic `make()` builds; once the collector is full only a bare diagnostic
+  /// (code and severity) is added, so the counts stay right without the cost of the details.
+  @inline(__always)
+  mutating func emit(_ code: DiagnosticCode, _ severity: Severity, into collector: inout DiagnosticCollector,
+                     _ make: (Place) -> Diagnostic) {
+    counts[Int(severity.rawValue)] += 1
+    if collector.diagnostics.count >= collector.limit {
+      collector.add(Diagnostic(code: code, severity: severity))
+    } else {
+      collector.add(make(place))
+    }
+  }
+
+  /// A finding about field `plan` in the current row, with the cell's raw text as its value.
+  mutating func cell(_ code: DiagnosticCode, _ severity: Severity, _ plan: FieldPlan, _ row: Row,
+                     _ typed: TypedRow, value: String? = nil, _ parameters: [DiagnosticParameter] = [],
+                     into collector: inout DiagnosticCollector) {
+    emit(code, severity, into: &collector) { place in
+      Diagnostic(code: code, severity: severity, location: place.location(row: typed.rowIndex, column: plan.column),
+                 field: plan.title, value: value ?? typed.raw(of: plan.index, in: row),
+                 parameters: parameters + [.init("fieldName", plan.field.name),
+                                           .init("fieldNumber", String(plan.index + 1))])
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import Diagnostics
+import Schema
+import Tabular
+
+/// Validates the data rows of one table against a schema, one row at a time.
+///
+/// The lifecycle follows frictionless's checks (`validate_start / validate_row / validate_end`):
+/// make a validator for a table (start), call `validate(row:into:)` for every data row in
+/// order, then `finish(into:)` once for what only the whole table can tell (aggregate rules)
+/// and the statistics.
+///
+/// ```swift
+/// let schema = try BuiltinSchemas.load(named: "training-hours")
+/// var validator = Validator(schema: schema, mapping: mapping,
+///                           context: ValidationContext(file: "培训.xlsx", sheet: "培训学时台账", roster: roster))
+/// var collector = DiagnosticCollector()
+/// var row = Row()
+/// while try sheet.nextRow(into: &row) { validator.validate(row: row, into: &collector) }
+/// let stats = validator.finish(into: &collector)
+/// ```
+///
+/// Checks, in order (one type per file under `Checks/`): row structure (blank, hidden,
+/// extra and missing cells), type and format, constraints, row rules, unique and primary
+/// keys, foreign keys, aggregate rules.
+///
+/// Rules read typed values. A field that no rule reads by value (or that rules only test
+/// with `present`/`is_null`) keeps a shared placeholder instead of its text, so plain text
+/// cells cost no `String`; its checks run on the cell's bytes.
+///
+/// ### Memory
+/// Per row: nothing beyond reused buffers (one typed-row slot per field). Across the table:
+/// one 64-bit hash and row number per row per unique key, a bounded cache of roster answers,
+/// and a constant-size accumulator per aggregate group. Diagnostics are bounded by the collector.
+public struct Validator {
+  /// The schema being validated against.
+  public let schema: TableSchema
+  /// For each field index, the zero-based source column (nil when the header lacks it).
+  public let mapping: [Int?]
+  /// Where the rows come from.
+  public let context: ValidationContext
+
+  private var typed: TypedRow
+  private var emitter: Emitter
+  private var structure: StructureCheck
+  private var typeAndFormat: TypeAndFormatCheck
+  private var constraints: ConstraintsCheck
+  private var rowRules: RowRulesCheck
+  private var uniqueKeys: UniqueKeysCheck
+  private var foreignKeys: ForeignKeysCheck
+  private var aggregates: AggregatesCheck
+  private var stats = ValidationStats()
+  private var finished = false
+
+  /// Prepares the checks for one table (the lifecycle's start).
+  ///
+  /// - Parameters:
+  ///   - schema: the table schema.
+  ///   - mapping: for each field index, its zero-based source column or nil; shorter arrays
+  ///     leave the remaining fields unmapped, extra entries and negative columns are ignored.
+  ///   - context: file and sheet names, date system, lookup lists.
+  public init(schema: TableSchema, mapping: [Int?], context: ValidationContext) {
+    self.schema = schema
+    self.mapping = mapping
+    self.context = context
+    let n = schema.fields.count
+    var usage = Array(repeating: FieldUsage.none, count: n)
+    for rule in schema.rules { rule.expression.collectUsage(into: &usage) }
+    for agg in schema.aggregates {
+      agg.expression.collectUsage(into: &usage)
+      for slot in agg.slots {
+        switch slot {
+        case .count: break
+        case .countIf(let e), .sum(let e): e.collectUsage(into: &usage)
+        }
+      }
+      for f in agg.groupBy where f < n { usage[f] = .value }
+    }
+    var plans: [FieldPlan] = (0..<n).map { i in
+      let column = i < mapping.count ? mapping[i].flatMap { $0 >= 0 ? $0 : nil } : nil
+      return FieldPlan(index: i, field: schema.fields[i], column: column, usage: usage[i])
+    }
+    let unique = UniqueKeysCheck(schema: schema, plans: plans)
+    let keyFields = unique.keyFields
+    for i in plans.indices where keyFields.contains(i) { plans[i].inKey = true }
+
+    typed = TypedRow(fieldCount: n)
+    emitter = Emitter(file: context.file, sheet: context.sheet)
+    let mappedWidth = (plans.compactMap(\.column).max() ?? -1) + 1
+    structure = StructureCheck(plans: plans, headerWidth: max(context.headerWidth ?? mappedWidth, mappedWidth),
+                               rowsAreDense: context.rowsAreDense)
+    typeAndFormat = TypeAndFormatCheck(plans: plans,
+                                       coercer: CellCoercer(dateSystem: context.dateSystem, today: context.today))
+    constraints = ConstraintsCheck(plans: plans)
+    rowRules = RowRulesCheck(plans: plans, rules: schema.rules)
+    uniqueKeys = UniqueKeysCheck(schema: schema, plans: plans)
+    foreignKeys = ForeignKeysCheck(schema: schema, plans: plans, lookups: context.lookups)
+    aggregates = AggregatesCheck(plans: plans, accumulators: schema.aggregates.map { $0.makeAccumulator() })
+  }
+
+  /// Validates one data row, adding its findings to `collector`.
+  ///
+  /// Rows must come in sheet order; `row.index` (zero-based sheet row) goes into every
+  /// finding's location. Rows passed after `finish` are ignored.
+  ///
+  /// - Complexity: O(cells + rules); no allocation on a row without findings, except for
+  ///   text a rule reads by value and for cells that need normalising or a format check.
+  public mutating func validate(row: Row, into collector: inout DiagnosticCollector) {
+    guard !finished else { return }
+    stats.rows += 1
+    let errorsBefore = emitter.counts[Int(Severity.error.rawValue)]
+    typed.rowIndex = row.index
+    guard structure.checkShape(row: row, typed: &typed, emitter: &emitter, into: &collector) else {
+      stats.validRows += emitter.counts[Int(Severity.error.rawValue)] == errorsBefore ? 1 : 0
+      return
+    }
+    typeAndFormat.check(row: row, typed: &typed, emitter: &emitter, into: &collector)
+    constraints.check(row: row, typed: &typed, emitter: &emitter, into: &collector)
+    if !rowRules.rules.isEmpty { rowRules.check(row: row, typed: &typed, emitter: &emitter, into: &collector) }
+    if !uniqueKeys.keys.isEmpty { uniqueKeys.check(row: row, typed: &typed, emitter: &emitter, into: &collector) }
+    if !foreignKeys.keys.isEmpty { foreignKeys.check(row: row, typed: &typed, emitter: &emitter, into: &collector) }
+    if !aggregates.accumulators.isEmpty {
+      aggregates.check(row: row, typed: &typed, emitter: &emitter, into: &collector)
+    }
+    if emitter.counts[Int(Severity.error.rawValue)] == errorsBefore { stats.validRows += 1 }
+  }
+
+  /// Ends the table: decides aggregate rules and returns the statistics (the lifecycle's end).
+  ///
+  /// Calling it again adds nothing and returns the same statistics.
+  @discardableResult
+  public mutating func finish(into collector: inout DiagnosticCollector) -> ValidationStats {
+    if !finished {
+      finished = true
+      aggregates.finish(emitter: &emitter, into: &collector)
+    }
+    return currentStats
+  }
+
+  /// The statistics so far.
+  public var currentStats: ValidationStats {
+    var s = stats
+    s.errors = emitter.counts[Int(Severity.error.rawValue)]
+    s.warnings = emitter.counts[Int(Severity.warning.rawValue)]
+    s.policyFindings = emitter.counts[Int(Severity.policy.rawValue)]
+    s.infos = emitter.counts[Int(Severity.info.rawValue)]
+    return s
+  }
+}
