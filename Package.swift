@@ -59,7 +59,7 @@ let package = Package(
     .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "XLSXWriterTests", dependencies: ["XLSXWriter", "XLSXReader", "ZIP", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v5),
-    .testTarget(name: "ValidationTests", dependencies: ["Recognition", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "ValidationTests", dependencies: ["Validation", "Recognition", "Schema", "Diagnostics", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v5),
   ]
 )

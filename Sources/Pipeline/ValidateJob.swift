@@ -34,7 +34,7 @@ public struct ValidateJob {
 
   public let options: Options
   private let candidates: [TableSchema]
-  private let recognizer: TableRecognizer
+  let recognizer: TableRecognizer
 
   public init(options: Options) throws {
     self.options = options

@@ -18,7 +18,9 @@ public struct LedgerScore: Sendable, Hashable {
   public var ledgerIndex: Int
   /// The ledger's name.
   public var ledgerName: String
-  /// The combined score, 0…1: `0.9 × header + 0.1 × min(keywordHits, 2) / 2`.
+  /// The combined score, 0…1: `0.75 × header + 0.25 × min(keywordHits, 2) / 2`. Keywords weigh a
+  /// quarter because ledgers of one family (继续有效 / 宣布失效 lists) share most columns, and
+  /// filers often leave out a required column; the sheet name and title then decide.
   public var score: Double
   /// The best header candidate's score, 0…1: `0.5 × required share + 0.3 × cell share + 0.2 × field share`.
   public var headerScore: Double
@@ -143,7 +145,7 @@ public struct TableRecognizer: Sendable {
       let titles = best.map { titleLines(grid, above: $0.header.firstRow) } ?? []
       let hits = keywordHits(ledgers[li], titles: titles, context: context)
       let hs = best?.score ?? 0
-      let s = LedgerScore(ledgerIndex: li, ledgerName: ledgers[li].name, score: 0.9 * hs + 0.1 * Double(min(hits, 2)) / 2,
+      let s = LedgerScore(ledgerIndex: li, ledgerName: ledgers[li].name, score: 0.75 * hs + 0.25 * Double(min(hits, 2)) / 2,
                           headerScore: hs, keywordHits: hits, matchedFields: best?.matched ?? 0)
       scores.append((s, best))
     }

@@ -13,7 +13,7 @@ struct Sheetgate: ParsableCommand {
       3 an input could not be read; 4 an internal error.
       Data goes to stdout; progress and diagnostics go to stderr.
       """,
-    subcommands: [InspectCommand.self, CatCommand.self, ConvertCommand.self])
+    subcommands: [InspectCommand.self, ValidateCommand.self, ConvertCommand.self, CatCommand.self, SchemaCommand.self])
 
   static func main() {
     signal(SIGPIPE, SIG_IGN)
@@ -25,6 +25,10 @@ struct Sheetgate: ParsableCommand {
       Output.stdout.flush()
       Output.error(problem.text(chinese: Language.current.isChinese))
       Foundation.exit(ExitStatus.unreadableInput)
+    } catch let usage as UsageProblem {
+      Output.stdout.flush()
+      Output.error(usage.text(chinese: Language.current.isChinese))
+      Foundation.exit(ExitStatus.usage)
     } catch let exit as ExitCode {
       Output.stdout.flush()
       Foundation.exit(exit.rawValue)
