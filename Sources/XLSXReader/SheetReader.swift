@@ -294,7 +294,7 @@ public final class SheetReader: RowSource, XMLHandler {
       guard an.count == 1 else { continue }
       switch an[0] {
       case UInt8(ascii: "r"):
-        guard let addr = CellAddress(a1: a.value) else {
+        guard let addr = parseCellReference(a.value) else {
           fail(.badCellReference, column: nil, "cell reference r=\"\(XMLBytes.string(a.value))\" is not a valid A1 reference")
           return
         }
@@ -413,4 +413,35 @@ public final class SheetReader: RowSource, XMLHandler {
     if column < minColumn { minColumn = column }
     if column > maxColumn { maxColumn = column }
   }
+}
+
+/// Parses an A1 cell reference from bytes (`B7`, `$B$7`, lower case tolerated) without generics
+/// or allocation — the hot-path twin of `CellAddress(a1:)`. Returns nil when invalid or out of range.
+@inline(__always)
+func parseCellReference(_ b: UnsafeBufferPointer<UInt8>) -> CellAddress? {
+  let n = b.count
+  var i = 0
+  if i < n && b[i] == UInt8(ascii: "$") { i += 1 }
+  var col = 0
+  let lettersStart = i
+  while i < n {
+    let c = b[i] | 0x20
+    guard c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") else { break }
+    col = col * 26 + Int(c - UInt8(ascii: "a") + 1)
+    i += 1
+    if i - lettersStart > 3 { return nil }
+  }
+  guard i > lettersStart else { return nil }
+  if i < n && b[i] == UInt8(ascii: "$") { i += 1 }
+  let digitsStart = i
+  var row = 0
+  while i < n {
+    let d = b[i] &- 0x30
+    guard d < 10 else { return nil }
+    row = row * 10 + Int(d)
+    i += 1
+    if i - digitsStart > 7 { return nil }
+  }
+  guard i > digitsStart, row >= 1, row <= CellAddress.maxRows, col <= CellAddress.maxColumns else { return nil }
+  return CellAddress(row: row - 1, column: col - 1)
 }
