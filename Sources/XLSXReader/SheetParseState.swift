@@ -142,7 +142,8 @@ struct SheetParseState {
   }
 
   private mutating func startRow(_ attributes: XMLAttributes) {
-    guard inSheetData else { return }
+    // A <row> nested in a row or cell is hostile structure: ignore it rather than reset the row.
+    guard inSheetData, !inRow, !inCell else { return }
     inRow = true
     row.removeAll()
     lastColumn = -1
@@ -167,7 +168,7 @@ struct SheetParseState {
   }
 
   private mutating func startCell(_ attributes: XMLAttributes) {
-    guard inRow else { return }
+    guard inRow, !inCell else { return }
     inCell = true
     hasValue = false
     hasFormula = false
@@ -223,6 +224,7 @@ struct SheetParseState {
 
   private mutating func endCell() {
     inCell = false
+    if textStart > row.bytes.count { textStart = row.bytes.count }  // defensive: never trap on odd nesting
     collecting = false
     inInline = false
     let column = cellColumn

@@ -174,3 +174,47 @@ final class WorkbookTests: XCTestCase {
     }
   }
 }
+
+/// Mutated sheet XML must give rows or a clear error — never a trap or a hang.
+final class SheetReaderRobustnessTests: XCTestCase {
+  func testMutatedSheetsNeverTrap() {
+    var seed: UInt64 = 0x9E3779B97F4A7C15
+    func next() -> UInt64 { seed ^= seed << 13; seed ^= seed >> 7; seed ^= seed << 17; return seed }
+    var body = ""
+    for r in 1...12 {
+      body += "<row r=\"\(r)\"><c r=\"A\(r)\" t=\"s\"><v>\(r % 3)</v></c><c r=\"B\(r)\" s=\"1\"><v>\(44000 + r)</v></c>"
+        + "<c r=\"C\(r)\" t=\"inlineStr\"><is><r><t>x_x0041_</t></r><rPh><t>y</t></rPh></is></c>"
+        + "<c r=\"D\(r)\"><f>A\(r)</f></c><c t=\"d\"><v>2020-01-0\(r % 9 + 1)</v></c></row>"
+    }
+    let base = Array(sheet(body).utf8)
+    let alphabet = Array("<>/=\"' &;:_xrcvtsfis0123456789AZ$-.".utf8)
+    var sst = SharedStrings()
+    sst.bytes = Array("abc".utf8)
+    sst.ends = [1, 2, 3]
+    var styles = Styles()
+    styles.dateKinds = [0, 1]
+    let ctx = WorkbookContext(sharedStrings: sst, styles: styles)
+    var errors = 0
+    for _ in 0..<1500 {
+      var bytes = base
+      for _ in 0..<Int(next() % 6 + 1) {
+        let pos = Int(next() % UInt64(bytes.count))
+        switch next() % 3 {
+        case 0: bytes[pos] = alphabet[Int(next() % UInt64(alphabet.count))]
+        case 1: bytes.remove(at: pos)
+        default: bytes.insert(contentsOf: bytes[pos..<min(bytes.count, pos + Int(next() % 40))], at: pos)
+        }
+      }
+      do {
+        let reader = try SheetReader(sheetXML: bytes, context: ctx, chunkSize: Int(next() % 300 + 1))
+        var row = Row()
+        var n = 0
+        while try reader.nextRow(into: &row) { n += 1; XCTAssertLessThan(n, 10_000) }
+      } catch {
+        XCTAssertFalse(error.detail.isEmpty)
+        errors += 1
+      }
+    }
+    XCTAssertGreaterThan(errors, 0)
+  }
+}
