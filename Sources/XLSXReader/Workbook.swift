@@ -153,6 +153,9 @@ public final class Workbook {
     }
   }
 
+  /// Sheet parts at least this large (uncompressed) are inflated on a second thread.
+  static let prefetchThreshold: UInt64 = 8 << 20
+
   /// The worksheet named `name` (exact match first, then case-insensitive), or nil.
   public func sheet(named name: String) -> SheetInfo? {
     sheets.first { $0.name == name } ?? sheets.first { $0.name.lowercased() == name.lowercased() }
@@ -185,6 +188,15 @@ public final class Workbook {
       } else {
         var scanReader = try archive.openEntry(entry)
         merges = try MergeScanner.scan(source: { buf in try scanReader.read(into: buf) }, entry: entry.name)
+      }
+      // Large parts are inflated ahead on the second core through their own archive handle
+      // (ZIPArchive instances are not shared across threads); small parts are read directly.
+      if entry.uncompressedSize >= Workbook.prefetchThreshold,
+         let own = try? ZIPArchive(path: path), let ownEntry = own.entry(named: part) {
+        var r = try own.openEntry(ownEntry)
+        let prefetch = PrefetchingSource { buf in try r.read(into: buf) }
+        return try SheetReader(sheetName: sheet.name, entry: entry.name, file: path, context: context,
+                               mergedRanges: merges) { buf in try prefetch.read(into: buf) }
       }
       var r = try archive.openEntry(entry)
       return try SheetReader(sheetName: sheet.name, entry: entry.name, file: path, context: context,

@@ -128,3 +128,51 @@ final class RelationshipsTests: XCTestCase {
     }
   }
 }
+
+final class PrefetchingSourceTests: XCTestCase {
+  func testDeliversBytesInOrderWithAnyChunking() throws {
+    let data = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+    for plan in ChunkPlan.standard {
+      let up = ChunkedBytes(data, plan: plan)
+      let source = PrefetchingSource(bufferSize: 1000, count: 3, upstream: up.makeSource())
+      var out: [UInt8] = []
+      var buf = [UInt8](repeating: 0, count: 777)
+      while true {
+        let n = try buf.withUnsafeMutableBytes { try source.read(into: $0) }
+        if n == 0 { break }
+        out.append(contentsOf: buf[0..<n])
+      }
+      XCTAssertEqual(out, data, "\(plan)")
+    }
+  }
+
+  func testUpstreamErrorArrivesAfterItsBytes() {
+    struct Broken: Error {}
+    var sent = 0
+    let source = PrefetchingSource(bufferSize: 64, count: 2) { buf in
+      if sent >= 300 { throw Broken() }
+      buf.initializeMemory(as: UInt8.self, repeating: 7)
+      sent += buf.count
+      return buf.count
+    }
+    var total = 0
+    var buf = [UInt8](repeating: 0, count: 50)
+    XCTAssertThrowsError(try {
+      while true {
+        let n = try buf.withUnsafeMutableBytes { try source.read(into: $0) }
+        if n == 0 { break }
+        total += n
+      }
+    }()) { XCTAssertTrue($0 is Broken) }
+    XCTAssertGreaterThanOrEqual(total, 256)
+  }
+
+  func testAbandonedSourceStopsItsThread() {
+    for _ in 0..<20 {
+      let up = ChunkedBytes([UInt8](repeating: 1, count: 1 << 20), plan: .whole)
+      let source = PrefetchingSource(bufferSize: 4096, count: 2, upstream: up.makeSource())
+      var buf = [UInt8](repeating: 0, count: 10)
+      _ = try? buf.withUnsafeMutableBytes { try source.read(into: $0) }
+    }
+  }
+}
