@@ -178,13 +178,14 @@ struct SheetParseState {
     cellStyle = 0
     formula.removeAll(keepingCapacity: true)
     var column = lastColumn + 1
-    for a in attributes {
-      let an = a.name.localName
-      guard an.count == 1 else { continue }
-      switch an[0] {
+    var failed = false
+    attributes.forEachSingleByteName { letter, value in
+      guard !failed else { return }
+      switch letter {
       case UInt8(ascii: "r"):
-        guard let addr = parseCellReference(a.value) else {
-          fail(.badCellReference, column: nil, "cell reference r=\"\(XMLBytes.string(a.value))\" is not a valid A1 reference")
+        guard let addr = parseCellReference(value) else {
+          fail(.badCellReference, column: nil, "cell reference r=\"\(XMLBytes.string(value))\" is not a valid A1 reference")
+          failed = true
           return
         }
         column = addr.column
@@ -194,7 +195,7 @@ struct SheetParseState {
           rowHadReference = true
         }
       case UInt8(ascii: "t"):
-        let v = a.value
+        let v = value
         switch v.count {
         case 1:
           switch v[0] {
@@ -209,10 +210,11 @@ struct SheetParseState {
         default: cellType = CellTypeCode.number
         }
       case UInt8(ascii: "s"):
-        cellStyle = parseDecimal(a.value) ?? 0
+        cellStyle = parseDecimal(value) ?? 0
       default: break
       }
     }
+    if failed { return }
     guard column < CellAddress.maxColumns else {
       fail(.badCellReference, column: nil, "cell column \(column + 1) is beyond Excel's \(CellAddress.maxColumns) columns")
       return
