@@ -125,7 +125,10 @@ public final class Workbook {
     }
     // Overlap: pre-scan the first worksheet's merged cells on the other core (its own ZIP
     // reader, so nothing is shared) while this thread parses the shared strings.
-    let firstPart = worksheets.first?.part
+    // Only worth a thread for large parts; small ones are scanned when their reader is made.
+    let firstPart = worksheets.first?.part.flatMap { p in
+      archive.entry(named: p).map { $0.uncompressedSize >= Workbook.prefetchThreshold } == true ? p : nil
+    }
     let scanJob = firstPart.map { part in
       BackgroundJob<[CellRange]?> {
         guard let a = try? ZIPArchive(path: path), let e = a.entry(named: part), var r = try? a.openEntry(e) else {
@@ -153,7 +156,8 @@ public final class Workbook {
     }
   }
 
-  /// Sheet parts at least this large (uncompressed) are inflated on a second thread.
+  /// Sheet parts at least this large (uncompressed) are inflated on a second thread, and the
+  /// first worksheet's merged cells are pre-scanned on it while the shared strings are parsed.
   static let prefetchThreshold: UInt64 = 8 << 20
 
   /// The worksheet named `name` (exact match first, then case-insensitive), or nil.
