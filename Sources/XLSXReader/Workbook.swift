@@ -39,6 +39,9 @@ public final class Workbook {
   /// The ZIP entry of the workbook part (usually `xl/workbook.xml`).
   public let workbookPart: String
   private let archive: ZIPArchive
+  /// Merged ranges of the first worksheet, scanned on a second thread while the shared strings
+  /// were parsed (nil when the scan failed; `sheetReader` then scans again and reports the error).
+  private let prescanned: (part: String, ranges: [CellRange])?
 
   /// Opens the workbook at `path`.
   /// - Throws: `XLSXReadError` — `.cannotOpen`, `.encrypted`, `.legacyXLS`, `.notAWorkbook`,
@@ -120,6 +123,20 @@ public final class Workbook {
     if let e = archive.entry(named: stylesName) {
       styles = try parse(e) { try Styles.read($0) }
     }
+    // Overlap: pre-scan the first worksheet's merged cells on the other core (its own ZIP
+    // reader, so nothing is shared) while this thread parses the shared strings.
+    // Only worth a thread for large parts; small ones are scanned when their reader is made.
+    let firstPart = worksheets.first?.part.flatMap { p in
+      archive.entry(named: p).map { $0.uncompressedSize >= Workbook.prefetchThreshold } == true ? p : nil
+    }
+    let scanJob = firstPart.map { part in
+      BackgroundJob<[CellRange]?> {
+        guard let a = try? ZIPArchive(path: path), let e = a.entry(named: part), var r = try? a.openEntry(e) else {
+          return nil
+        }
+        return try? MergeScanner.scan(source: { buf in try r.read(into: buf) }, entry: e.name)
+      }
+    }
     var strings = SharedStrings()
     let sstName = wbRels.first { $0.isType("sharedStrings") }.map(target) ?? "xl/sharedStrings.xml"
     if let e = archive.entry(named: sstName) {
@@ -132,7 +149,16 @@ public final class Workbook {
       }
     }
     context = WorkbookContext(sharedStrings: strings, styles: styles, dateSystem: dateSystem)
+    if let firstPart, let ranges = scanJob?.join() {
+      prescanned = (firstPart, ranges)
+    } else {
+      prescanned = nil
+    }
   }
+
+  /// Sheet parts at least this large (uncompressed) are inflated on a second thread, and the
+  /// first worksheet's merged cells are pre-scanned on it while the shared strings are parsed.
+  static let prefetchThreshold: UInt64 = 8 << 20
 
   /// The worksheet named `name` (exact match first, then case-insensitive), or nil.
   public func sheet(named name: String) -> SheetInfo? {
@@ -159,10 +185,23 @@ public final class Workbook {
                           detail: "the worksheet's part is missing from the file; the workbook is damaged: ask the "
                             + "sender to save it again")
     }
-    let merges: [CellRange]
+    var merges: [CellRange]
     do {
-      var scanReader = try archive.openEntry(entry)
-      merges = try MergeScanner.scan(source: { buf in try scanReader.read(into: buf) }, entry: entry.name)
+      if let p = prescanned, p.part == part {
+        merges = p.ranges
+      } else {
+        var scanReader = try archive.openEntry(entry)
+        merges = try MergeScanner.scan(source: { buf in try scanReader.read(into: buf) }, entry: entry.name)
+      }
+      // Large parts are inflated ahead on the second core through their own archive handle
+      // (ZIPArchive instances are not shared across threads); small parts are read directly.
+      if entry.uncompressedSize >= Workbook.prefetchThreshold,
+         let own = try? ZIPArchive(path: path), let ownEntry = own.entry(named: part) {
+        var r = try own.openEntry(ownEntry)
+        let prefetch = PrefetchingSource { buf in try r.read(into: buf) }
+        return try SheetReader(sheetName: sheet.name, entry: entry.name, file: path, context: context,
+                               mergedRanges: merges) { buf in try prefetch.read(into: buf) }
+      }
       var r = try archive.openEntry(entry)
       return try SheetReader(sheetName: sheet.name, entry: entry.name, file: path, context: context,
                              mergedRanges: merges) { buf in try r.read(into: buf) }

@@ -30,11 +30,20 @@ public struct XMLName {
   }
 
   /// Builds a name from a NUL-terminated C string.
+  /// One pass finds both the end and the last colon (names are short: a loop beats `strlen`).
   @inlinable
   init(cString: UnsafePointer<CChar>) {
-    let n = strlen(cString)
-    self.init(qualified: UnsafeBufferPointer(
-      start: UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self), count: n))
+    let p = UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self)
+    var i = 0
+    var colon = 0
+    while true {
+      let b = p[i]
+      if b == 0 { break }
+      if b == 0x3A { colon = i + 1 }
+      i += 1
+    }
+    qualified = UnsafeBufferPointer(start: p, count: i)
+    prefixLength = colon
   }
 
   /// The local name, e.g. `row` for `x:row`.
@@ -85,6 +94,20 @@ public struct XMLAttributes: Sequence {
       i += 2
     }
     return nil
+  }
+
+  /// Calls `body` with the letter and value of each attribute whose name is one ASCII byte
+  /// (`r`, `t`, `s` of `<c>`), skipping the others without measuring them — the cell-tag fast path.
+  @inlinable
+  public func forEachSingleByteName(_ body: (UInt8, UnsafeBufferPointer<UInt8>) -> Void) {
+    var i = 0
+    while let namePtr = pairs[i] {
+      let n = UnsafeRawPointer(namePtr).assumingMemoryBound(to: UInt8.self)
+      if n[0] != 0 && n[1] == 0, let v = pairs[i + 1] {
+        body(n[0], UnsafeBufferPointer(start: UnsafeRawPointer(v).assumingMemoryBound(to: UInt8.self), count: strlen(v)))
+      }
+      i += 2
+    }
   }
 
   /// The value of the attribute whose qualified name is exactly `qualified` (e.g. `xml:space`).

@@ -26,7 +26,7 @@ public protocol XMLHandler: AnyObject {
 /// ### Safety
 /// External entities are never loaded, parameter entities are never parsed, `<!ENTITY>`
 /// declarations are refused and expat's amplification limits stay on (see `Internals/Expat.swift`).
-public final class XMLStreamParser: ExpatCallbacks {
+public final class XMLStreamParser {
   /// Fills the buffer with the next bytes of the document and returns how many; 0 at the end.
   public typealias Source = (UnsafeMutableRawBufferPointer) throws -> Int
 
@@ -37,8 +37,9 @@ public final class XMLStreamParser: ExpatCallbacks {
   private var failure: Error?
   /// The part name put into errors.
   public let entry: String?
-  /// The handler receiving events. Not retained: keep it alive while parsing.
-  public private(set) unowned(unsafe) var handler: XMLHandler?
+  /// The handler receiving events. Not retained: keep it alive while parsing. Kept behind a
+  /// pointer so reading it per event costs no dynamic exclusivity check.
+  private let handlerSlot: UnsafeMutablePointer<UnownedHandler>
 
   /// Creates a parser that pulls its bytes from `source`.
   /// - Parameters:
@@ -48,7 +49,9 @@ public final class XMLStreamParser: ExpatCallbacks {
     self.entry = entry
     self.chunkSize = max(1, chunkSize)
     self.source = source
-    expat.callbacks = self
+    handlerSlot = .allocate(capacity: 1)
+    handlerSlot.initialize(to: UnownedHandler())
+    expat.attach(owner: self)
   }
 
   /// Creates a parser over bytes in memory, fed in chunks of `chunkSize`.
@@ -67,7 +70,12 @@ public final class XMLStreamParser: ExpatCallbacks {
   }
 
   /// Sets the handler (unowned).
-  public func setHandler(_ handler: XMLHandler) { self.handler = handler }
+  public func setHandler(_ handler: XMLHandler) { handlerSlot.pointee.handler = handler }
+
+  deinit {
+    handlerSlot.deinitialize(count: 1)
+    handlerSlot.deallocate()
+  }
 
   /// Makes the running `parse()` return `true` once the current callback returns.
   /// Call only from inside a handler callback.
@@ -147,18 +155,28 @@ public final class XMLStreamParser: ExpatCallbacks {
   /// The linked expat version, e.g. `expat_2.5.0`.
   public static var expatVersion: String { Expat.version }
 
-  // MARK: ExpatCallbacks
+  // MARK: Callbacks from Internals/Expat.swift
 
+  func expatEntityDeclaration() { expat.refuseEntityDeclaration() }
+
+  @inline(__always)
   func expatStartElement(_ name: UnsafePointer<CChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>) {
-    handler?.startElement(XMLName(cString: name), XMLAttributes(attributes))
+    handlerSlot.pointee.handler?.startElement(XMLName(cString: name), XMLAttributes(attributes))
   }
 
+  @inline(__always)
   func expatEndElement(_ name: UnsafePointer<CChar>) {
-    handler?.endElement(XMLName(cString: name))
+    handlerSlot.pointee.handler?.endElement(XMLName(cString: name))
   }
 
+  @inline(__always)
   func expatCharacters(_ bytes: UnsafePointer<CChar>, _ count: Int) {
-    handler?.characters(UnsafeBufferPointer(start: UnsafeRawPointer(bytes).assumingMemoryBound(to: UInt8.self),
+    handlerSlot.pointee.handler?.characters(UnsafeBufferPointer(start: UnsafeRawPointer(bytes).assumingMemoryBound(to: UInt8.self),
                                             count: count))
   }
+}
+
+/// An unretained reference to a handler (the handler usually owns the parser).
+struct UnownedHandler {
+  unowned(unsafe) var handler: XMLHandler?
 }

@@ -11,14 +11,6 @@
 
 import CExpat
 
-/// What `Expat` forwards: callbacks with the raw C strings of expat, called synchronously
-/// from inside `parse`/`resume`.
-protocol ExpatCallbacks: AnyObject {
-  func expatStartElement(_ name: UnsafePointer<CChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>)
-  func expatEndElement(_ name: UnsafePointer<CChar>)
-  func expatCharacters(_ bytes: UnsafePointer<CChar>, _ count: Int)
-}
-
 /// The result of one call into expat.
 enum ExpatStatus {
   case ok
@@ -31,36 +23,42 @@ final class Expat {
   private let parser: XML_Parser
   /// Set by the entity declaration trampoline; checked when expat reports an abort.
   private(set) var sawEntityDeclaration = false
-  /// Receives the callbacks. Unowned: the owner of `Expat` is the callback object or keeps it alive.
-  unowned(unsafe) var callbacks: ExpatCallbacks?
 
+  /// Creates the parser. Callbacks go to the owner given to `attach(owner:)`, which owns this object (so the unretained
+  /// user-data pointer is valid for the parser's whole life). The trampolines borrow the owner
+  /// with `_withUnsafeGuaranteedRef`: no retain/release per event.
   init() {
     parser = XML_ParserCreate(nil)
     XML_SetParamEntityParsing(parser, XML_PARAM_ENTITY_PARSING_NEVER)
-    XML_SetUserData(parser, Unmanaged.passUnretained(self).toOpaque())
     XML_SetElementHandler(
       parser,
       { user, name, atts in
         guard let user, let name, let atts else { return }
-        let me = Unmanaged<Expat>.fromOpaque(user).takeUnretainedValue()
-        me.callbacks?.expatStartElement(name, atts)
+        Unmanaged<XMLStreamParser>.fromOpaque(user)._withUnsafeGuaranteedRef { $0.expatStartElement(name, atts) }
       },
       { user, name in
         guard let user, let name else { return }
-        let me = Unmanaged<Expat>.fromOpaque(user).takeUnretainedValue()
-        me.callbacks?.expatEndElement(name)
+        Unmanaged<XMLStreamParser>.fromOpaque(user)._withUnsafeGuaranteedRef { $0.expatEndElement(name) }
       })
     XML_SetCharacterDataHandler(parser) { user, s, len in
       guard let user, let s, len > 0 else { return }
-      let me = Unmanaged<Expat>.fromOpaque(user).takeUnretainedValue()
-      me.callbacks?.expatCharacters(s, Int(len))
+      Unmanaged<XMLStreamParser>.fromOpaque(user)._withUnsafeGuaranteedRef { $0.expatCharacters(s, Int(len)) }
     }
     XML_SetEntityDeclHandler(parser) { user, _, _, _, _, _, _, _, _ in
       guard let user else { return }
-      let me = Unmanaged<Expat>.fromOpaque(user).takeUnretainedValue()
-      me.sawEntityDeclaration = true
-      XML_StopParser(me.parser, XML_FALSE)
+      Unmanaged<XMLStreamParser>.fromOpaque(user)._withUnsafeGuaranteedRef { $0.expatEntityDeclaration() }
     }
+  }
+
+  /// Routes the callbacks to `owner` (call once, before parsing).
+  func attach(owner: XMLStreamParser) {
+    XML_SetUserData(parser, Unmanaged.passUnretained(owner).toOpaque())
+  }
+
+  /// Called for any `<!ENTITY>`: remember it and abort.
+  func refuseEntityDeclaration() {
+    sawEntityDeclaration = true
+    XML_StopParser(parser, XML_FALSE)
   }
 
   deinit { XML_ParserFree(parser) }
