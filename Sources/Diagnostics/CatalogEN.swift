@@ -60,7 +60,7 @@ enum CatalogEN {
     "value-normalized": .init(title: "Value normalised", message: "\"{field}\" value \"{value}\" was normalised to \"{normalized}\" ({cell})",
                               hint: "Use half-width digits and no extra spaces"),
     "header-not-found": .init(title: "Header not found", message: "No known header was found in sheet \"{sheet}\"", hint: "Use the template that was sent out"),
-    "schema-chosen": .init(title: "Table recognised", message: "Sheet \"{sheet}\" was recognised as \"{schema}\" ({reason})", hint: ""),
+    "schema-chosen": .init(title: "Table recognised", message: "Sheet \"{sheet}\" was recognised as \"{schema}\" (score {score})", hint: "If this is wrong, name the schema with --schema"),
     "footer-skipped": .init(title: "Footer skipped", message: "Footer from row {row} (\"{value}\") was skipped", hint: ""),
     "legacy-xls": .init(title: "Legacy Excel file", message: "\"{file}\" is a legacy .xls workbook", hint: "Save it as .xlsx in Excel or WPS and send it again"),
     "encrypted-workbook": .init(title: "Encrypted workbook", message: "\"{file}\" is password-protected and cannot be read", hint: "Remove the password and send it again"),

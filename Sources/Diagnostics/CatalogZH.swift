@@ -60,7 +60,7 @@ enum CatalogZH {
     "value-normalized": .init(title: "数值已规范", message: "「{field}」的值「{value}」已规范为「{normalized}」（{cell}）",
                               hint: "请使用半角数字，并去掉多余的空格"),
     "header-not-found": .init(title: "未找到表头", message: "工作表「{sheet}」中没有找到可识别的表头", hint: "请使用统一下发的模板报送"),
-    "schema-chosen": .init(title: "已识别表格", message: "工作表「{sheet}」识别为「{schema}」（{reason}）", hint: ""),
+    "schema-chosen": .init(title: "已识别表格", message: "工作表「{sheet}」识别为「{schema}」（匹配度 {score}）", hint: "如识别有误，请用 --schema 指定表结构"),
     "footer-skipped": .init(title: "已跳过表尾", message: "已跳过第{row}行起的表尾内容「{value}」", hint: ""),
     "legacy-xls": .init(title: "旧版 Excel 文件", message: "文件「{file}」为旧版 .xls 格式", hint: "请在 Excel 或 WPS 中另存为 .xlsx 后重新报送"),
     "encrypted-workbook": .init(title: "文件已加密", message: "文件「{file}」设置了打开密码，无法读取", hint: "请取消密码后重新报送"),

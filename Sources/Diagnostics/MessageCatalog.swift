@@ -108,7 +108,7 @@ public enum MessageCatalog {
     case "field": return d.field ?? ""
     case "value": return d.value ?? ""
     case "row": return d.location.row.map { String($0 + 1) } ?? ""
-    case "sheet": return d.location.sheet ?? ""
+    case "sheet": return d.location.sheet ?? d.location.file ?? ""
     case "file": return d.location.file ?? ""
     case "cell":
       if let a1 = d.location.a1 { return d.location.sheet.map { "\($0)!\(a1)" } ?? a1 }

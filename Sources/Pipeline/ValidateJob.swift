@@ -123,7 +123,7 @@ public struct ValidateJob {
       let fieldName = n.params["field"] ?? n.value
       let field = schema.fields.first { $0.name == fieldName || $0.title == fieldName }
       let required = field?.constraints.required ?? false
-      return Diagnostic(code: .missingLabel, severity: required ? .error : .warning, location: loc,
+      return Diagnostic(code: .missingLabel, severity: required ? .error : .info, location: loc,
                         field: field?.displayName ?? fieldName, value: n.value, parameters: params)
     case RecognitionCode.extraLabel:
       return Diagnostic(code: .extraLabel, severity: .warning, location: loc, value: n.value, parameters: params)

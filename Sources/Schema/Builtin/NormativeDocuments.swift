@@ -34,7 +34,7 @@ rules:
   /// 规范性文件目录（继续有效）.
   static let normativeDocumentsValid = normativeDocuments(
     name: "normative-documents-valid", title: "继续有效的规范性文件目录", keywords: "继续有效, 现行有效",
-    extraFields: "  - {name: valid_until, title: 有效期至, type: date, aliases: [有效期, 有效期限]}",
+    extraFields: "  - {name: valid_until, title: 有效期至, type: date, aliases: [有效期, 有效期限], missingValues: [\"\", 长期, 长期有效, 永久, 无]}",
     extraRules: """
       - name: valid-after-issue
         expression: valid_until >= issued_on
