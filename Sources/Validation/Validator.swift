@@ -75,7 +75,7 @@ public struct Validator {
       }
       for f in agg.groupBy where f < n { usage[f] = .value }
     }
-    var plans: [FieldPlan] = (0..<n).map { i in
+    let plans: [FieldPlan] = (0..<n).map { i in
       let column = i < mapping.count ? mapping[i].flatMap { $0 >= 0 ? $0 : nil } : nil
       return FieldPlan(index: i, field: schema.fields[i], column: column, usage: usage[i])
     }

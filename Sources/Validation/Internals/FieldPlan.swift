@@ -17,8 +17,9 @@ enum FieldUsage: UInt8, Comparable {
 /// What the validator precomputes for one field so the per-cell path does no set-up work.
 ///
 /// Built once per table. The byte forms (`missingValues`, `enumBytes`) let the common cells
-/// be checked without making a `String`.
-struct FieldPlan {
+/// be checked without making a `String`. A class, so the per-cell loop shares it instead of
+/// copying (and retaining) its many arrays.
+final class FieldPlan {
   /// The field's index in the schema.
   let index: Int
   let field: Field
@@ -40,6 +41,9 @@ struct FieldPlan {
   let usage: FieldUsage
   /// True when the field is part of a unique key, the primary key or a foreign key.
   var inKey = false
+  /// A format whose canonical spellings are recognised from bytes (`FastFormat`), when the
+  /// field has no pattern, enum or synonyms that would need the full coercion.
+  let fastFormat: FastFormat?
 
   init(index: Int, field: Field, column: Int?, usage: FieldUsage) {
     self.index = index
@@ -59,6 +63,17 @@ struct FieldPlan {
     enumBytes = eb
     enumValues = ev
     synonymBytes = field.enumSynonyms.keys.sorted().map { Array($0.utf8) }
+    if field.type == .string, field.constraints.pattern == nil, field.constraints.enumValues == nil,
+       field.enumSynonyms.isEmpty, field.normalize.isEmpty {
+      switch field.format {
+      case .certNumber: fastFormat = .certNumber
+      case .idCard: fastFormat = .idCard
+      case .personName: fastFormat = .personName
+      default: fastFormat = nil
+      }
+    } else {
+      fastFormat = nil
+    }
   }
 
   /// True when the trimmed text is one of the field's missing values.
@@ -86,6 +101,62 @@ struct FieldPlan {
       if e.withUnsafeBufferPointer({ memEqual($0, b) }) { return true }
     }
     return false
+  }
+}
+
+/// Formats whose already-canonical spellings the validator recognises from the cell's bytes.
+///
+/// Each accepts only text that Schema's coercion would accept unchanged (so nothing would be
+/// reported as normalised); anything else goes to the full coercion, which decides and reports.
+enum FastFormat {
+  /// 4–30 ASCII digits, upper-case letters or `-`, at least one digit.
+  case certNumber
+  /// 18 characters: 17 digits and a digit or `X`; checked by `IDCard.validate`.
+  case idCard
+  /// 2–20 CJK ideographs (U+4E00–U+9FFF) with single `·` between them.
+  case personName
+
+  /// True when `b` is a canonical spelling of the format (`idCard` is only pre-screened here).
+  @inline(__always)
+  func accepts(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    switch self {
+    case .certNumber:
+      guard b.count >= 4, b.count <= 30 else { return false }
+      var digits = 0
+      for c in b {
+        if c >= 0x30 && c <= 0x39 { digits += 1 } else if !((c >= 0x41 && c <= 0x5A) || c == 0x2D) { return false }
+      }
+      return digits > 0
+    case .idCard:
+      guard b.count == 18 else { return false }
+      for i in 0..<17 where !(b[i] >= 0x30 && b[i] <= 0x39) { return false }
+      return (b[17] >= 0x30 && b[17] <= 0x39) || b[17] == 0x58
+    case .personName:
+      var i = 0
+      var chars = 0
+      var cjk = 0
+      var lastWasDot = true  // no dot first
+      while i < b.count {
+        let c = b[i]
+        if c == 0xC2, i + 1 < b.count, b[i + 1] == 0xB7 {
+          if lastWasDot { return false }
+          lastWasDot = true
+          chars += 1
+          i += 2
+          continue
+        }
+        // U+4E00–U+9FFF: E4 B8 80 … E9 BF BF.
+        guard c >= 0xE4, c <= 0xE9, i + 2 < b.count else { return false }
+        let c1 = b[i + 1]
+        let c2 = b[i + 2]
+        guard c1 & 0xC0 == 0x80, c2 & 0xC0 == 0x80, c != 0xE4 || c1 >= 0xB8 else { return false }
+        cjk += 1
+        chars += 1
+        lastWasDot = false
+        i += 3
+      }
+      return !lastWasDot && cjk >= 2 && chars <= 20
+    }
   }
 }
 

@@ -9,7 +9,8 @@ import Tabular
 /// `formula-without-value`, and, for usable values that changed, `value-normalized` or the
 /// format's own note (`doc-number-normalized`, `legacy-id-card`) as warnings.
 ///
-/// Fast path: a plain text field (type `string`, default format, trimming only) whose cell
+/// Fast paths: canonical certificate numbers, ID numbers and names (`FastFormat`) are
+/// accepted from their bytes; a plain text field (type `string`, default format, trimming only) whose cell
 /// needs no trimming, is not a missing value or a synonym, and — for an enum — equals an
 /// allowed value byte for byte, is accepted from its bytes without a `String`. Numbers and
 /// date serials go to `CellCoercer`, which reads them without allocating. Everything else
@@ -21,6 +22,8 @@ struct TypeAndFormatCheck: ValidationCheck {
 
   var plans: [FieldPlan]
   var coercer: CellCoercer
+  /// Reused buffer for `IDCard.validate`, which takes an array.
+  var scratch: [UInt8] = []
 
   mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
                       into collector: inout DiagnosticCollector) {
@@ -47,6 +50,25 @@ struct TypeAndFormatCheck: ValidationCheck {
           } else {
             typed.values[f] = TypedRow.placeholder
           }
+          if plan.inKey {
+            var h = KeyHash()
+            h.add(bytes: b)
+            typed.keyHash[f] = h.value
+          }
+          return true
+        }
+        if accepted { typed.plain[f] = true; continue }
+      }
+      if let fast = plan.fastFormat, cell.kind == .string {
+        let today = coercer.today
+        let accepted: Bool = row.withText(ci) { b in
+          guard fast.accepts(b) else { return false }
+          if fast == .idCard {
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: b)
+            guard case .valid = IDCard.validate(scratch, today: today) else { return false }
+          }
+          typed.values[f] = plan.usage == .value ? .string(String(decoding: b, as: UTF8.self)) : TypedRow.placeholder
           if plan.inKey {
             var h = KeyHash()
             h.add(bytes: b)

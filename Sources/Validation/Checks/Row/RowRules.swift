@@ -22,8 +22,10 @@ struct RowRulesCheck: ValidationCheck {
 
   mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
                       into collector: inout DiagnosticCollector) {
-    for rule in rules {
-      guard rule.check(typed.values) == .failed else { continue }
+    for r in rules.indices {
+      // Evaluated in place: copying a `RowRule` per row would retain its strings and expression.
+      guard rules[r].check(typed.values) == .failed else { continue }
+      let rule = rules[r]
       let first = rule.fields.first.flatMap { $0 < plans.count ? plans[$0] : nil }
       emitter.emit(rule.code, rule.severity, into: &collector) { place in
         var values: [String] = []
