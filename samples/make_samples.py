@@ -19,11 +19,11 @@ EPOCH = dt.date(1899, 12, 30)
 
 OFFICERS = [
     # agency, name, cert, id, title, public, industry, method, date
-    ("乌审旗市场监督管理局", "王建国", "15062619000123", "150626198703152316", "科长", 32.5, 30, "集中轮训", dt.date(2023, 7, 13)),
-    ("乌审旗市场监督管理局", "乌力吉·巴特尔", "15062619000124", "15062619900101123X", "执法队员", 30, 34, "网络培训", "2023年7月20日"),
-    ("乌审旗市场监督管理局", "李秀英", "15062619000125", "150626199205084527", "一级科员", 28, 30, "集中轮训", "2023.8.1"),
-    ("乌审旗综合行政执法局", "张磊", "15062621000031", "150626198811203412", "队长", 40, 36.5, "执法能力比赛", dt.date(2023, 9, 2)),
-    ("乌审旗综合行政执法局", "斯琴高娃", "15062621000032", "150626199512240026", "执法队员", 30, 30, "网络培训", "20230915"),
+    ("乌审旗市场监督管理局", "王建国", "15062619000123", "150626198703152314", "科长", 32.5, 30, "集中轮训", dt.date(2023, 7, 13)),
+    ("乌审旗市场监督管理局", "乌力吉·巴特尔", "15062619000124", "150626199001011239", "执法队员", 30, 34, "网络培训", "2023年7月20日"),
+    ("乌审旗市场监督管理局", "李秀英", "15062619000125", "150626199205084528", "一级科员", 28, 30, "集中轮训", "2023.8.1"),
+    ("乌审旗综合行政执法局", "张磊", "15062621000031", "150626198811203414", "队长", 40, 36.5, "执法能力比赛", dt.date(2023, 9, 2)),
+    ("乌审旗综合行政执法局", "斯琴高娃", "15062621000032", "150626199512240025", "执法队员", 30, 30, "网络培训", "20230915"),
 ]
 HEAD2 = ["序号", "单位", "姓名", "执法证号", "身份证号", "职务", "培训学时", None, None, "培训方式", "培训日期", "备注"]
 SUB = [None, None, None, None, None, None, "公共法律知识", "行业法律知识", "合计", None, None, None]
@@ -259,8 +259,8 @@ def typed_value(v):
         return v.typed
     if isinstance(v, TextDate):
         return v.date
-    if v in (None, "", "—", "/", "无"):
-        return None
+    if v in (None, "", "—", "/", "无", "长期", "长期有效", "永久"):
+        return None  # missing values (有效期至 lists 长期: a document without an expiry date)
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return Decimal(str(v))
     return v
@@ -968,7 +968,8 @@ def normative_broken_gov():
 
 def normative_broken_dept():
     """乌审旗市场监督管理局 (xlsxwriter): 【】 and half-width () brackets, a document listed twice,
-    有效期至 typed as 长期, a 文号 without its serial number, an impossible 失效日期."""
+    有效期至 typed as 长期 (accepted: a document without an expiry date), a 文号 without its serial
+    number, an impossible 失效日期."""
     file = "乌审旗市场监督管理局_规范性文件清理情况_2023.xlsx"
     unit = "乌审旗市场监督管理局"
     org = unit
@@ -981,7 +982,7 @@ def normative_broken_dept():
                 Bad("乌市监发(2021)12号", "doc-number-normalized", "warning", typed="乌市监发〔2021〕12号", note="half-width () brackets → 〔〕"),
                 org, dt.date(2021, 5, 26), until=dt.date(2026, 5, 25)),
             doc("乌审旗市场监督管理局关于印发乌审旗食品安全“两个责任”落实办法的通知", "乌市监发〔2023〕21号", org, dt.date(2023, 6, 9),
-                until=Bad("长期", "type-error", note="有效期至 is a date field and 长期 is not in missingValues; agencies do write 长期")),
+                until="长期"),
             doc("乌审旗市场监督管理局关于印发乌审旗市场监管领域轻微违法行为不予处罚清单的通知", "乌市监发〔2022〕7号", org, dt.date(2022, 3, 18),
                 until=dt.date(2027, 3, 17)),
         ],

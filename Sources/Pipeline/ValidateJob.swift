@@ -113,8 +113,9 @@ public struct ValidateJob {
     return TableReport(file: context.fileName, sheet: context.sheetName, schema: schema.name, stats: stats, collector: collector)
   }
 
-  /// Recognition's notes as diagnostics: a missing required column is an error, an extra column
-  /// or blank rows a warning, the schema choice, footers and filled merges are information.
+  /// Recognition's notes as diagnostics: a missing required column is an error, a missing optional
+  /// column, an extra column or blank rows a warning; the schema choice, footers and filled merges
+  /// are information.
   static func diagnostic(_ n: RecognitionNote, schema: TableSchema, table: RecognizedTable, file: String?, sheet: String?) -> Diagnostic? {
     let loc = SourceLocation(file: file, sheet: sheet, row: n.row, column: n.column)
     var params = n.params.sorted { $0.key < $1.key }.map { DiagnosticParameter($0.key, $0.value) }
@@ -123,7 +124,7 @@ public struct ValidateJob {
       let fieldName = n.params["field"] ?? n.value
       let field = schema.fields.first { $0.name == fieldName || $0.title == fieldName }
       let required = field?.constraints.required ?? false
-      return Diagnostic(code: .missingLabel, severity: required ? .error : .info, location: loc,
+      return Diagnostic(code: .missingLabel, severity: required ? .error : .warning, location: loc,
                         field: field?.displayName ?? fieldName, value: n.value, parameters: params)
     case RecognitionCode.extraLabel:
       return Diagnostic(code: .extraLabel, severity: .warning, location: loc, value: n.value, parameters: params)

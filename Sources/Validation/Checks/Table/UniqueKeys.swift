@@ -55,7 +55,9 @@ struct UniqueKeysCheck: ValidationCheck {
       }
       guard complete, let firstRow = keys[k].table.insert(h.value, row: typed.rowIndex) else { continue }
       let fields = keys[k].fields
-      let plan = plans[fields[0]]
+      // A composite key is written scope first (单位, 执法证号): the finding points at its last
+      // field, the one that identifies the record within the scope.
+      let plan = plans[fields[fields.count - 1]]
       let code = keys[k].code
       emitter.emit(code, .error, into: &collector) { place in
         let value = fields.map { typed.text(of: $0, in: row) }.joined(separator: "、")
