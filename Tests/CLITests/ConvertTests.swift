@@ -68,6 +68,7 @@ final class ConvertTests: XCTestCase {
                        "bold": ws["A1"].font.b}
       print(json.dumps(out, ensure_ascii=False))
       """
+    guard PythonReaders.python.path != nil else { throw XCTSkip(PythonReaders.python.reason) }
     let result = try PythonReaders.runScript(script, arguments: [dir])
     let obj = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.utf8)) as? [String: [String: Any]])
     let plain = try XCTUnwrap(obj["plain.xlsx"]?["rows"] as? [[[String]]])

@@ -37,12 +37,13 @@ final class ValidationTableTests: XCTestCase {
       Ledger.cells(seq: 2, cert: "15062619000002", id: Ledger.idNumber("15062619900101002")),
       Ledger.cells(seq: 3, cert: "15062619000001", id: Ledger.idNumber("15062619900101003")),
     ])
-    XCTAssertEqual(report.flatten(), [FlatFinding(4, 3, "unique-error")])
+    // A composite key points at its identifying (last) field: 执法证号 in column D.
+    XCTAssertEqual(report.flatten(), [FlatFinding(4, 4, "unique-error")])
     let d = report.all[0]
     XCTAssertEqual(d.parameter("firstRow"), "2")
     XCTAssertEqual(d.value, "乌审旗市场监督管理局、15062619000001")
     XCTAssertEqual(d.parameter("fields"), "单位+执法证号")
-    XCTAssertEqual(MessageCatalog.render(d).message, "「单位」的值「乌审旗市场监督管理局、15062619000001」与第2行重复（培训学时台账!C4）")
+    XCTAssertEqual(MessageCatalog.render(d).message, "「单位+执法证号」的值「乌审旗市场监督管理局、15062619000001」与第2行重复（培训学时台账!D4）")
   }
 
   func testSameIDCardTwiceIsUnique() {

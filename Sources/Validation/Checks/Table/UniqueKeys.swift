@@ -64,7 +64,7 @@ struct UniqueKeysCheck: ValidationCheck {
         let titles = fields.map { plans[$0].title }.joined(separator: "+")
         return Diagnostic(code: code, severity: .error,
                           location: place.location(row: typed.rowIndex, column: plan.column),
-                          field: plan.title, value: value,
+                          field: fields.count > 1 ? titles : plan.title, value: value,
                           parameters: [.init("firstRow", String(firstRow + 1)), .init("fields", titles),
                                        .init("fieldName", plan.field.name),
                                        .init("fieldNumber", String(plan.index + 1))])
