@@ -4,11 +4,13 @@
     python3 bench/bench.py setup                 # venv with the peers, generated ledgers, C floor
     python3 bench/bench.py read  [--rows 100k,1m] [--runs 3]
     python3 bench/bench.py write [--rows 100k,1m] [--runs 1]
+    python3 bench/bench.py validate [--rows 100k,1m] [--runs 3]
 
 Each measurement is one whole process: wall time (median over --runs) and peak RSS of that
 process (os.wait4's ru_maxrss). The table printed at the end is markdown; ratios are computed
 against peers measured in the same run, because this machine is shared and noisy.
 Data goes to bench/work/ (ignored by git); the peer drivers are the ones in ../shared/bench.
+Debian packages the C peers need: libdeflate-dev (the floor), libxlsxwriter-dev (the writer peer).
 """
 import argparse
 import os
@@ -34,6 +36,7 @@ def sh(cmd, **kw):
 
 def setup(sizes):
     os.makedirs(WORK, exist_ok=True)
+    build()
     if not os.path.exists(PY):
         sh([sys.executable, "-m", "venv", VENV])
     sh([PY, "-m", "pip", "install", "-q", "--disable-pip-version-check"] + PEERS)
@@ -44,9 +47,15 @@ def setup(sizes):
         err = prefix + "_err.utf8.csv"
         if not os.path.exists(err):
             sh([PY, os.path.join(SHARED, "inject_errors.py"), prefix + ".utf8.csv", err])
+        inline = prefix + ".inline.xlsx"
+        if not os.path.exists(inline):
+            sh([SHEETBENCH, "write", "--inline", prefix + ".utf8.csv", inline])
     floor = os.path.join(WORK, "floor")
     if not os.path.exists(floor):
-        sh(["cc", "-O2", "-o", floor, os.path.join(SHARED, "floor.c"), "-lz", "-lexpat"])
+        sh(["cc", "-O2", "-o", floor, os.path.join(SHARED, "floor.c"), "-lz", "-lexpat", "-ldeflate"])  # apt: libdeflate-dev
+
+
+def build():
     sh(["swift", "build", "-c", "release", "--product", "SheetBench"], cwd=ROOT)
 
 
@@ -102,6 +111,7 @@ def read(sizes, runs):
         rb = os.path.join(SHARED, "read_bench.py")
         tasks = [
             (f"sheetgate xlsx {s}", [SHEETBENCH, "read", x]),
+            (f"sheetgate xlsx inline-strings {s}", [SHEETBENCH, "read", os.path.join(WORK, f"ledger_{s}.inline.xlsx")]),
             (f"C floor zlib+expat (sheet only) {s}", [os.path.join(WORK, "floor"), "expat", x]),
             (f"C floor zlib+expat (sst+sheet) {s}", [os.path.join(WORK, "floor"), "expat", x, "xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"]),
             (f"fastexcel xlsx {s}", [PY, rb, "fastexcel_arrow", x]),
@@ -127,7 +137,7 @@ def read(sizes, runs):
         ]
     if len(sizes) >= 2:
         a, b = sizes[-1], sizes[-2]
-        for kind in ("xlsx", "csv utf-8"):
+        for kind in ("xlsx", "xlsx inline-strings", "csv utf-8"):
             ratios.append((f"peak RSS {kind} {a} ÷ {b}", f"sheetgate {kind} {a}", f"sheetgate {kind} {b}", "rss", "≤ 1.3"))
     print(table(results, ratios))
 
@@ -164,17 +174,51 @@ def write(sizes, runs):
     print(table(results, ratios))
 
 
+def validate(sizes, runs):
+    results, ratios = [], []
+    for s in sizes:
+        n = SIZES[s]
+        x = os.path.join(WORK, f"ledger_{s}.xlsx")
+        e = os.path.join(WORK, f"ledger_{s}_err.utf8.csv")
+        tasks = [
+            (f"sheetgate read csv {s}", [SHEETBENCH, "read", e]),
+            (f"sheetgate validate csv {s}", [SHEETBENCH, "validate", e]),
+            (f"sheetgate read xlsx {s}", [SHEETBENCH, "read", x]),
+            (f"sheetgate validate xlsx {s}", [SHEETBENCH, "validate", x]),
+        ]
+        if n <= 100_000 or os.environ.get("BENCH_SLOW_PEERS"):
+            tasks.append((f"frictionless validate csv {s}", [PY, os.path.join(SHARED, "validate_frictionless.py"), e]))
+        for name, cmd in tasks:
+            results.append(measure(name, cmd, n, 1 if "frictionless" in name else runs))
+        ratios += [
+            (f"validate csv {s}: sheetgate rows/s ÷ frictionless", f"sheetgate validate csv {s}", f"frictionless validate csv {s}", "speed", "≥ 50"),
+            (f"validate xlsx {s}: time ÷ plain read", f"sheetgate validate xlsx {s}", f"sheetgate read xlsx {s}", "time", "≤ 1.3"),
+            (f"validate xlsx {s}: peak RSS ÷ plain read", f"sheetgate validate xlsx {s}", f"sheetgate read xlsx {s}", "rss", "≤ 1.3"),
+            (f"validate csv {s}: time ÷ plain read", f"sheetgate validate csv {s}", f"sheetgate read csv {s}", "time", ""),
+        ]
+    if len(sizes) >= 2:
+        a, b = sizes[-1], sizes[-2]
+        ratios.append((f"peak RSS validate xlsx {a} ÷ {b}", f"sheetgate validate xlsx {a}", f"sheetgate validate xlsx {b}", "rss", "≤ 1.3"))
+    print(table(results, ratios))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["setup", "read", "write"])
+    ap.add_argument("what", choices=["setup", "read", "write", "validate"])
     ap.add_argument("--rows", default="100k,1m")
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
     sizes = a.rows.split(",")
     if a.what == "setup":
         setup(sizes)
+        return
+    build()
+    if a.what == "setup":
+        pass
     elif a.what == "read":
         read(sizes, a.runs)
+    elif a.what == "validate":
+        validate(sizes, a.runs)
     else:
         write(sizes, a.runs)
 
