@@ -17,8 +17,16 @@ public struct DiagnosticCollector: Sendable {
   /// True once a diagnostic was counted but not kept.
   public private(set) var isPartial = false
   private var severityCounts: [Int] = Array(repeating: 0, count: Severity.allCases.count)
+  /// Counts by code, in first-seen order: a ledger has a handful of codes, so a short list
+  /// (compared by slug, usually the same static string) is cheaper per finding than hashing.
+  private var codeCounts: [(code: DiagnosticCode, count: Int)] = []
+
   /// How many diagnostics of each code were added (kept or not).
-  public private(set) var countsByCode: [DiagnosticCode: Int] = [:]
+  public var countsByCode: [DiagnosticCode: Int] {
+    var d: [DiagnosticCode: Int] = [:]
+    for (c, n) in codeCounts { d[c, default: 0] += n }
+    return d
+  }
 
   /// Makes an empty collector that keeps at most `limit` diagnostics (at least 0).
   public init(limit: Int = DiagnosticCollector.defaultLimit) {
@@ -27,13 +35,38 @@ public struct DiagnosticCollector: Sendable {
 
   /// Adds a diagnostic: counts it, and keeps it while under the limit.
   public mutating func add(_ d: Diagnostic) {
-    severityCounts[Int(d.severity.rawValue)] += 1
-    countsByCode[d.code, default: 0] += 1
+    tally(d.code, d.severity)
     if diagnostics.count < limit {
       diagnostics.append(d)
     } else {
       isPartial = true
     }
+  }
+
+  /// Counts a finding that would not be kept (the collector is full) without building its diagnostic.
+  ///
+  /// Same effect as `add(Diagnostic(code: code, severity: severity))` once `diagnostics.count >= limit`.
+  public mutating func addUnkept(_ code: DiagnosticCode, _ severity: Severity) {
+    tally(code, severity)
+    if diagnostics.count < limit {
+      diagnostics.append(Diagnostic(code: code, severity: severity))
+    } else {
+      isPartial = true
+    }
+  }
+
+  private mutating func addCount(_ code: DiagnosticCode, _ n: Int) {
+    if let i = codeCounts.firstIndex(where: { $0.code == code }) { codeCounts[i].count += n } else { codeCounts.append((code, n)) }
+  }
+
+  @inline(__always)
+  private mutating func tally(_ code: DiagnosticCode, _ severity: Severity) {
+    severityCounts[Int(severity.rawValue)] += 1
+    for i in codeCounts.indices where codeCounts[i].code == code {
+      codeCounts[i].count += 1
+      return
+    }
+    codeCounts.append((code, 1))
   }
 
   /// Adds several diagnostics.
@@ -61,7 +94,7 @@ public struct DiagnosticCollector: Sendable {
     }
     for (code, n) in other.countsByCode {
       let kept = other.diagnostics.lazy.filter { $0.code == code }.count
-      if n > kept { countsByCode[code, default: 0] += n - kept }
+      if n > kept { addCount(code, n - kept) }
     }
     if other.isPartial { isPartial = true }
   }

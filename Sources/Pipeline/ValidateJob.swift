@@ -1,5 +1,6 @@
 import CSV
 import Diagnostics
+import Foundation
 import Recognition
 import Schema
 import Tabular
@@ -52,10 +53,11 @@ public struct ValidateJob {
       for info in wb.sheets {
         let reader: SheetReader
         do { reader = try wb.sheetReader(for: info) } catch { throw InputProblem(error, file: path) }
+        let big = Self.isBig(path)
         let ctx = SheetContext(fileName: name, sheetName: info.name, isHidden: info.visibility != .visible, knownAgencies: known)
         do {
           if let t = try validate(reader, merged: reader.mergedRanges, context: ctx, dateSystem: wb.dateSystem,
-                                  dense: false, into: &result) {
+                                  dense: false, overlap: big, into: &result) {
             result.tables.append(t)
           }
         } catch let e as InputProblem { throw e } catch { throw InputProblem(error, file: path) }
@@ -65,7 +67,8 @@ public struct ValidateJob {
       do { reader = try CSVRowReader(path: p, options: o) } catch { throw InputProblem(error, file: path) }
       let ctx = SheetContext(fileName: name, sheetName: nil, isHidden: false, knownAgencies: known)
       do {
-        if let t = try validate(reader, merged: [], context: ctx, dateSystem: .excel1900, dense: true, into: &result) {
+        if let t = try validate(reader, merged: [], context: ctx, dateSystem: .excel1900, dense: true,
+                                overlap: Self.isBig(path), into: &result) {
           result.tables.append(t)
         }
       } catch let e as InputProblem { throw e } catch { throw InputProblem(error, file: path) }
@@ -82,9 +85,21 @@ public struct ValidateJob {
     return result
   }
 
+  /// Files at least this large are read on a second thread while the rows are validated.
+  static let overlapThreshold = 2 << 20
+
+  /// True when `path` is large enough for reading and validating to overlap (`RowPipeline`).
+  static func isBig(_ path: String) -> Bool {
+    var st = stat()
+    return stat(path, &st) == 0 && Int(st.st_size) >= overlapThreshold
+  }
+
   /// Recognises and validates one sheet; nil when the sheet matches no ledger (e.g. a list sheet).
+  ///
+  /// With `overlap` (big inputs on a machine with more than one core) the rows are read on a
+  /// second thread (`RowPipeline`) while this one validates them; a small sheet stays on one thread.
   private func validate<S: RowSource>(_ source: S, merged: [CellRange], context: SheetContext, dateSystem: DateSystem,
-                                      dense: Bool, into result: inout FileResult) throws -> TableReport? {
+                                      dense: Bool, overlap: Bool, into result: inout FileResult) throws -> TableReport? {
     var table = try TableReader(source: source, recognizer: recognizer, context: context, mergedRanges: merged,
                                 ledgerName: options.schema?.name)
     guard table.isRecognized, let rec = table.recognition.table else { return nil }
@@ -93,9 +108,15 @@ public struct ValidateJob {
     let vctx = ValidationContext(file: context.fileName, sheet: context.sheetName, dateSystem: dateSystem,
                                  roster: options.roster, headerWidth: nil, rowsAreDense: dense, today: options.today)
     var validator = Validator(schema: schema, mapping: rec.fieldColumns, context: vctx)
-    var row = Row()
-    while try table.nextRow(into: &row) {
-      validator.validate(row: row, into: &collector)
+    if overlap && ProcessInfo.processInfo.activeProcessorCount > 1 {
+      let pipeline = RowPipeline(reader: table)
+      try pipeline.forEach { validator.validate(row: $0, into: &collector) }
+      table = pipeline.reader
+    } else {
+      var row = Row()
+      while try table.nextRow(into: &row) {
+        validator.validate(row: row, into: &collector)
+      }
     }
     var stats = validator.finish(into: &collector)
     for note in table.notes {

@@ -234,7 +234,9 @@ public struct TableReader<Source: RowSource>: RowSource {
   /// Drops merges that ended before `index`, activates those that start at or before it and
   /// captures the top-left value of a merge starting at `index`.
   private mutating func updateMerges(at index: Int) {
-    active.removeAll { $0.range.last.row < index }
+    // Most sheets (and every CSV) have no merge in the data: nothing to do per row.
+    if active.isEmpty && mergeCursor >= merges.count { return }
+    if active.contains(where: { $0.range.last.row < index }) { active.removeAll { $0.range.last.row < index } }
     while mergeCursor < merges.count, merges[mergeCursor].range.first.row <= index {
       var m = merges[mergeCursor]
       mergeCursor += 1

@@ -1,6 +1,7 @@
 import CSV
 import Glibc
 import Pipeline
+import Schema
 import Tabular
 import XLSXReader
 
@@ -8,6 +9,10 @@ import XLSXReader
 // (wall time and peak RSS) side by side with the peers.
 //
 //   SheetBench read FILE                       read every cell of the first sheet (xlsx) or of the CSV
+//   SheetBench validate FILE [--schema NAME] [--roster FILE]
+//                                              what `sheetgate validate` does: sniff, recognise, validate
+//                                              every row (the ledger chosen among the built-in schemas
+//                                              unless --schema names one), count findings
 //   SheetBench write [--inline] [--level N] CSV OUT.xlsx
 //                                              write the training-hours ledger CSV as a typed workbook
 //
@@ -55,14 +60,52 @@ func read(_ path: String) throws {
   fputs("read \(path): rows=\(v.rows) cells=\(v.cells) textBytes=\(v.textBytes) sum=\(v.sum) seconds=\(dt)\n", stderr)
 }
 
+/// Runs `Pipeline.ValidateJob` on `path` as `sheetgate validate` does, without rendering the report.
+func validate(_ path: String, schema: String?, roster: String?) throws {
+  let t0 = now()
+  var options = ValidateJob.Options()
+  if let schema { options.schema = try SchemaCatalog.resolve(schema) }
+  if let roster { options.roster = try RosterLoader.load(path: roster) }
+  let result = try ValidateJob(options: options).run(path: path)
+  let dt = now() - t0
+  var rows = 0, errors = 0, warnings = 0, policy = 0, infos = 0, kept = 0
+  for t in result.tables {
+    rows += t.stats.rows
+    errors += t.stats.errors
+    warnings += t.stats.warnings
+    policy += t.stats.policyFindings
+    infos += t.stats.infos
+    kept += t.diagnostics.count
+  }
+  fputs("validate \(path): tables=\(result.tables.count) schema=\(result.tables.first?.schema ?? "-") rows=\(rows) "
+        + "errors=\(errors) warnings=\(warnings) policy=\(policy) infos=\(infos) kept=\(kept) seconds=\(dt)\n", stderr)
+}
+
 var args = Array(CommandLine.arguments.dropFirst())
-guard let command = args.first else { fail("usage: SheetBench read FILE | write [--inline] [--level N] CSV OUT") }
+guard let command = args.first else { fail("usage: SheetBench read FILE | validate FILE [--schema NAME] | write [--inline] [--level N] CSV OUT") }
 args.removeFirst()
 do {
   switch command {
   case "read":
     guard args.count == 1 else { fail("usage: SheetBench read FILE") }
     try read(args[0])
+  case "validate":
+    var schema: String?
+    var roster: String?
+    var rest: [String] = []
+    var i = 0
+    while i < args.count {
+      switch args[i] {
+      case "--schema", "--roster":
+        guard i + 1 < args.count else { fail("\(args[i]) takes a value") }
+        if args[i] == "--schema" { schema = args[i + 1] } else { roster = args[i + 1] }
+        i += 1
+      default: rest.append(args[i])
+      }
+      i += 1
+    }
+    guard rest.count == 1 else { fail("usage: SheetBench validate FILE [--schema NAME] [--roster FILE]") }
+    try validate(rest[0], schema: schema, roster: roster)
   case "write":
     var inline = false
     var level: Int32 = 6

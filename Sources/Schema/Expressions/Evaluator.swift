@@ -70,6 +70,14 @@ extension RuleExpression {
       guard case .string(let s) = e.evaluate(row, slots: slots) else { return .null }
       return .boolean(pattern.matches(s))
     case .call(let f, let args):
+      // One-argument tests read their argument directly (no argument array per call).
+      if args.count == 1, f == .present || f == .isNull {
+        let a = args[0].evaluate(row, slots: slots)
+        if f == .isNull { return .boolean(a.isNull) }
+        if a.isNull { return .boolean(false) }
+        if case .string(let s) = a { return .boolean(!s.isEmpty) }
+        return .boolean(true)
+      }
       return Self.call(f, args.map { $0.evaluate(row, slots: slots) })
     }
   }

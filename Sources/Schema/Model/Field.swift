@@ -82,6 +82,17 @@ public struct Field: Sendable {
   public var displayName: String { title ?? name }
 
   /// The normalisation steps in effect.
+  /// True when `effectiveNormalize` contains `step`; builds no `Set` (the per-cell path asks this).
+  @inlinable
+  public func normalizes(_ step: NormalizeStep) -> Bool {
+    if !normalize.isEmpty { return normalize.contains(step) }
+    switch step {
+    case .trim: return true
+    case .nfkc: return type != .string || format != .default
+    case .docNumberBrackets: return format == .docNumber
+    }
+  }
+
   public var effectiveNormalize: Set<NormalizeStep> {
     if !normalize.isEmpty { return Set(normalize) }
     var s: Set<NormalizeStep> = [.trim]

@@ -229,14 +229,13 @@ public struct CellCoercer: Sendable {
   // MARK: text
 
   private mutating func fromText(_ text: UnsafeBufferPointer<UInt8>, field: Field) -> CoercionOutcome {
-    let steps = field.effectiveNormalize
-    let r = steps.contains(.trim) ? TextNormalization.trimmedRange(text) : 0..<text.count
+    let r = field.normalizes(.trim) ? TextNormalization.trimmedRange(text) : 0..<text.count
     // Missing values are compared after trimming.
     for mv in field.missingValueBytes where mv.count == r.count {
       if mv.elementsEqual(text[r]) { return .null }
     }
     scratch.removeAll(keepingCapacity: true)
-    if steps.contains(.nfkc) {
+    if field.normalizes(.nfkc) {
       TextNormalization.appendFolded(text, r, to: &scratch)
     } else {
       scratch.append(contentsOf: text[r])
@@ -346,7 +345,7 @@ public struct CellCoercer: Sendable {
       let raw = String(decoding: b, as: UTF8.self)
       guard let doc = DocNumber.parse(raw) else { return .fail(field) }
       let s = doc.normalized
-      if doc.bracketsNormalized && field.effectiveNormalize.contains(.docNumberBrackets) {
+      if doc.bracketsNormalized && field.normalizes(.docNumberBrackets) {
         return CoercionOutcome(value: .string(s), note: CoercionIssue(.docNumberNormalized, .warning,
                                                                       [.init("normalized", s)]))
       }

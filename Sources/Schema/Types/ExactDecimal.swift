@@ -168,13 +168,18 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
   public var signum: Int { significand < 0 ? -1 : (significand > 0 ? 1 : 0) }
 
   private static func tens(_ n: Int) -> Int128 {
+    if n >= 0 && n < powers.count { return Int128(powers[n]) }
     var r: Int128 = 1
     for _ in 0..<n { r *= 10 }
     return r
   }
 
+  /// 10⁰ … 10¹⁸.
+  private static let powers: [Int64] = (0...18).map { k in (0..<k).reduce(Int64(1)) { r, _ in r * 10 } }
+
   /// Both significands at the larger scale, as Int128 (no overflow: 18 + 18 digits fit).
   private static func aligned(_ a: ExactDecimal, _ b: ExactDecimal) -> (Int128, Int128, Int) {
+    if a.scale == b.scale { return (Int128(a.significand), Int128(b.significand), Int(a.scale)) }
     let s = max(Int(a.scale), Int(b.scale))
     return (Int128(a.significand) * tens(s - Int(a.scale)), Int128(b.significand) * tens(s - Int(b.scale)), s)
   }
@@ -260,11 +265,13 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
   }
 
   public static func == (a: ExactDecimal, b: ExactDecimal) -> Bool {
+    if a.scale == b.scale { return a.significand == b.significand }
     let (x, y, _) = aligned(a, b)
     return x == y
   }
 
   public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool {
+    if a.scale == b.scale { return a.significand < b.significand }
     let (x, y, _) = aligned(a, b)
     return x < y
   }

@@ -44,6 +44,18 @@ final class FieldPlan {
   /// A format whose canonical spellings are recognised from bytes (`FastFormat`), when the
   /// field has no pattern, enum or synonyms that would need the full coercion.
   let fastFormat: FastFormat?
+  /// For `number`/`integer` fields without synonyms: plain ASCII decimals (`32.5`, `-7`) are
+  /// parsed straight from the cell's bytes into `ExactDecimal`.
+  let numberKind: FieldType?
+  /// For `date` fields without synonyms: `yyyy-mm-dd` text is read straight from the bytes.
+  let isoDate: Bool
+  /// The field's `required` constraint.
+  let required: Bool
+  /// True when the only constraints besides `required`/`unique` are numeric `minimum`/`maximum`
+  /// (held in `minimum`/`maximum`), so a passing number is recognised without `Field.violation`.
+  let boundsOnly: Bool
+  let minimum: ExactDecimal?
+  let maximum: ExactDecimal?
 
   init(index: Int, field: Field, column: Int?, usage: FieldUsage) {
     self.index = index
@@ -74,6 +86,24 @@ final class FieldPlan {
     } else {
       fastFormat = nil
     }
+    let plainSteps = field.normalize.allSatisfy { $0 == .trim || $0 == .nfkc }
+    numberKind = (field.type == .number || field.type == .integer) && field.enumSynonyms.isEmpty && plainSteps
+      ? field.type : nil
+    isoDate = field.type == .date && field.enumSynonyms.isEmpty && plainSteps
+    let c = field.constraints
+    required = c.required
+    minimum = c.minimum?.decimal
+    maximum = c.maximum?.decimal
+    boundsOnly = c.minLength == nil && c.maxLength == nil && c.pattern == nil && c.enumValues == nil
+      && (c.minimum == nil || minimum != nil) && (c.maximum == nil || maximum != nil)
+  }
+
+  /// True when a non-null numeric value passes `minimum` and `maximum` (only meaningful when `boundsOnly`).
+  @inline(__always)
+  func withinBounds(_ d: ExactDecimal) -> Bool {
+    if let m = minimum, d < m { return false }
+    if let m = maximum, m < d { return false }
+    return true
   }
 
   /// True when the trimmed text is one of the field's missing values.
@@ -158,6 +188,32 @@ enum FastFormat {
       return !lastWasDot && cjk >= 2 && chars <= 20
     }
   }
+}
+
+/// True when `b` is a non-empty run of ASCII digits, `.`, `+` and `-` only (so trimming and
+/// folding leave it unchanged and `ExactDecimal.parse` decides it alone).
+@inline(__always)
+func isPlainDecimal(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+  guard !b.isEmpty else { return false }
+  for c in b where !((c >= 0x30 && c <= 0x39) || c == 0x2E || c == 0x2B || c == 0x2D) { return false }
+  return true
+}
+
+/// The date in `yyyy-mm-dd` text (exactly ten ASCII bytes), or nil for any other spelling.
+@inline(__always)
+func isoDate(_ b: UnsafeBufferPointer<UInt8>) -> LocalDate? {
+  guard b.count == 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+  @inline(__always) func num(_ from: Int, _ to: Int) -> Int? {
+    var v = 0
+    for i in from..<to {
+      let d = Int(b[i]) &- 0x30
+      guard d >= 0 && d <= 9 else { return nil }
+      v = v * 10 + d
+    }
+    return v
+  }
+  guard let y = num(0, 4), let m = num(5, 7), let d = num(8, 10) else { return nil }
+  return LocalDate(year: y, month: m, day: d)
 }
 
 /// Byte-wise equality of two buffers of the same length.

@@ -76,20 +76,22 @@ struct Emitter {
                      _ make: (Place) -> Diagnostic) {
     counts[Int(severity.rawValue)] += 1
     if collector.diagnostics.count >= collector.limit {
-      collector.add(Diagnostic(code: code, severity: severity))
+      collector.addUnkept(code, severity)
     } else {
       collector.add(make(place))
     }
   }
 
   /// A finding about field `plan` in the current row, with the cell's raw text as its value.
+  /// `value` and `parameters` are only evaluated while the collector keeps details.
   mutating func cell(_ code: DiagnosticCode, _ severity: Severity, _ plan: FieldPlan, _ row: Row,
-                     _ typed: TypedRow, value: String? = nil, _ parameters: [DiagnosticParameter] = [],
+                     _ typed: TypedRow, value: @autoclosure () -> String? = nil,
+                     _ parameters: @autoclosure () -> [DiagnosticParameter] = [],
                      into collector: inout DiagnosticCollector) {
     emit(code, severity, into: &collector) { place in
       Diagnostic(code: code, severity: severity, location: place.location(row: typed.rowIndex, column: plan.column),
-                 field: plan.title, value: value ?? typed.raw(of: plan.index, in: row),
-                 parameters: parameters + [.init("fieldName", plan.field.name),
+                 field: plan.title, value: value() ?? typed.raw(of: plan.index, in: row),
+                 parameters: parameters() + [.init("fieldName", plan.field.name),
                                            .init("fieldNumber", String(plan.index + 1))])
     }
   }

@@ -36,6 +36,15 @@ struct ConstraintsCheck: ValidationCheck {
       let plan = plans[p]
       let f = plan.index
       if typed.failed[f] || plan.column == nil { continue }
+      if plan.boundsOnly, !typed.plain[f] {
+        // Passing values are recognised here; a violation goes on to `Field.violation` for its parameters.
+        switch typed.values[f] {
+        case .null: if !plan.required { continue }
+        case .decimal(let d): if plan.withinBounds(d) { continue }
+        case .integer(let i): if plan.withinBounds(ExactDecimal(i)) { continue }
+        default: break
+        }
+      }
       let parameters: [DiagnosticParameter]?
       if typed.plain[f] {
         parameters = lengthViolation(plan, row, typed.cellIndex[f])

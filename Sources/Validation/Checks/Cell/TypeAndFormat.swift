@@ -22,8 +22,6 @@ struct TypeAndFormatCheck: ValidationCheck {
 
   var plans: [FieldPlan]
   var coercer: CellCoercer
-  /// Reused buffer for `IDCard.validate`, which takes an array.
-  var scratch: [UInt8] = []
 
   mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
                       into collector: inout DiagnosticCollector) {
@@ -61,22 +59,41 @@ struct TypeAndFormatCheck: ValidationCheck {
       }
       if let fast = plan.fastFormat, cell.kind == .string {
         let today = coercer.today
-        let accepted: Bool = row.withText(ci) { b in
-          guard fast.accepts(b) else { return false }
-          if fast == .idCard {
-            scratch.removeAll(keepingCapacity: true)
-            scratch.append(contentsOf: b)
-            guard case .valid = IDCard.validate(scratch, today: today) else { return false }
-          }
+        // nil: not decided here; "": accepted; else the ID card's reason for rejecting it.
+        let verdict: String? = row.withText(ci) { b in
+          guard fast.accepts(b), !plan.isMissing(b) else { return nil }
+          if fast == .idCard, let reason = IDCard.problem(canonical18: b, today: today) { return reason }
           typed.values[f] = plan.usage == .value ? .string(String(decoding: b, as: UTF8.self)) : TypedRow.placeholder
           if plan.inKey {
             var h = KeyHash()
             h.add(bytes: b)
             typed.keyHash[f] = h.value
           }
-          return true
+          return ""
         }
-        if accepted { typed.plain[f] = true; continue }
+        if let verdict {
+          if verdict.isEmpty { typed.plain[f] = true; continue }
+          // The same failure the full coercion reports for a canonical-looking number.
+          typed.values[f] = .null
+          typed.failed[f] = true
+          emitter.cell(.typeError, .error, plan, row, typed,
+                       [.init("expected", plan.field.format.rawValue), .init("reason", verdict)], into: &collector)
+          continue
+        }
+      }
+      if let kind = plan.numberKind, cell.kind == .string || cell.kind == .number {
+        // Plain ASCII decimals: what the coercion would do after trimming and folding (both no-ops here).
+        let value: TypedValue? = row.withText(ci) { b in
+          guard isPlainDecimal(b), cell.kind == .number || !plan.isMissing(b),
+                let d = ExactDecimal.parse(b) else { return nil }
+          if kind == .number { return .decimal(d) }
+          return d.int64Value.map { .integer($0) }
+        }
+        if let value { accept(value, f, plan, &typed); continue }
+      }
+      if plan.isoDate, cell.kind == .string {
+        let date: LocalDate? = row.withText(ci) { b in plan.isMissing(b) ? nil : isoDate(b) }
+        if let date { accept(.date(date), f, plan, &typed); continue }
       }
       let out = row.withText(ci) { coercer.coerce(cell: cell, text: $0, field: plan.field) }
       typed.values[f] = out.value
@@ -96,6 +113,17 @@ struct TypeAndFormatCheck: ValidationCheck {
         h.add(out.value)
         typed.keyHash[f] = h.value
       }
+    }
+  }
+
+  /// Stores a value read on a fast path (never null), hashing it when the field is in a key.
+  @inline(__always)
+  private func accept(_ value: TypedValue, _ f: Int, _ plan: FieldPlan, _ typed: inout TypedRow) {
+    typed.values[f] = value
+    if plan.inKey {
+      var h = KeyHash()
+      h.add(value)
+      typed.keyHash[f] = h.value
     }
   }
 }

@@ -18,16 +18,34 @@ struct RowRulesCheck: ValidationCheck {
   static let code = DiagnosticCode.rowConstraint
 
   var plans: [FieldPlan]
-  var rules: [RowRule]
+  var rules: [RowRule] { didSet { split() } }
+  /// Each rule's expression, code and severity, read per row without copying the `RowRule`.
+  private var expressions: [RuleExpression] = []
+  private var codes: [DiagnosticCode] = []
+  private var severities: [Severity] = []
+
+  init(plans: [FieldPlan], rules: [RowRule]) {
+    self.plans = plans
+    self.rules = rules
+    split()
+  }
+
+  private mutating func split() {
+    expressions = rules.map(\.expression)
+    codes = rules.map(\.code)
+    severities = rules.map(\.severity)
+  }
 
   mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
                       into collector: inout DiagnosticCollector) {
     for r in rules.indices {
       // Evaluated in place: copying a `RowRule` per row would retain its strings and expression.
-      guard rules[r].check(typed.values) == .failed else { continue }
-      let rule = rules[r]
-      let first = rule.fields.first.flatMap { $0 < plans.count ? plans[$0] : nil }
-      emitter.emit(rule.code, rule.severity, into: &collector) { place in
+      guard expressions[r].outcome(typed.values) == .failed else { continue }
+      let rules = self.rules
+      let plans = self.plans
+      emitter.emit(codes[r], severities[r], into: &collector) { place in
+        let rule = rules[r]
+        let first = rule.fields.first.flatMap { $0 < plans.count ? plans[$0] : nil }
         var values: [String] = []
         for f in rule.fields where f < plans.count {
           values.append(plans[f].title + "=" + typed.text(of: f, in: row))
