@@ -67,8 +67,14 @@ public struct HTMLReport {
            + "政策提示 \(s.policyFindings) 个</p>")
     if findings.isEmpty { h.line("<p>本工作表未发现问题。</p>") }
     var currentRow: Int?? = .none
+    var inInfo = false
     for f in findings {
       let row = f.diagnostic.location.row
+      if f.diagnostic.severity == .info && !inInfo {
+        inInfo = true
+        currentRow = .none
+        h.line("<h3 class=\"infohead\">以下为提示信息，无需修改</h3>")
+      }
       if currentRow == nil || currentRow! != row {
         currentRow = .some(row)
         h.line("<h3>\(row.map { "第\($0 + 1)行" } ?? "整表")</h3>")

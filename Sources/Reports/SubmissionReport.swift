@@ -89,8 +89,9 @@ public struct SubmissionReport: Sendable {
     return text
   }
 
-  /// The kept findings of every table in report order: table by table, then by row (findings
-  /// about the whole table first), then by column, keeping the found order otherwise. Messages
+  /// The kept findings of every table in report order: table by table, the problems to fix before
+  /// the information-only findings, then by row (findings about the whole table first), then by
+  /// column, keeping the found order otherwise. Messages
   /// are rendered here, once per finding, in Chinese.
   ///
   /// - Complexity: O(n log n) in the number of kept findings.
@@ -98,6 +99,8 @@ public struct SubmissionReport: Sendable {
     var out: [ReportFinding] = []
     for (ti, t) in tables.enumerated() {
       let sorted = t.diagnostics.enumerated().sorted { a, b in
+        let ia = a.element.severity == .info, ib = b.element.severity == .info
+        if ia != ib { return ib }
         let ra = a.element.location.row ?? -1, rb = b.element.location.row ?? -1
         if ra != rb { return ra < rb }
         let ca = a.element.location.column ?? -1, cb = b.element.location.column ?? -1
