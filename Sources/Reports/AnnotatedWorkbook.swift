@@ -15,6 +15,10 @@ import XLSXWriter
 ///   .write(to: "out/培训_校验结果.xlsx")
 /// ```
 ///
+/// The copy keeps every value as the filer saw it, the merged ranges, hidden sheets and rows;
+/// formulas are copied as their cached values (a reader streams values, not formulas) and the
+/// original cell formatting other than date formats is not carried over.
+///
 /// ### Memory
 /// The data sheets stream: one row is held at a time. The findings of this one submission
 /// (bounded by the collector's limit) are held, indexed by (sheet, row), and so are the comments

@@ -38,8 +38,8 @@ public struct HTMLReport {
            + "<li class=\"policy\">政策提示 \(s.policyFindings)</li><li>提示 \(s.infos)</li>"
            + "<li>检查 \(s.rows) 行</li></ul>")
     let ledgers = submission.ledgerNames.joined(separator: "、")
-    h.line("<p class=\"meta\">台账：\(HTMLEscape.text(ledgers.isEmpty ? "未识别" : ledgers))　"
-           + "校验时间：\(HTMLEscape.text(submission.checkedAtText))</p>")
+    h.line("<p class=\"meta\"><span>台账：\(HTMLEscape.text(ledgers.isEmpty ? "未识别" : ledgers))</span>　"
+           + "<span class=\"nw\">校验时间：\(HTMLEscape.text(submission.checkedAtText))</span></p>")
     h.close("header")
 
     let findings = submission.findings()

@@ -26,6 +26,7 @@ enum HTMLStyle {
     .chips .warning{background:var(--warn-bg);color:var(--warn)}
     .chips .policy{background:var(--pol-bg);color:var(--pol)}
     .meta{color:var(--muted);font-size:.92em;margin:.4em 0 0}
+    .nw{white-space:nowrap}
     .finding{border-left:6px solid var(--info);padding:10px 12px;margin:10px 0;background:#fff;border-radius:6px;\
     border-top:1px solid var(--line);border-right:1px solid var(--line);border-bottom:1px solid var(--line)}
     .finding.error{border-left-color:var(--err)}
