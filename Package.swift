@@ -36,7 +36,7 @@ let package = Package(
     // Recognition is self-contained for now (plain LedgerLabels input); a Schema adapter comes later.
     .target(name: "Recognition", dependencies: ["Tabular"], swiftSettings: v5),
     .target(name: "Validation", dependencies: ["Tabular", "Schema", "Diagnostics"], swiftSettings: v5),
-    .target(name: "Reports", dependencies: ["Diagnostics", "Validation", "XLSXWriter", "Tabular"], swiftSettings: v5),
+    .target(name: "Reports", dependencies: ["Diagnostics", "Validation", "XLSXWriter", "Tabular", "ByteIO"], swiftSettings: v5),
     .target(name: "Merge", dependencies: ["Tabular", "Schema", "Diagnostics"], swiftSettings: v5),
     .target(name: "Store", dependencies: ["Merge", "Tabular", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
     .target(

@@ -213,7 +213,8 @@ public final class WorkbookWriter {
   ///
   /// `.number` cells keep their original text when it is a plain decimal number (else their value),
   /// `.date` cells get the date, time or duration format, `.formulaWithoutValue` cells are written as
-  /// formulas, `.empty` cells are skipped. `row.isHidden` is kept.
+  /// formulas, `.empty` cells are skipped unless `styles` gives them a style (then a styled blank
+  /// cell is written, e.g. to fill an empty required cell). `row.isHidden` is kept.
   /// - Parameters:
   ///   - rowIndex: zero-based row; nil writes the row after the last one written (`row.index` is not used,
   ///     since readers number rows in their source, not in the output).
@@ -247,9 +248,13 @@ public final class WorkbookWriter {
           let st = col < cellStyles.count ? cellStyles[col] : nil
           let text = UnsafeBufferPointer(rebasing: all[Int(c.textStart)..<Int(c.textStart + c.textLength)])
           switch c.kind {
-          case .empty: continue
+          case .empty:
+            if let st { try s.blank(column: col, style: st) }
           case .string:
-            if c.isFormula, text.isEmpty { continue }
+            if text.isEmpty {
+              if let st { try s.blank(column: col, style: st) }
+              continue
+            }
             try s.text(text, column: col, style: st)
           case .number:
             if XMLWriter.isPlainNumber(text) { try s.number(text: text, column: col, style: st) }

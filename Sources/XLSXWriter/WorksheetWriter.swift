@@ -135,6 +135,14 @@ final class WorksheetWriter {
     return options.columnStyles[column]?.rawValue ?? 0
   }
 
+  /// A cell with a style and no value (`<c r="B4" s="3"/>`), e.g. a required cell left empty that a
+  /// report fills red.
+  func blank(column: Int, style s: StyleID) throws {
+    try checkColumn(column)
+    cellStart(column, style: s.rawValue)
+    w.raw("/>")
+  }
+
   /// A text cell: shared string index or inline string. Empty text writes nothing.
   func text(_ b: UnsafeBufferPointer<UInt8>, column: Int, style s: StyleID?) throws {
     if b.isEmpty { return }

@@ -1,0 +1,136 @@
+import CSV
+import Foundation
+import Recognition
+import Reports
+import Schema
+import Tabular
+import Validation
+import XLSXReader
+
+/// Writes the agency-facing reports of a run into one folder: per submission an annotated
+/// workbook (`<原文件名>_校验结果.xlsx`, or a `<原文件名>_校验通过.xlsx` receipt when there is
+/// nothing to fix) or an HTML page (`<原文件名>_校验结果.html`), and for HTML an `index.html`
+/// over every submission.
+///
+/// ```swift
+/// var writer = try ReportWriter(folder: "out", job: job)
+/// let result = try job.run(path: "培训.xlsx")
+/// let written = try writer.writeWorkbook(for: result, path: "培训.xlsx")
+/// ```
+///
+/// Every file is written atomically (temporary file, then rename). The annotated workbook
+/// re-reads the submission, streaming each sheet once more; the findings of the current file
+/// are the only thing held.
+public struct ReportWriter {
+  /// The folder the reports go to (created when missing).
+  public let folder: String
+  private let job: ValidateJob
+  private let ledgerTitles: [String: String]
+  private var namer = ReportFile.Namer()
+  private var entries: [HTMLIndex.Entry] = []
+
+  /// Creates `folder` (and its parents) when missing.
+  /// - Throws: Foundation's error when the folder cannot be created.
+  public init(folder: String, job: ValidateJob) throws {
+    self.folder = folder
+    self.job = job
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    var titles: [String: String] = [:]
+    for s in ((try? SchemaCatalog.builtinLedgers()) ?? []) + (job.options.schema.map { [$0] } ?? []) {
+      titles[s.name] = s.title ?? s.name
+    }
+    ledgerTitles = titles
+  }
+
+  /// The report model of one validated file.
+  public func submission(_ result: ValidateJob.FileResult, checkedAt: Date = Date()) -> SubmissionReport {
+    SubmissionReport(file: result.file, tables: result.tables, ledgerTitles: ledgerTitles, checkedAt: checkedAt)
+  }
+
+  /// Writes the annotated workbook of `result` (read again from `path`), or its receipt when the
+  /// submission has nothing to fix; returns the path written.
+  /// - Throws: an ``InputProblem`` when the submission cannot be read again, or the writer's error.
+  public mutating func writeWorkbook(for result: ValidateJob.FileResult, path: String) throws -> String {
+    let report = submission(result)
+    let stem = namer.stem(for: result.file)
+    if report.isClean {
+      let out = folder + "/" + stem + "_校验通过.xlsx"
+      try ReceiptWorkbook(submission: report).write(to: out)
+      return out
+    }
+    let out = folder + "/" + stem + "_校验结果.xlsx"
+    let (sheets, dateSystem) = try sourceSheets(path: path, fileName: result.file)
+    try AnnotatedWorkbook(submission: report, sheets: sheets, dateSystem: dateSystem).write(to: out)
+    return out
+  }
+
+  /// Writes the HTML page of `result` and remembers it for the index; returns the path written.
+  /// - Throws: ``ByteIOError`` when the page cannot be written.
+  public mutating func writePage(for result: ValidateJob.FileResult) throws -> String {
+    let report = submission(result)
+    let name = namer.stem(for: result.file) + "_校验结果.html"
+    let out = folder + "/" + name
+    try ReportFile.write(HTMLReport(submission: report).render(), to: out)
+    entries.append(HTMLIndex.Entry(submission: report, page: name))
+    return out
+  }
+
+  /// Remembers a file that could not be read, for the index.
+  public mutating func noteUnreadable(file: String, problem: String) {
+    entries.append(HTMLIndex.Entry(unreadable: (file as NSString).lastPathComponent, problem: problem))
+  }
+
+  /// Writes `index.html` over every page written and every file noted unreadable; returns its path.
+  /// - Throws: ``ByteIOError`` when the page cannot be written.
+  public func writeIndex(generatedAt: Date = Date()) throws -> String {
+    let out = folder + "/index.html"
+    try ReportFile.write(HTMLIndex(entries: entries, generatedAt: generatedAt).render(), to: out)
+    return out
+  }
+
+  /// The submission's sheets, each described for a second streaming pass: for a workbook every
+  /// worksheet with its merged ranges, visibility and header rows (found again by Recognition
+  /// over the bounded header buffer); for a CSV file one sheet named after the file.
+  func sourceSheets(path: String, fileName: String) throws -> ([SourceSheet], DateSystem) {
+    let opened = try OpenedFile.open(path: path, options: .init(csvEncoding: job.options.csvEncoding))
+    let ledger = job.options.schema?.name
+    switch opened {
+    case .workbook(let wb):
+      var sheets: [SourceSheet] = []
+      for info in wb.sheets {
+        let merged: [CellRange]
+        let headerRows: Int
+        do {
+          let probe = try wb.sheetReader(for: info)
+          merged = probe.mergedRanges
+          let ctx = SheetContext(fileName: fileName, sheetName: info.name, isHidden: info.visibility != .visible,
+                                 knownAgencies: [])
+          let table = try TableReader(source: probe, recognizer: job.recognizer, context: ctx, mergedRanges: merged,
+                                      ledgerName: ledger)
+          headerRows = table.recognition.table.map { $0.headerRows.upperBound + 1 } ?? 0
+        } catch {
+          throw InputProblem(error, file: path)
+        }
+        sheets.append(SourceSheet(name: info.name, findingsSheet: info.name, isHidden: info.visibility != .visible,
+                                  headerRows: headerRows, mergedRanges: merged) {
+          do { return try wb.sheetReader(for: info) } catch { throw InputProblem(error, file: path) }
+        })
+      }
+      return (sheets, wb.dateSystem)
+    case .csv(let p, let o):
+      var headerRows = 0
+      do {
+        let probe = try CSVRowReader(path: p, options: o)
+        let ctx = SheetContext(fileName: fileName, sheetName: nil, isHidden: false, knownAgencies: [])
+        let table = try TableReader(source: probe, recognizer: job.recognizer, context: ctx, ledgerName: ledger)
+        headerRows = table.recognition.table.map { $0.headerRows.upperBound + 1 } ?? 0
+      } catch {
+        throw InputProblem(error, file: path)
+      }
+      let sheet = SourceSheet(name: ReportFile.stem(of: fileName), findingsSheet: nil, headerRows: headerRows) {
+        do { return try CSVRowReader(path: p, options: o) } catch { throw InputProblem(error, file: path) }
+      }
+      return ([sheet], .excel1900)
+    }
+  }
+}

@@ -1,1 +1,0 @@
-// The Reports module: see DESIGN.md §1 for its place in the data flow.
