@@ -32,16 +32,20 @@ struct Sheetgate: ParsableCommand {
     } catch let exit as ExitCode {
       Output.stdout.flush()
       Foundation.exit(exit.rawValue)
+    } catch let status as StatusError {
+      Output.stdout.flush()
+      Output.error(status.message)
+      Foundation.exit(status.code)
     } catch {
       Output.stdout.flush()
-      // Parsing errors, --help and validation errors: swift-argument-parser knows their codes (2 for usage).
       let code = Sheetgate.exitCode(for: error)
-      if code == .success || code.rawValue == 64 || code == .validationFailure {
-        Sheetgate.exit(withError: error)
-      }
-      if let status = error as? StatusError {
-        Output.error(status.message)
-        Foundation.exit(status.code)
+      // --help and --version print and succeed.
+      if code == .success { Sheetgate.exit(withError: error) }
+      // Parse and validation errors of the command line: the message with usage, then status 2
+      // (swift-argument-parser's own status for these is 64).
+      if code == .validationFailure {
+        Output.error(Sheetgate.fullMessage(for: error))
+        Foundation.exit(ExitStatus.usage)
       }
       Output.error("sheetgate: internal error: \(error)")
       Foundation.exit(ExitStatus.internalError)

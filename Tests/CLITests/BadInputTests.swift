@@ -146,6 +146,9 @@ final class BadInputTests: XCTestCase {
 
   func testUsageErrorIsStatus2() throws {
     let r = try CLIRunner.run(["inspect"])
-    XCTAssertEqual(r.status, 64 == r.status ? 64 : 2, r.stderr)
+    XCTAssertEqual(r.status, 2, r.stderr)
+    XCTAssertTrue(r.stderr.contains("Usage"), r.stderr)
+    let bad = try CLIRunner.run(["validate", root + "/samples/validate", "--limit-errors", "0"])
+    XCTAssertEqual(bad.status, 2, bad.stderr)
   }
 }
