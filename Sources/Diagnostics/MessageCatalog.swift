@@ -117,8 +117,22 @@ public enum MessageCatalog {
     default:
       guard let v = d.parameter(name) else { return "" }
       if name == "expected" || name == "format" { return typeName(v, lang) }
+      if name == "reason" { return reasonName(v, lang) }
       return v
     }
+  }
+
+  /// Display names of the reasons an identity number is rejected (`check-digit`…).
+  static func reasonName(_ slug: String, _ lang: MessageLanguage) -> String {
+    let zh: [String: String] = [
+      "check-digit": "校验位不正确", "length": "位数不对", "characters": "含有不允许的字符",
+      "region": "地区代码不正确", "birth-date": "出生日期不正确", "check-character": "校验码不正确",
+    ]
+    let en: [String: String] = [
+      "check-digit": "wrong check digit", "length": "wrong length", "characters": "characters not allowed",
+      "region": "wrong region code", "birth-date": "impossible birth date", "check-character": "wrong check character",
+    ]
+    return (lang == .zhCN ? zh[slug] : en[slug]) ?? slug
   }
 
   /// Display names of types and formats.
