@@ -137,7 +137,8 @@ public struct Consolidation {
     try writeSummary(summaries, to: sink)
     try writeNotSubmitted(ledgerSchemas, all: all, merged: merged, outcome: &outcome, to: sink)
     outcome.leftOut = all.filter { !wanted($0) || $0.status == .invalid }
-    try writeProblems(outcome.leftOut, duplicates: duplicates, outcome: outcome, to: sink)
+    try writeProblems(outcome.leftOut, duplicates: duplicates, outcome: outcome,
+                      supersedingFiles: Dictionary(all.map { ($0.id, $0.fileName) }, uniquingKeysWith: { a, _ in a }), to: sink)
     return outcome
   }
 
@@ -255,7 +256,8 @@ public struct Consolidation {
     try sink.endSheet()
   }
 
-  private func writeProblems(_ leftOut: [SubmissionRecord], duplicates: [Duplicate], outcome: Outcome, to sink: MergeSink) throws {
+  private func writeProblems(_ leftOut: [SubmissionRecord], duplicates: [Duplicate], outcome: Outcome,
+                             supersedingFiles: [Int64: String], to sink: MergeSink) throws {
     try sink.beginSheet(name: "问题文件", kind: .problems,
                         header: ["类别", "文件", "工作表", "台账", "单位", "行号", "错误数", "说明"])
     func ledgerTitle(_ name: String?) -> MergeCell {
@@ -263,6 +265,10 @@ public struct Consolidation {
       return .text(schemas.first { $0.name == name }?.title ?? name)
     }
     for s in leftOut {
+      var reason = s.reason
+      if s.status == .superseded, reason.isEmpty, let by = s.supersededBy {
+        reason = "被较新的报送替代（\(supersedingFiles[by] ?? "编号 \(by)")）"
+      }
       let category: String
       switch s.status {
       case .invalid: category = options.includeInvalid ? "有错误，仅合并无误的行" : "有错误，未合并"
@@ -270,7 +276,7 @@ public struct Consolidation {
       default: category = s.status.labelZH
       }
       try sink.write(cells: [.text(category), .text(s.fileName), s.sheet.map { .text($0) } ?? .empty, ledgerTitle(s.ledger),
-                             s.agency.map { .text($0) } ?? .empty, .empty, .number(String(s.errors)), .text(s.reason)])
+                             s.agency.map { .text($0) } ?? .empty, .empty, .number(String(s.errors)), .text(reason)])
     }
     for d in duplicates {
       try sink.write(cells: [.text(d.kept ? "重复记录（保留）" : "重复记录（未合并）"), .text(d.submission.fileName),
