@@ -39,6 +39,9 @@ public final class SubmissionStore: ConsolidationSource {
     var config = Configuration()
     config.label = "sheetgate-store"
     config.foreignKeysEnabled = true
+    // WAL with synchronous=NORMAL: a commit does not wait for fsync (checkpoints do); a crash or kill
+    // never leaves a half-written transaction, a power cut may lose the last commits.
+    config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
     db = try DatabasePool(path: path, configuration: config)
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1") { db in
