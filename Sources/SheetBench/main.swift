@@ -124,6 +124,8 @@ do {
     }
     guard rest.count == 2 else { fail("usage: SheetBench write [--inline] [--level N] CSV OUT") }
     try runWriteBench(csvPath: rest[0], outPath: rest[1], inlineStrings: inline, level: level)
+  case "merge":
+    try runMergeBench(args)
   default:
     fail("unknown command \(command)")
   }

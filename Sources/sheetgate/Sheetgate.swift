@@ -13,7 +13,7 @@ struct Sheetgate: ParsableCommand {
       3 an input could not be read; 4 an internal error.
       Data goes to stdout; progress and diagnostics go to stderr.
       """,
-    subcommands: [InspectCommand.self, ValidateCommand.self, ConvertCommand.self, CatCommand.self, SchemaCommand.self])
+    subcommands: [InspectCommand.self, ValidateCommand.self, ConvertCommand.self, CatCommand.self, SchemaCommand.self, MergeCommand.self, StoreCommand.self])
 
   static func main() {
     signal(SIGPIPE, SIG_IGN)

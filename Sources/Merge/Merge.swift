@@ -1,1 +1,0 @@
-// The Merge module: see DESIGN.md §7 for its place in the data flow.

@@ -1,0 +1,90 @@
+/// Encodes a row's field values as one compact JSON array of strings (`["张三","32.5",""]`) and back.
+///
+/// The store keeps one such text per row: any schema fits one table, and SQLite stores it compactly.
+/// Only the subset this encoder writes is decoded (an array of strings); anything else is a
+/// ``RowCodecError`` naming the byte offset.
+///
+/// - Complexity: O(bytes) per row, one `String` per value.
+public enum RowCodec {
+  /// The JSON array for `values`.
+  public static func encode(_ values: [String]) -> String {
+    var out: [UInt8] = [UInt8(ascii: "[")]
+    out.reserveCapacity(values.reduce(2) { $0 + $1.utf8.count + 3 })
+    for (i, v) in values.enumerated() {
+      if i > 0 { out.append(UInt8(ascii: ",")) }
+      out.append(UInt8(ascii: "\""))
+      for b in v.utf8 {
+        switch b {
+        case UInt8(ascii: "\""): out.append(UInt8(ascii: "\\")); out.append(b)
+        case UInt8(ascii: "\\"): out.append(UInt8(ascii: "\\")); out.append(b)
+        case 0x0A: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
+        case 0..<0x20:
+          let hex = Array("0123456789abcdef".utf8)
+          out.append(contentsOf: Array("\\u00".utf8))
+          out.append(hex[Int(b >> 4)]); out.append(hex[Int(b & 15)])
+        default: out.append(b)
+        }
+      }
+      out.append(UInt8(ascii: "\""))
+    }
+    out.append(UInt8(ascii: "]"))
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// The values of a JSON array written by ``encode(_:)``.
+  /// - Throws: ``RowCodecError`` when the text is not an array of strings.
+  public static func decode(_ text: String) throws -> [String] {
+    var text = text
+    return try text.withUTF8 { (b: UnsafeBufferPointer<UInt8>) throws -> [String] in
+      var values: [String] = []
+      var i = 0
+      func fail() -> RowCodecError { RowCodecError(offset: i) }
+      guard b.count >= 2, b[0] == UInt8(ascii: "[") else { throw fail() }
+      i = 1
+      if b[i] == UInt8(ascii: "]") { return values }
+      var scratch: [UInt8] = []
+      while i < b.count {
+        guard b[i] == UInt8(ascii: "\"") else { throw fail() }
+        i += 1
+        scratch.removeAll(keepingCapacity: true)
+        var start = i
+        while true {
+          guard i < b.count else { throw fail() }
+          let c = b[i]
+          if c == UInt8(ascii: "\"") { break }
+          if c != UInt8(ascii: "\\") { i += 1; continue }
+          scratch.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
+          guard i + 1 < b.count else { throw fail() }
+          switch b[i + 1] {
+          case UInt8(ascii: "n"): scratch.append(0x0A); i += 2
+          case UInt8(ascii: "r"): scratch.append(0x0D); i += 2
+          case UInt8(ascii: "t"): scratch.append(0x09); i += 2
+          case UInt8(ascii: "u"):
+            guard i + 5 < b.count, let v = UInt8(String(decoding: UnsafeBufferPointer(rebasing: b[(i + 2)..<(i + 6)]),
+                                                        as: UTF8.self), radix: 16) else { throw fail() }
+            scratch.append(v); i += 6
+          case let e: scratch.append(e); i += 2
+          }
+          start = i
+        }
+        scratch.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
+        values.append(String(decoding: scratch, as: UTF8.self))
+        i += 1
+        guard i < b.count else { throw fail() }
+        if b[i] == UInt8(ascii: "]") { return values }
+        guard b[i] == UInt8(ascii: ",") else { throw fail() }
+        i += 1
+      }
+      throw fail()
+    }
+  }
+}
+
+/// A stored row that is not the JSON array ``RowCodec`` writes (a damaged or foreign store).
+public struct RowCodecError: Error, Sendable, Hashable, CustomStringConvertible {
+  /// Byte offset in the row text where decoding stopped.
+  public var offset: Int
+  public var description: String { "stored row is not a JSON array of strings (at byte \(offset))" }
+}

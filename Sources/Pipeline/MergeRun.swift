@@ -1,0 +1,60 @@
+import Foundation
+import Merge
+import Schema
+import Store
+
+/// The consolidated output's file format.
+public enum MergeOutputFormat: String, Sendable, CaseIterable {
+  case xlsx, csv
+}
+
+extension MergeJob {
+  /// What a whole merge did: per input file, and what was written.
+  public struct RunResult: Sendable {
+    public var files: [FileOutcome]
+    public var consolidation: Consolidation.Outcome
+    /// The files written (one for XLSX; one per ledger for CSV).
+    public var outputs: [String]
+    public init(files: [FileOutcome], consolidation: Consolidation.Outcome, outputs: [String]) {
+      self.files = files; self.consolidation = consolidation; self.outputs = outputs
+    }
+  }
+
+  /// Ingests `paths` into the store at `storePath` (a temporary store, removed afterwards, when nil)
+  /// and writes the consolidated output from it.
+  ///
+  /// The output is replaced atomically: when anything fails, the previous output stays as it was.
+  /// - Throws: store and output errors (an unreadable input is not an error: it is listed in `问题文件`).
+  public func run(paths: [String], output: String, format: MergeOutputFormat, storePath: String?) throws -> RunResult {
+    var tempDir: String?
+    defer { if let d = tempDir { try? FileManager.default.removeItem(atPath: d) } }
+    let path: String
+    if let storePath {
+      path = storePath
+    } else {
+      let d = NSTemporaryDirectory() + "sheetgate-merge-" + UUID().uuidString
+      try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+      tempDir = d
+      path = d + "/store.sqlite"
+    }
+    let store = try SubmissionStore(path: path)
+    let files = try ingest(paths: paths, into: store)
+    let (outcome, outputs) = try Self.export(from: store, schemas: schemas, options: consolidationOptions,
+                                             output: output, format: format)
+    return RunResult(files: files, consolidation: outcome, outputs: outputs)
+  }
+
+  /// Writes the consolidated output of everything current in `store`.
+  /// - Returns: what was written and the output files.
+  public static func export(from store: SubmissionStore, schemas: [TableSchema], options: Consolidation.Options,
+                            output: String, format: MergeOutputFormat) throws -> (Consolidation.Outcome, [String]) {
+    switch format {
+    case .xlsx:
+      let sink = try XLSXMergeSink(path: output)
+      return (try Consolidation(schemas: schemas, options: options).write(from: store, to: sink), [output])
+    case .csv:
+      let sink = CSVMergeSink(path: output)
+      return (try Consolidation(schemas: schemas, options: options).write(from: store, to: sink), sink.paths)
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+import Merge
+
+/// The embedded store of submissions and their rows: one SQLite file in WAL mode (GRDB.swift).
+///
+/// It makes merging incremental and idempotent (DESIGN §7): a file whose SHA-256 is already
+/// stored is skipped; a newer submission from the same agency for the same ledger and period
+/// marks the older one `superseded` (kept in history); the consolidated workbook is rebuilt
+/// from the store by streaming queries.
+///
+/// ```swift
+/// let store = try SubmissionStore(path: "sheetgate.sqlite")
+/// if try !store.contains(sha256: digest) {
+///   try store.ingest(fileName: "农牧局.xlsx", sha256: digest, receivedAt: "2023-07-25T10:00:00Z") { ingest in
+///     let id = try ingest.beginTable(sheet: "Sheet1", ledger: "training-hours")
+///     try ingest.addRow(number: 4, valid: true, values: ["1", "乌审旗农牧局", "张三"])
+///     try ingest.endTable(id, agency: "乌审旗农牧局", period: "2023", errors: 0, warnings: 0, rows: 1, validRows: 1, reason: "")
+///   }
+/// }
+/// ```
+///
+/// Schema: `submission` (one row per recognised table of a file, or per unusable file) and `row`
+/// (`submission_id`, `row_number`, `valid`, `vals`: the field values as one JSON array of strings,
+/// see ``RowCodec``), keyed by submission and row number.
+///
+/// ### Transactions and memory
+/// Each file is ingested in one transaction: if the body throws (unreadable file, interrupted
+/// run), nothing of that file is stored. Row reads use cursors: one row in memory at a time.
+public final class SubmissionStore: ConsolidationSource {
+  /// The store file.
+  public let path: String
+  private let db: DatabasePool
+
+  /// Opens (creating when absent) the store at `path` and brings its tables up to date.
+  /// - Throws: GRDB's `DatabaseError` when the file is not a SQLite database or cannot be written.
+  public init(path: String) throws {
+    self.path = path
+    var config = Configuration()
+    config.label = "sheetgate-store"
+    config.foreignKeysEnabled = true
+    // WAL with synchronous=NORMAL: a commit does not wait for fsync (checkpoints do); a crash or kill
+    // never leaves a half-written transaction, a power cut may lose the last commits.
+    config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+    db = try DatabasePool(path: path, configuration: config)
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1") { db in
+      try db.execute(sql: """
+        CREATE TABLE submission (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          file_name TEXT NOT NULL, sheet TEXT, ledger TEXT, agency TEXT, period TEXT NOT NULL DEFAULT '',
+          sha256 TEXT NOT NULL, received_at TEXT NOT NULL, status TEXT NOT NULL,
+          errors INTEGER NOT NULL DEFAULT 0, warnings INTEGER NOT NULL DEFAULT 0,
+          rows INTEGER NOT NULL DEFAULT 0, valid_rows INTEGER NOT NULL DEFAULT 0,
+          reason TEXT NOT NULL DEFAULT '', superseded_by INTEGER REFERENCES submission(id));
+        CREATE INDEX submission_sha256 ON submission(sha256);
+        CREATE INDEX submission_key ON submission(ledger, agency, period);
+        CREATE TABLE row (
+          submission_id INTEGER NOT NULL REFERENCES submission(id) ON DELETE CASCADE,
+          row_number INTEGER NOT NULL, valid INTEGER NOT NULL, vals TEXT NOT NULL,
+          PRIMARY KEY (submission_id, row_number)) WITHOUT ROWID;
+        """)
+    }
+    try migrator.migrate(db)
+  }
+
+  /// True when a file with these bytes was ingested before (same file dropped twice: a no-op).
+  public func contains(sha256: String) throws -> Bool {
+    try db.read { db in try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM submission WHERE sha256 = ?)", arguments: [sha256]) ?? false }
+  }
+
+  /// Ingests one file in one transaction; `body` records its tables and rows through the ``Ingest``.
+  /// - Returns: the submissions recorded.
+  /// - Throws: what `body` throws (the transaction is rolled back: nothing of the file stays), or a database error.
+  @discardableResult
+  public func ingest(fileName: String, sha256: String, receivedAt: String,
+                     _ body: (Ingest) throws -> Void) throws -> [SubmissionRecord] {
+    try db.write { db in
+      let ingest = Ingest(db: db, fileName: fileName, sha256: sha256, receivedAt: receivedAt)
+      try body(ingest)
+      return try ingest.ids.compactMap { try Self.submission(db, id: $0) }
+    }
+  }
+
+  /// Records one file's tables inside ``SubmissionStore/ingest(fileName:sha256:receivedAt:_:)``; valid only there.
+  public final class Ingest {
+    fileprivate let db: Database
+    fileprivate let fileName: String
+    fileprivate let sha256: String
+    fileprivate let receivedAt: String
+    fileprivate private(set) var ids: [Int64] = []
+
+    fileprivate init(db: Database, fileName: String, sha256: String, receivedAt: String) {
+      self.db = db; self.fileName = fileName; self.sha256 = sha256; self.receivedAt = receivedAt
+    }
+
+    /// Starts a recognised table; its rows follow. Returns the new submission's id.
+    public func beginTable(sheet: String?, ledger: String) throws -> Int64 {
+      try db.execute(sql: "INSERT INTO submission (file_name, sheet, ledger, sha256, received_at, status) VALUES (?, ?, ?, ?, ?, 'invalid')",
+                     arguments: [fileName, sheet, ledger, sha256, receivedAt])
+      let id = db.lastInsertedRowID
+      ids.append(id)
+      return id
+    }
+
+    /// Stores one data row of the current table (`number` is the 1-based sheet row).
+    public func addRow(_ submission: Int64, number: Int, valid: Bool, values: [String]) throws {
+      let stmt = try db.cachedStatement(sql: "INSERT INTO row (submission_id, row_number, valid, vals) VALUES (?, ?, ?, ?)")
+      try stmt.execute(arguments: [submission, number, valid ? 1 : 0, RowCodec.encode(values)])
+    }
+
+    /// Ends a table: records who sent it and whether it is valid; a valid submission supersedes earlier
+    /// ones from the same agency for the same ledger and period, an invalid one supersedes earlier invalid ones.
+    public func endTable(_ id: Int64, agency: String?, period: String, errors: Int, warnings: Int, rows: Int,
+                         validRows: Int, reason: String) throws {
+      let status: SubmissionStatus = errors == 0 ? .valid : .invalid
+      try db.execute(sql: """
+        UPDATE submission SET agency = ?, period = ?, status = ?, errors = ?, warnings = ?, rows = ?, valid_rows = ?, reason = ?
+        WHERE id = ?
+        """, arguments: [agency, period, status.rawValue, errors, warnings, rows, validRows, reason, id])
+      guard let agency else { return }
+      let replaced = status == .valid ? "('valid', 'invalid')" : "('invalid')"
+      try db.execute(sql: """
+        UPDATE submission SET status = 'superseded', superseded_by = ?
+        WHERE ledger = (SELECT ledger FROM submission WHERE id = ?) AND agency = ? AND period = ? AND id < ?
+          AND status IN \(replaced)
+        """, arguments: [id, id, agency, period, id])
+    }
+
+    /// Records a file that gave no table: unreadable or unrecognised, with the reason.
+    public func recordUnusable(status: SubmissionStatus, reason: String, errors: Int = 1) throws {
+      try db.execute(sql: "INSERT INTO submission (file_name, sha256, received_at, status, errors, reason) VALUES (?, ?, ?, ?, ?, ?)",
+                     arguments: [fileName, sha256, receivedAt, status.rawValue, errors, reason])
+      ids.append(db.lastInsertedRowID)
+    }
+  }
+
+  // MARK: Reading
+
+  /// Every submission in arrival order (a few hundred records; rows are not loaded).
+  public func allSubmissions() throws -> [SubmissionRecord] {
+    try db.read { db in try GRDB.Row.fetchAll(db, sql: "SELECT * FROM submission ORDER BY id").map(Self.record) }
+  }
+
+  /// The submissions of one agency (all ledgers, or one), oldest first, superseded ones included.
+  public func history(agency: String? = nil, ledger: String? = nil) throws -> [SubmissionRecord] {
+    try allSubmissions().filter { s in
+      (agency.map { s.agency == $0 } ?? true) && (ledger.map { s.ledger == $0 } ?? true)
+    }
+  }
+
+  /// Streams the error-free rows of one submission in sheet order through a cursor.
+  /// - Throws: a database error, or ``RowCodecError`` for a damaged row, or what `body` throws.
+  public func forEachValidRow(of submissionID: Int64, _ body: (StoredRow) throws -> Void) throws {
+    try db.read { db in
+      let cursor = try GRDB.Row.fetchCursor(
+        db, sql: "SELECT row_number, vals FROM row WHERE submission_id = ? AND valid = 1 ORDER BY row_number",
+        arguments: [submissionID])
+      while let r = try cursor.next() {
+        let text: String = r[1]
+        try body(StoredRow(submissionID: submissionID, rowNumber: r[0], values: try RowCodec.decode(text)))
+      }
+    }
+  }
+
+  /// How many rows are stored for a submission (all, or only error-free ones).
+  public func rowCount(of submissionID: Int64, validOnly: Bool = false) throws -> Int {
+    try db.read { db in
+      try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM row WHERE submission_id = ?" + (validOnly ? " AND valid = 1" : ""),
+                       arguments: [submissionID]) ?? 0
+    }
+  }
+
+  private static func submission(_ db: Database, id: Int64) throws -> SubmissionRecord? {
+    try GRDB.Row.fetchOne(db, sql: "SELECT * FROM submission WHERE id = ?", arguments: [id]).map(record)
+  }
+
+  private static func record(_ r: GRDB.Row) -> SubmissionRecord {
+    SubmissionRecord(id: r["id"], fileName: r["file_name"], sheet: r["sheet"], ledger: r["ledger"], agency: r["agency"],
+                     period: r["period"], sha256: r["sha256"], receivedAt: r["received_at"],
+                     status: SubmissionStatus(rawValue: r["status"]), errors: r["errors"], warnings: r["warnings"],
+                     rows: r["rows"], validRows: r["valid_rows"], reason: r["reason"], supersededBy: r["superseded_by"])
+  }
+}

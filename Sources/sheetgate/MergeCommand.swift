@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import Merge
+import Pipeline
+import Schema
+
+/// `sheetgate merge INPUT… -o OUT.xlsx`: consolidates valid submissions into one workbook (or CSV).
+struct MergeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "merge",
+    abstract: "Consolidate the valid submissions of each ledger into one workbook for the level above.",
+    discussion: """
+      Each file is recognised and validated (as `validate` does) and read once. Valid rows go into one sheet per
+      ledger with 来源单位, 来源文件, 原始行号, agencies in roster order; then 汇总 (per agency: submissions, rows,
+      errors and the ledger's totals), 未报送单位 and 问题文件 (every file left out, and why; duplicate keys).
+      A submission with errors is left out unless --include-invalid keeps its error-free rows. A later submission
+      from the same agency for the same ledger and period replaces the earlier one. With --store the submissions
+      are kept in a SQLite file: files already stored (same SHA-256) are skipped and the output is rebuilt from
+      the store. The output replaces OUT atomically.
+      Exit status: 0 everything merged; 1 files or rows left out (see 问题文件); 2 usage; 3 the output or the
+      store could not be written.
+      Examples:
+        sheetgate merge samples/validate/ -o 汇总.xlsx --roster samples/本级行政执法部门名单.xlsx
+        sheetgate merge inbox/ -o 汇总.xlsx --store sheetgate.sqlite --period 2023 --on-duplicate keep-latest
+        sheetgate merge inbox/ -o 培训学时.csv --format csv --schema training-hours
+      """)
+
+  @Argument(help: "Submissions: .xlsx or .csv files, or folders of them.")
+  var inputs: [String]
+
+  @Option(name: .shortAndLong, help: "The consolidated workbook (or CSV with --format csv).")
+  var output: String
+
+  @Option(help: "Only this ledger: a built-in schema name or a .yaml/.json Table Schema file.")
+  var schema: String?
+
+  @Option(help: "The agency roster (本级行政执法部门名单) as .xlsx or .csv: agency order and who has not submitted.")
+  var roster: String?
+
+  @Option(help: "The period (e.g. 2023) of the submissions read now, and the only one written.")
+  var period: String?
+
+  @Option(name: .customLong("on-duplicate"), help: "A key found in two submissions: report, keep-latest or keep-first.")
+  var onDuplicate: DuplicatePolicy = .report
+
+  @Flag(name: .customLong("include-invalid"), help: "Keep the error-free rows of submissions that have errors.")
+  var includeInvalid = false
+
+  @Option(help: "Output format: xlsx or csv (UTF-8 with BOM, formula injection neutralised).")
+  var format: MergeOutputFormat = .xlsx
+
+  @Option(help: "A SQLite store of submissions (created when absent) for incremental merges.")
+  var store: String?
+
+  @Option(help: "Text encoding of CSV inputs when detection is not enough.")
+  var encoding: String?
+
+  @Option(help: "Message language: zh or en.")
+  var lang: Language?
+
+  func run() throws {
+    if let lang { Language.current = lang }
+    let chinese = Language.current.isChinese
+    var options = MergeJob.Options(period: period, duplicates: onDuplicate, includeInvalid: includeInvalid, csvEncoding: encoding)
+    do {
+      if let schema { options.schema = try SchemaCatalog.resolve(schema) }
+      if let roster { options.roster = try RosterLoader.load(path: roster) }
+    } catch let e as SchemaError {
+      throw StatusError.usage("\(e)")
+    } catch let u as UsageProblem {
+      throw StatusError.usage(u.text(chinese: chinese))
+    }
+    let job = try MergeJob(options: options)
+    let result: MergeJob.RunResult
+    do {
+      result = try job.run(paths: try InputFiles.expand(inputs), output: output, format: format, storePath: store)
+    } catch {
+      throw StatusError(code: ExitStatus.unreadableInput,
+                        message: (chinese ? "合并失败，原输出文件未改动：" : "merge failed; the previous output is unchanged: ") + "\(error)")
+    }
+    MergeReportText.print(result, chinese: chinese)
+    if !result.consolidation.leftOut.isEmpty || result.consolidation.droppedDuplicates > 0 { throw ExitCode(ExitStatus.findings) }
+  }
+}
+
+extension DuplicatePolicy: ExpressibleByArgument {}
+extension MergeOutputFormat: ExpressibleByArgument {}
+
+/// The terminal summary of a merge: one line per file, then the totals.
+enum MergeReportText {
+  static func print(_ r: MergeJob.RunResult, chinese: Bool) {
+    for f in r.files {
+      let name = (f.path as NSString).lastPathComponent
+      if f.alreadyStored {
+        Output.stdout.write(chinese ? "\(name)：已在存储中，跳过\n" : "\(name): already stored, skipped\n")
+        continue
+      }
+      for s in f.submissions {
+        let what = chinese ? s.status.labelZH : s.status.rawValue
+        let rows = chinese ? "\(s.validRows)/\(s.rows) 行无误" : "\(s.validRows)/\(s.rows) rows without errors"
+        let extra = s.reason.isEmpty ? "" : "  " + s.reason
+        Output.stdout.write("\(name)\(s.sheet.map { "!\($0)" } ?? "")  \(s.agency ?? "-")  \(s.ledger ?? "-")  \(what)  \(rows)\(extra)\n")
+      }
+    }
+    let c = r.consolidation
+    if chinese {
+      Output.stdout.write("合并 \(c.mergedSubmissions) 份报送，共 \(c.totalRows) 行；未合并 \(c.leftOut.count) 份；重复记录 \(c.duplicateRows) 条（未合并 \(c.droppedDuplicates) 条）。\n")
+    } else {
+      Output.stdout.write("merged \(c.mergedSubmissions) submissions, \(c.totalRows) rows; \(c.leftOut.count) left out; \(c.duplicateRows) duplicate rows (\(c.droppedDuplicates) dropped).\n")
+    }
+    for (ledger, agencies) in c.notSubmitted.sorted(by: { $0.key < $1.key }) where !agencies.isEmpty {
+      Output.stdout.write((chinese ? "未报送（\(ledger)）：" : "not submitted (\(ledger)): ") + agencies.joined(separator: "、") + "\n")
+    }
+    Output.stdout.write((chinese ? "已写入：" : "written: ") + r.outputs.joined(separator: ", ") + "\n")
+  }
+}

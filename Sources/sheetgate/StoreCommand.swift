@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Merge
+import Pipeline
+import Schema
+import Store
+
+/// `sheetgate store list|history|export --store PATH`: what the submission store holds.
+struct StoreCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "store",
+    abstract: "Show what the submission store holds, or rebuild the consolidated output from it.",
+    discussion: """
+      list: the current submissions (valid and with errors). history: every submission, superseded ones
+      included, oldest first. export: the consolidated workbook (or CSV) from the store, as `merge` writes it.
+      Examples:
+        sheetgate store list --store sheetgate.sqlite
+        sheetgate store history --store sheetgate.sqlite --agency 乌审旗农牧局
+        sheetgate store export --store sheetgate.sqlite -o 汇总.xlsx --roster samples/本级行政执法部门名单.xlsx
+      """,
+    subcommands: [List.self, History.self, Export.self])
+
+  struct StoreOptions: ParsableArguments {
+    @Option(help: "The SQLite store written by `merge --store`.")
+    var store: String
+
+    func open() throws -> SubmissionStore {
+      guard FileManager.default.fileExists(atPath: store) else {
+        throw StatusError.usage(Language.current.isChinese ? "存储文件不存在：\(store)" : "no store at \(store)")
+      }
+      return try SubmissionStore(path: store)
+    }
+  }
+
+  static func line(_ s: SubmissionRecord) -> String {
+    [String(s.id), s.receivedAt, s.status.rawValue, s.ledger ?? "-", s.agency ?? "-", s.period.isEmpty ? "-" : s.period,
+     s.fileName + (s.sheet.map { "!\($0)" } ?? ""), "\(s.validRows)/\(s.rows)", String(s.errors), String(s.sha256.prefix(12)),
+     s.supersededBy.map { "→\($0)" } ?? ""].joined(separator: "\t") + "\n"
+  }
+
+  static let header = "id\treceived\tstatus\tledger\tagency\tperiod\tfile\tvalid/rows\terrors\tsha256\tsuperseded_by\n"
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The current submissions (not superseded).")
+    @OptionGroup var options: StoreOptions
+    func run() throws {
+      Output.stdout.write(StoreCommand.header)
+      for s in try options.open().allSubmissions() where s.status != .superseded {
+        Output.stdout.write(StoreCommand.line(s))
+      }
+    }
+  }
+
+  struct History: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Every submission, superseded ones included, oldest first.")
+    @OptionGroup var options: StoreOptions
+    @Option(help: "Only this agency.") var agency: String?
+    @Option(help: "Only this ledger (schema name).") var ledger: String?
+    func run() throws {
+      Output.stdout.write(StoreCommand.header)
+      for s in try options.open().history(agency: agency, ledger: ledger) { Output.stdout.write(StoreCommand.line(s)) }
+    }
+  }
+
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write the consolidated workbook (or CSV) from the store.")
+    @OptionGroup var options: StoreOptions
+    @Option(name: .shortAndLong, help: "The consolidated workbook (or CSV with --format csv).") var output: String
+    @Option(help: "Only this ledger.") var schema: String?
+    @Option(help: "The agency roster, for agency order and 未报送单位.") var roster: String?
+    @Option(help: "Only this period.") var period: String?
+    @Option(name: .customLong("on-duplicate"), help: "report, keep-latest or keep-first.") var onDuplicate: DuplicatePolicy = .report
+    @Flag(name: .customLong("include-invalid"), help: "Keep the error-free rows of submissions with errors.") var includeInvalid = false
+    @Option(help: "xlsx or csv.") var format: MergeOutputFormat = .xlsx
+
+    func run() throws {
+      let chinese = Language.current.isChinese
+      var jobOptions = MergeJob.Options(period: period, duplicates: onDuplicate, includeInvalid: includeInvalid)
+      do {
+        if let schema { jobOptions.schema = try SchemaCatalog.resolve(schema) }
+        if let roster { jobOptions.roster = try RosterLoader.load(path: roster) }
+      } catch let u as UsageProblem {
+        throw StatusError.usage(u.text(chinese: chinese))
+      } catch {
+        throw StatusError.usage("\(error)")
+      }
+      let job = try MergeJob(options: jobOptions)
+      let store = try options.open()
+      let (outcome, outputs) = try MergeJob.export(from: store, schemas: job.schemas, options: job.consolidationOptions,
+                                                   output: output, format: format)
+      MergeReportText.print(MergeJob.RunResult(files: [], consolidation: outcome, outputs: outputs), chinese: chinese)
+    }
+  }
+}
