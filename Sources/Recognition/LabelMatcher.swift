@@ -15,8 +15,15 @@
 struct LabelMatcher {
   /// Normalised key → field index.
   private var index: [String: Int] = [:]
-  /// All (key, field) pairs, for the contained-title rule.
-  private var keys: [(key: String, field: Int)] = []
+  /// All (key, field) pairs as UTF-8 bytes with their character counts, for the contained-title
+  /// rule. Prefix and suffix tests on UTF-8 bytes of two valid strings always end on character
+  /// boundaries, so they give the same answers as on Strings without walking grapheme clusters
+  /// (which made recognition the largest cost of validating a small file).
+  private var keys: [(key: [UInt8], characters: Int, field: Int)] = []
+  /// Indices into `keys` by the key's first and by its last Unicode scalar: a key can contain a
+  /// child label only if it starts or ends with it, so only these keys are tried.
+  private var byFirst: [Unicode.Scalar: [Int]] = [:]
+  private var byLast: [Unicode.Scalar: [Int]] = [:]
 
   init(_ ledger: LedgerLabels) {
     for (i, f) in ledger.fields.enumerated() {
@@ -24,7 +31,11 @@ struct LabelMatcher {
         let l = HeaderLabel(spelling)
         for k in [l.key, HeaderLabel.fold(spelling)] where !k.isEmpty {
           if index[k] == nil { index[k] = i }
-          keys.append((k, i))
+          if let first = k.unicodeScalars.first, let last = k.unicodeScalars.last {
+            byFirst[first, default: []].append(keys.count)
+            byLast[last, default: []].append(keys.count)
+          }
+          keys.append((Array(k.utf8), k.count, i))
         }
       }
     }
@@ -43,21 +54,27 @@ struct LabelMatcher {
     if let f = index[parent.key + "/" + child.key] { return f }
     if let f = index[parent.key + child.key] { return f }
     var best: (length: Int, field: Int)?
-    let c = child.key
-    let pScalars = Array(parent.key.unicodeScalars)
-    for (k, f) in keys where k.count > c.count {
+    let c = Array(child.key.utf8)
+    let p = Array(parent.key.utf8)
+    guard let cFirst = child.key.unicodeScalars.first, let cLast = child.key.unicodeScalars.last else { return nil }
+    for candidates in [byFirst[cFirst], byLast[cLast]] {
+    for ki in candidates ?? [] {
+      let (k, characters, f) = keys[ki]
+      guard k.count > c.count else { continue }
       var fits = false
-      if k.hasPrefix(c) {
-        let rest = String(k.unicodeScalars.dropFirst(c.unicodeScalars.count))
-        fits = parent.key.hasSuffix(rest)
+      if k.starts(with: c) {
+        // key = child + a suffix of the parent
+        let rest = k[c.count...]
+        fits = rest.count <= p.count && p[(p.count - rest.count)...].elementsEqual(rest)
       }
-      if !fits, k.hasSuffix(c) {
-        let rest = String(k.unicodeScalars.dropLast(c.unicodeScalars.count))
-        fits = parent.key.hasPrefix(rest) && rest.unicodeScalars.count <= pScalars.count
+      if !fits, k[(k.count - c.count)...].elementsEqual(c) {
+        // key = a prefix of the parent + child
+        fits = p.starts(with: k[..<(k.count - c.count)])
       }
-      if fits, best == nil || k.count > best!.length { best = (k.count, f) }
+      if fits, best == nil || characters > best!.length { best = (characters, f) }
+    }
     }
     if let best { return best.field }
-    return index[c]
+    return index[child.key]
   }
 }
