@@ -131,7 +131,21 @@ public struct ValidateJob {
       }
     }
     result.metadata.append(table.metadata)
-    return TableReport(file: context.fileName, sheet: context.sheetName, schema: schema.name, stats: stats, collector: collector)
+    var report = TableReport(file: context.fileName, sheet: context.sheetName, schema: schema.name, stats: stats, collector: collector)
+    report.metadata = Self.display(table.metadata)
+    return report
+  }
+
+  /// The submission's own metadata as display pairs, in the order a form lists them.
+  static func display(_ m: SubmissionMetadata) -> [DiagnosticParameter] {
+    var out: [DiagnosticParameter] = []
+    if let v = m.agency { out.append(DiagnosticParameter("填报单位", v)) }
+    if let v = m.reportDate { out.append(DiagnosticParameter("填报日期", LocalDate(text: v)?.description ?? v)) }
+    if let v = m.contact { out.append(DiagnosticParameter("联系人", v)) }
+    if let v = m.phone { out.append(DiagnosticParameter("联系电话", v)) }
+    if let v = m.filler { out.append(DiagnosticParameter("填表人", v)) }
+    if let v = m.reviewer { out.append(DiagnosticParameter("审核人", v)) }
+    return out
   }
 
   /// Recognition's notes as diagnostics: a missing required column is an error, a missing optional

@@ -37,6 +37,13 @@ final class ValidateGoldenTests: XCTestCase {
       }
       XCTAssertEqual(got.subtracting(expected).map(\.description).sorted(), [], "\(file): reported but not expected")
       XCTAssertEqual(expected.subtracting(got).map(\.description).sorted(), [], "\(file): expected but not reported")
+      // What the submission says about itself (填报单位, 填报日期) is reported with the findings.
+      if let meta = gold["metadata"] as? [String: String], !meta.isEmpty {
+        for task in report["tasks"] as? [[String: Any]] ?? [] {
+          let got = task["metadata"] as? [String: String] ?? [:]
+          for (k, v) in meta { XCTAssertEqual(got[k], v, "\(file) › \(task["sheet"] ?? "-"): \(k)") }
+        }
+      }
       let hasErrors = expected.contains { $0.severity == "error" }
       XCTAssertEqual(r.status, hasErrors ? 1 : 0, "\(file): exit status")
       XCTAssertEqual(report["valid"] as? Bool, !hasErrors, file)

@@ -130,3 +130,12 @@ enum DateParsing {
     return t
   }
 }
+
+extension LocalDate {
+  /// Parses a date in any of the forms clerks type (`2023年10月8日`, `2023.10.8`, `20231008`,
+  /// full-width digits…), or nil.
+  public init?(text: String) {
+    guard let d = DateParsing.date(Array(TextNormalization.folded(text).utf8)) else { return nil }
+    self = d
+  }
+}

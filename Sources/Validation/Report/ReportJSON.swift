@@ -28,6 +28,9 @@ extension ValidationReport {
       if let f = t.file { task["place"] = f }
       if let s = t.sheet { task["sheet"] = s }
       if let s = t.schema { task["schema"] = s }
+      if !t.metadata.isEmpty {
+        task["metadata"] = Dictionary(t.metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+      }
       if t.isPartial {
         task["warnings"] = [lang == .zhCN ? "问题超过上限，仅列出前 \(t.diagnostics.count) 条"
                                           : "reached the error limit: only the first \(t.diagnostics.count) are listed"]

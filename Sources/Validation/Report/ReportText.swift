@@ -24,8 +24,19 @@ extension ValidationReport {
         out += "\(place): \(t.isValid ? "valid" : "invalid"), \(s.rows) rows, \(s.errors) errors, "
           + "\(s.warnings) warnings, \(s.policyFindings) policy findings\n"
       }
+      if !t.metadata.isEmpty {
+        out += "  " + t.metadata.map { zh ? "\($0.key)：\($0.value)" : "\($0.key): \($0.value)" }.joined(separator: zh ? "；" : "; ") + "\n"
+      }
       var currentRow: Int?? = .none
-      for d in t.diagnostics {
+      // Shown in sheet order: whole-table findings first, then by row and column (stable).
+      let ordered = t.diagnostics.enumerated().sorted { a, b in
+        let ra = a.element.location.row ?? -1, rb = b.element.location.row ?? -1
+        if ra != rb { return ra < rb }
+        let ca = a.element.location.column ?? -1, cb = b.element.location.column ?? -1
+        if ca != cb { return ca < cb }
+        return a.offset < b.offset
+      }.map(\.element)
+      for d in ordered {
         if currentRow == nil || currentRow! != d.location.row {
           currentRow = .some(d.location.row)
           if let r = d.location.row {

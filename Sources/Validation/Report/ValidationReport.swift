@@ -15,6 +15,9 @@ public struct TableReport: Sendable {
   public var diagnostics: [Diagnostic]
   /// True when more findings were counted than kept.
   public var isPartial: Bool
+  /// What the submission says about itself (`填报单位`, `填报日期`, `联系人`, `联系电话`…), from the
+  /// lines around the table or the file name, in display order.
+  public var metadata: [DiagnosticParameter] = []
 
   /// True when no finding of severity `error` was made.
   public var isValid: Bool { stats.errors == 0 }
