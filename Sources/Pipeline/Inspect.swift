@@ -1,4 +1,7 @@
 import CSV
+import Foundation
+import Recognition
+import Schema
 import Tabular
 import XLSXReader
 
@@ -17,6 +20,21 @@ public struct InspectReport: Sendable {
     public var hiddenRows = 0
     public var formulasWithoutValue: [String] = []
     public var preview: [[String]] = []
+    /// The ledger recognised in the sheet (built-in schemas), if any.
+    public var ledger: RecognizedLedger?
+  }
+
+  /// What recognition found in a sheet: which ledger, where its header is, how columns map.
+  public struct RecognizedLedger: Sendable {
+    public var schema: String
+    public var title: String
+    public var score: Double
+    /// 1-based sheet rows of the header.
+    public var headerRows: ClosedRange<Int>
+    /// (column letter, header text, field title or nil for an extra column).
+    public var columns: [(column: String, label: String, field: String?)]
+    public var missingFields: [String]
+    public var metadata: [(key: String, value: String)]
   }
 
   public var file: String
@@ -39,6 +57,7 @@ public struct InspectReport: Sendable {
       var report = InspectReport(file: path, format: "xlsx")
       report.date1904 = wb.dateSystem == .excel1904
       report.nonWorksheets = wb.nonWorksheets.map { "\($0.name) (\($0.kind.rawValue))" }
+      let recognizer = try? Self.recognizer()
       for info in wb.sheets {
         var s = Sheet(name: info.name, visibility: info.visibility.rawValue)
         do {
@@ -46,7 +65,9 @@ public struct InspectReport: Sendable {
           s.declaredDimension = reader.declaredDimension?.a1
           s.mergedCount = reader.mergedRanges.count
           var row = Row()
+          var head: [Row] = []
           while try reader.nextRow(into: &row) {
+            if head.count < 30 { head.append(row) }
             s.rowCount += 1
             s.cellCount += row.cells.count
             if row.isHidden { s.hiddenRows += 1 }
@@ -57,6 +78,11 @@ public struct InspectReport: Sendable {
             if s.preview.count < previewRows { s.preview.append(CellText.texts(of: row, dateSystem: wb.dateSystem)) }
           }
           s.computedDimension = reader.computedDimension?.a1
+          if let recognizer {
+            s.ledger = Self.ledger(recognizer, rows: head, merged: reader.mergedRanges,
+                                   context: SheetContext(fileName: lastPathComponent(path), sheetName: info.name,
+                                                         isHidden: info.visibility != .visible))
+          }
         } catch {
           throw InputProblem(error, file: path)
         }
@@ -74,8 +100,10 @@ public struct InspectReport: Sendable {
       var s = Sheet(name: lastPathComponent(p), visibility: "Visible")
       var row = Row()
       var width = 0
+      var head: [Row] = []
       do {
         while try reader.next(into: &row) {
+          if head.count < 30 { head.append(row) }
           s.rowCount += 1
           s.cellCount += row.cells.count
           width = max(width, row.cells.count)
@@ -88,11 +116,34 @@ public struct InspectReport: Sendable {
         s.computedDimension = CellRange(first: CellAddress(row: 0, column: 0),
                                         last: CellAddress(row: s.rowCount - 1, column: max(0, width - 1))).a1
       }
+      if let recognizer = try? Self.recognizer() {
+        s.ledger = Self.ledger(recognizer, rows: head, merged: [], context: SheetContext(fileName: lastPathComponent(path)))
+      }
       report.headerWidth = reader.headerWidth
       report.raggedRecords = reader.raggedRecords.map { ($0.index, $0.line, $0.width) }
       report.sheets = [s]
       return report
     }
+  }
+
+  private static func recognizer() throws -> (TableRecognizer, [TableSchema]) {
+    let schemas = try SchemaCatalog.builtinLedgers()
+    return (TableRecognizer(ledgers: schemas.map(SchemaCatalog.labels)), schemas)
+  }
+
+  private static func ledger(_ r: (TableRecognizer, [TableSchema]), rows: [Row], merged: [CellRange],
+                             context: SheetContext) -> RecognizedLedger? {
+    let rec = r.0.recognize(rows: rows, mergedRanges: merged, context: context, ledgerName: nil)
+    guard let t = rec.table else { return nil }
+    let schema = r.1[t.ledgerIndex]
+    let columns = t.columns.map { c in
+      (CellAddress.columnName(c.column), c.text, c.field.map { schema.fields[$0].displayName })
+    }
+    let missing = t.fieldColumns.enumerated().filter { $0.element == nil }.map { schema.fields[$0.offset].displayName }
+    let meta = ValidateJob.display(rec.metadata).map { ($0.key, $0.value) }
+    return RecognizedLedger(schema: schema.name, title: schema.title ?? schema.name, score: t.score.score,
+                            headerRows: (t.headerRows.lowerBound + 1)...(t.headerRows.upperBound + 1),
+                            columns: columns, missingFields: missing, metadata: meta)
   }
 
   /// The report as JSON (for scripts).
@@ -127,6 +178,23 @@ public struct InspectReport: Sendable {
       j.key("merged"); j.integer(s.mergedCount)
       j.key("hidden_rows"); j.integer(s.hiddenRows)
       j.key("formulas_without_value"); j.beginArray(); for f in s.formulasWithoutValue { j.string(f) }; j.endArray()
+      if let l = s.ledger {
+        j.key("ledger"); j.beginObject()
+        j.key("schema"); j.string(l.schema)
+        j.key("title"); j.string(l.title)
+        j.key("score"); j.number(l.score)
+        j.key("header_rows"); j.beginArray(); j.integer(l.headerRows.lowerBound); j.integer(l.headerRows.upperBound); j.endArray()
+        j.key("columns"); j.beginArray()
+        for c in l.columns {
+          j.beginObject(); j.key("column"); j.string(c.column); j.key("label"); j.string(c.label)
+          j.key("field"); if let f = c.field { j.string(f) } else { j.null() }
+          j.endObject()
+        }
+        j.endArray()
+        j.key("missing_fields"); j.beginArray(); for m in l.missingFields { j.string(m) }; j.endArray()
+        j.key("metadata"); j.beginObject(); for (k, v) in l.metadata { j.key(k); j.string(v) }; j.endObject()
+        j.endObject()
+      }
       j.key("preview"); j.beginArray()
       for r in s.preview { j.beginArray(); for t in r { j.string(t) }; j.endArray() }
       j.endArray()
@@ -162,6 +230,19 @@ public struct InspectReport: Sendable {
       if !s.formulasWithoutValue.isEmpty {
         let list = s.formulasWithoutValue.prefix(10).joined(separator: ", ") + (s.formulasWithoutValue.count > 10 ? "…" : "")
         lines.append(chinese ? "  公式无缓存值（需在 Excel/WPS 中打开并保存）：\(list)" : "  Formulas without a cached value (open and save in Excel/WPS): \(list)")
+      }
+      if let l = s.ledger {
+        let rows = l.headerRows.lowerBound == l.headerRows.upperBound ? "\(l.headerRows.lowerBound)" : "\(l.headerRows.lowerBound)–\(l.headerRows.upperBound)"
+        lines.append(chinese ? "  识别为：\(l.title)（\(l.schema)，匹配度 \(String(format: "%.2f", l.score))），表头在第 \(rows) 行"
+                             : "  Recognised as: \(l.title) (\(l.schema), score \(String(format: "%.2f", l.score))), header on row \(rows)")
+        if !l.metadata.isEmpty {
+          lines.append("  " + l.metadata.map { chinese ? "\($0.key)：\($0.value)" : "\($0.key): \($0.value)" }.joined(separator: chinese ? "；" : "; "))
+        }
+        let mapped = l.columns.map { c in "\(c.column) \(c.label)" + (c.field.map { $0 == c.label ? "" : " → \($0)" } ?? (chinese ? "（多余列）" : " (extra)")) }
+        lines.append((chinese ? "  列：" : "  Columns: ") + mapped.joined(separator: chinese ? "，" : ", "))
+        if !l.missingFields.isEmpty {
+          lines.append((chinese ? "  缺少列：" : "  Missing columns: ") + l.missingFields.joined(separator: chinese ? "、" : ", "))
+        }
       }
       for r in s.preview {
         lines.append("  | " + r.map { $0.count > 24 ? String($0.prefix(23)) + "…" : $0 }.joined(separator: " | "))

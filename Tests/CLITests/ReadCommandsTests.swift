@@ -16,6 +16,9 @@ final class ReadCommandsTests: XCTestCase {
     XCTAssertTrue(r.stdout.contains("13 个合并区域"), r.stdout)
     XCTAssertTrue(r.stdout.contains("公式无缓存值"), r.stdout)
     XCTAssertTrue(r.stdout.contains("乌力吉·巴特尔") || r.stdout.contains("王建国"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("识别为：执法人员培训学时台账"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("G 公共法律知识 → 公共法律知识学时"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("填报单位：乌审旗司法局"), r.stdout)
   }
 
   func testInspectJSON() throws {
@@ -28,6 +31,10 @@ final class ReadCommandsTests: XCTestCase {
     XCTAssertEqual(sheets[0]["merged"] as? Int, 13)
     XCTAssertEqual(sheets[0]["dimension_computed"] as? String, "A1:L12")
     XCTAssertEqual((sheets[0]["formulas_without_value"] as? [String])?.first, "I5")
+    let ledger = try XCTUnwrap(sheets[0]["ledger"] as? [String: Any])
+    XCTAssertEqual(ledger["schema"] as? String, "training-hours")
+    XCTAssertEqual((ledger["columns"] as? [[String: Any]])?.count, 12)
+    XCTAssertNil(sheets[1]["ledger"], "the hidden list sheet is no ledger")
   }
 
   func testInspectGBKCSVInEnglish() throws {
