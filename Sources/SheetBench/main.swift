@@ -43,21 +43,28 @@ struct Visit {
   }
 }
 
+/// Milliseconds, for the phase timings.
+func ms(_ seconds: Double) -> String { "\(Int((seconds * 1000).rounded()))ms" }
+
 func read(_ path: String) throws {
   let t0 = now()
   var v = Visit()
   var row = Row()
+  var phases = ""
   switch try Sniffer.sniff(path: path) {
   case .xlsx:
     let wb = try Workbook(path: path)
+    let t1 = now()
     let reader = try wb.sheetReader(at: 0)
+    let t2 = now()
     while try reader.nextRow(into: &row) { v.add(row) }
+    phases = " open=\(ms(t1 - t0)) sheetReader=\(ms(t2 - t1)) rows=\(ms(now() - t2))"
   case .csv:
     var reader = try CSVRowReader(path: path)
     while try reader.next(into: &row) { v.add(row) }
   }
   let dt = now() - t0
-  fputs("read \(path): rows=\(v.rows) cells=\(v.cells) textBytes=\(v.textBytes) sum=\(v.sum) seconds=\(dt)\n", stderr)
+  fputs("read \(path): rows=\(v.rows) cells=\(v.cells) textBytes=\(v.textBytes) sum=\(v.sum) seconds=\(dt)\(phases)\n", stderr)
 }
 
 /// Runs `Pipeline.ValidateJob` on `path` as `sheetgate validate` does, without rendering the report.

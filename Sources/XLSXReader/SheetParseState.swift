@@ -15,7 +15,12 @@ struct SheetParseState {
   private var inSheetData = false
   private var inRow = false
   private var rowHadReference = false
-  private var nextRowIndex = 0
+  /// The index of the next row without an `r` (the previous row's plus one).
+  var nextRowIndex = 0
+  /// True once a row index came from a reference (`row/@r` or the first cell's `r`); until then
+  /// indices count from where parsing started (a piece of the sheet parsed on its own, whose
+  /// rows the reader shifts once the preceding pieces are known).
+  var anchored = false
   private var lastColumn = -1
   private var inCell = false
   private var cellColumn = 0
@@ -146,6 +151,7 @@ struct SheetParseState {
     guard inSheetData, !inRow, !inCell else { return }
     inRow = true
     row.removeAll()
+    row.index = nextRowIndex  // where an error in the row's attributes is reported
     lastColumn = -1
     rowHadReference = false
     var index = nextRowIndex
@@ -159,6 +165,7 @@ struct SheetParseState {
         }
         index = r - 1
         rowHadReference = true
+        anchored = true
       } else if XMLBytes.equal(an, "hidden") {
         row.isHidden = a.value.count == 1 ? a.value[0] == UInt8(ascii: "1") : XMLBytes.equal(a.value, "true")
       }
@@ -193,6 +200,7 @@ struct SheetParseState {
           row.index = addr.row
           nextRowIndex = addr.row + 1
           rowHadReference = true
+          anchored = true
         }
       case UInt8(ascii: "t"):
         let v = value

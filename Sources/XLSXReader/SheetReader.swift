@@ -55,7 +55,11 @@ public final class SheetReader: RowSource, XMLHandler {
   }
 
   private let file: String?
-  private let parser: XMLStreamParser
+  private var parser: XMLStreamParser
+  /// Rows parsed on two cores (large parts); nil once the rest of the part is read sequentially.
+  private var parallel: ParallelRowReader?
+  /// While reading the head: the end offset of the `<sheetData>` start tag, set when it is reached.
+  private var headEnd: Int?
   /// The hot-path state, in its own allocation: access through a pointer costs no dynamic
   /// exclusivity check per XML event (a class's `var` would cost one).
   private let statePointer: UnsafeMutablePointer<SheetParseState>
@@ -71,7 +75,10 @@ public final class SheetReader: RowSource, XMLHandler {
   /// `<sheetData>` (so `declaredDimension` is known).
   /// - Parameters:
   ///   - mergedRanges: the ranges found by the pre-scan (`MergeScanner`).
+  ///   - parallel: when set, rows are parsed on two cores if the part allows it
+  ///     (`ParallelRowReader`); `source` is then also read from the reader's producer thread.
   init(sheetName: String, entry: String, file: String?, context: WorkbookContext, mergedRanges: [CellRange],
+       parallel options: ParallelRowReader.Options? = nil,
        source: @escaping XMLStreamParser.Source) throws(XLSXReadError) {
     self.sheetName = sheetName
     self.entry = entry
@@ -79,23 +86,68 @@ public final class SheetReader: RowSource, XMLHandler {
     self.mergedRanges = mergedRanges
     statePointer = .allocate(capacity: 1)
     statePointer.initialize(to: SheetParseState(context: context))
-    parser = XMLStreamParser(entry: entry, chunkSize: 128 << 10, source: source)
-    parser.setHandler(self)
+    // The head (up to <sheetData>) is kept so that the rows after it can be cut into pieces.
+    let head = HeadRecorder(keeping: options != nil)
+    parser = XMLStreamParser(entry: entry, chunkSize: 128 << 10) { buf in
+      let n = try source(buf)
+      head.record(UnsafeRawBufferPointer(rebasing: buf[0..<max(0, n)]))
+      return n
+    }
+    head.reader = self
+    parser.setHandler(head)
     // Runs to <sheetData> (suspends there) or to the end of a sheet without one.
     do {
       if try !parser.parse() { finished = true }
     } catch {
       throw convert(error)
     }
+    parser.setHandler(self)
+    head.stop()
+    if let options, !finished, let end = headEnd, let plan = head.plan(headEnd: end) {
+      parallel = ParallelRowReader(initial: plan.rest, start: plan.start, prefix: plan.prefix,
+                                   nextRowIndex: state.nextRowIndex, context: context, options: options,
+                                   upstream: source)
+      wrapper = plan.wrapper
+    }
+  }
+
+  /// `<root><sheetData>` as written in the part, to resume sequential parsing after pieces.
+  private var wrapper: [UInt8] = []
+
+  /// Continues with one parser over the rest of the part (see `ParallelRowReader`).
+  private func switchToSequential(_ par: ParallelRowReader) {
+    let wrapper = self.wrapper
+    var given = 0
+    let p = XMLStreamParser(entry: entry, chunkSize: 128 << 10) { buf in
+      if given < wrapper.count {
+        let n = min(buf.count, wrapper.count - given)
+        wrapper.withUnsafeBytes { buf.baseAddress!.copyMemory(from: $0.baseAddress! + given, byteCount: n) }
+        given += n
+        return n
+      }
+      return try par.readSequential(into: buf)
+    }
+    let at = par.sequentialStart
+    p.setLocationBase(line: at.line, column: at.column, byteOffset: at.offset, prefixLength: wrapper.count)
+    p.setHandler(self)
+    parser = p
+    state.nextRowIndex = par.nextRowIndex
+    parallel = nil
   }
 
   /// Creates a reader over sheet XML in memory (for tests and small parts).
   public convenience init(sheetXML: [UInt8], context: WorkbookContext = WorkbookContext(), sheetName: String = "Sheet1",
                           chunkSize: Int = 64 << 10) throws(XLSXReadError) {
+    try self.init(sheetXML: sheetXML, context: context, sheetName: sheetName, chunkSize: chunkSize, parallel: nil)
+  }
+
+  /// As above, with rows parsed on two cores when `parallel` is set (for tests).
+  convenience init(sheetXML: [UInt8], context: WorkbookContext, sheetName: String, chunkSize: Int,
+                   parallel: ParallelRowReader.Options?) throws(XLSXReadError) {
     let merges = MergeScanner.scan(sheetXML)
     var offset = 0
     try self.init(sheetName: sheetName, entry: "xl/worksheets/sheet1.xml", file: nil, context: context,
-                  mergedRanges: merges) { buf in
+                  mergedRanges: merges, parallel: parallel) { buf in
       let n = min(buf.count, chunkSize, sheetXML.count - offset)
       if n > 0 {
         sheetXML.withUnsafeBytes { src in buf.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n) }
@@ -112,6 +164,10 @@ public final class SheetReader: RowSource, XMLHandler {
   ///   found at the end), a bad shared-string index or cell reference.
   public func nextRow(into row: inout Row) throws(XLSXReadError) -> Bool {
     if finished { return false }
+    if let par = parallel {
+      if par.next(into: &row, state: statePointer) { return true }
+      switchToSequential(par)
+    }
     do {
       while true {
         let suspended = try parser.parse()
@@ -151,6 +207,9 @@ public final class SheetReader: RowSource, XMLHandler {
                                line: parser.line, byteOffset: parser.byteOffset)
       parser.fail(XLSXReadError(code: f.code, location: loc, detail: f.detail))
     } else {
+      if headEnd == nil {  // the first signal is the <sheetData> start tag
+        headEnd = parser.byteOffset + parser.eventByteCount
+      }
       parser.suspend()
     }
   }

@@ -160,6 +160,11 @@ public final class Workbook {
   /// first worksheet's merged cells are pre-scanned on it while the shared strings are parsed.
   static let prefetchThreshold: UInt64 = 8 << 20
 
+  /// Sheet parts at least this large (uncompressed) have their rows parsed on two cores
+  /// (`ParallelRowReader`), with these options; nil options = never. Settable for tests.
+  nonisolated(unsafe) static var parallelThreshold: UInt64 = 8 << 20
+  nonisolated(unsafe) static var parallelOptions: ParallelRowReader.Options? = ParallelRowReader.Options()
+
   /// The worksheet named `name` (exact match first, then case-insensitive), or nil.
   public func sheet(named name: String) -> SheetInfo? {
     sheets.first { $0.name == name } ?? sheets.first { $0.name.lowercased() == name.lowercased() }
@@ -193,8 +198,14 @@ public final class Workbook {
         var scanReader = try archive.openEntry(entry)
         merges = try MergeScanner.scan(source: { buf in try scanReader.read(into: buf) }, entry: entry.name)
       }
-      // Large parts are inflated ahead on the second core through their own archive handle
+      // Large parts are inflated and parsed on both cores through their own archive handle
       // (ZIPArchive instances are not shared across threads); small parts are read directly.
+      if entry.uncompressedSize >= Workbook.parallelThreshold, let options = Workbook.parallelOptions,
+         let own = try? ZIPArchive(path: path), let ownEntry = own.entry(named: part) {
+        var r = try own.openEntry(ownEntry)
+        return try SheetReader(sheetName: sheet.name, entry: entry.name, file: path, context: context,
+                               mergedRanges: merges, parallel: options) { buf in try r.read(into: buf) }
+      }
       if entry.uncompressedSize >= Workbook.prefetchThreshold,
          let own = try? ZIPArchive(path: path), let ownEntry = own.entry(named: part) {
         var r = try own.openEntry(ownEntry)

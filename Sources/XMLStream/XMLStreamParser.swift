@@ -87,15 +87,39 @@ public final class XMLStreamParser {
     expat.abort()
   }
 
-  /// Where the parser is now (inside a callback: the current event).
-  public var line: Int { expat.line }
-  public var column: Int { expat.column }
-  public var byteOffset: Int { expat.byteOffset }
+  /// Where the parser is now (inside a callback: the current event), in the coordinates of the
+  /// whole part when the parser reads a slice of it (see `setLocationBase`).
+  public var line: Int { base.line(expat.line) }
+  public var column: Int { base.column(line: expat.line, expat.column) }
+  public var byteOffset: Int { base.byteOffset(expat.byteOffset) }
+  /// The length in bytes of the current event's markup (inside a callback), e.g. a whole start tag.
+  public var eventByteCount: Int { expat.byteCount }
 
   /// An error at the current position, for handlers that find bad content.
   public func error(_ code: XMLError.Code, _ detail: String) -> XMLError {
-    XMLError(code: code, entry: entry, line: expat.line, column: expat.column, byteOffset: expat.byteOffset,
-             detail: detail)
+    XMLError(code: code, entry: entry, line: line, column: column, byteOffset: byteOffset, detail: detail)
+  }
+
+  private var base = LocationBase()
+
+  /// Declares that the document this parser reads is `prefixLength` bytes of synthetic markup
+  /// (e.g. a wrapping start tag) followed by a slice of a larger part that begins at 1-based
+  /// `line` and `column` and at `byteOffset` of that part. Positions and errors are then reported
+  /// in the part's coordinates. Call before parsing.
+  public func setLocationBase(line: Int, column: Int, byteOffset: Int, prefixLength: Int) {
+    base = LocationBase(line0: line, column0: column, offset0: byteOffset, prefix: prefixLength)
+  }
+
+  /// Parses bytes held in memory in one call (push mode; the handler must not call `suspend()`).
+  /// expat reads them in place. The last call passes `isFinal: true`.
+  /// - Throws: `XMLError` as `parse()` does, and when a handler suspends.
+  public func feed(_ bytes: UnsafeRawBufferPointer, isFinal: Bool) throws {
+    if finished { return }
+    let s = expat.parse(bytes, isFinal: isFinal)
+    if let done = try handle(s), done {
+      finished = true
+      throw error(.handler, "a handler suspended a parser fed in push mode")
+    }
   }
 
   /// Parses until the handler suspends (returns `true`) or the document ends (returns `false`).
@@ -174,6 +198,15 @@ public final class XMLStreamParser {
     handlerSlot.pointee.handler?.characters(UnsafeBufferPointer(start: UnsafeRawPointer(bytes).assumingMemoryBound(to: UInt8.self),
                                             count: count))
   }
+}
+
+/// Maps expat's positions in a wrapped slice back to the positions in the whole part.
+struct LocationBase {
+  var line0 = 1, column0 = 1, offset0 = 0, prefix = 0
+
+  func line(_ l: Int) -> Int { line0 + l - 1 }
+  func column(line l: Int, _ c: Int) -> Int { l == 1 ? max(1, column0 + c - 1 - prefix) : c }
+  func byteOffset(_ b: Int) -> Int { prefix == 0 && offset0 == 0 ? b : max(0, offset0 + b - prefix) }
 }
 
 /// An unretained reference to a handler (the handler usually owns the parser).

@@ -11,7 +11,22 @@ final class ConformanceTests: XCTestCase {
   /// and specific: the holdout corpus is checked the same way, so fix causes, not files.
   static let knownDifferences: [String: String] = [:]
 
-  func testCorpus() throws {
+  func testCorpus() throws { try runCorpus() }
+
+  /// The same corpus with every sheet's rows cut into small pieces parsed on two threads
+  /// (`ParallelRowReader`), which large parts use.
+  func testCorpusReadInPieces() throws {
+    let saved = (Workbook.parallelThreshold, Workbook.parallelOptions)
+    defer { (Workbook.parallelThreshold, Workbook.parallelOptions) = saved }
+    Workbook.parallelThreshold = 0
+    for options in [ParallelRowReader.Options(pieceSize: 200, slots: 3, workers: 1),
+                    ParallelRowReader.Options(pieceSize: 4096, slots: 2, workers: 2)] {
+      Workbook.parallelOptions = options
+      try runCorpus()
+    }
+  }
+
+  private func runCorpus() throws {
     let dir = Corpus.directory(filePath: #filePath)
     let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter {
       $0.hasSuffix(".xlsx") || $0.hasSuffix(".xlsm") || $0.hasSuffix(".xltx")

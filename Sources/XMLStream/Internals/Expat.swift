@@ -108,6 +108,8 @@ final class Expat {
   var column: Int { Int(XML_GetCurrentColumnNumber(parser)) + 1 }
   /// Byte offset of the current event or error in the whole input.
   var byteOffset: Int { Int(XML_GetCurrentByteIndex(parser)) }
+  /// Length in bytes of the current event's markup (inside a callback), e.g. a whole start tag.
+  var byteCount: Int { Int(XML_GetCurrentByteCount(parser)) }
 
   /// expat's error code (0 = none) and its English message.
   var errorCode: Int { Int(XML_GetErrorCode(parser).rawValue) }
