@@ -1,4 +1,6 @@
 import CSV
+import Foundation
+import ZIP
 import Tabular
 import XLSXReader
 
@@ -14,17 +16,30 @@ public enum OpenedFile {
   public struct Options: Sendable {
     public var csvEncoding: String?
     public var csvDelimiter: Unicode.Scalar?
-    public init(csvEncoding: String? = nil, csvDelimiter: Unicode.Scalar? = nil) {
+    /// Caps on what a workbook may inflate to (a zip bomb is stopped at the cap, naming the part).
+    public var zipLimits: ZIPLimits
+    public init(csvEncoding: String? = nil, csvDelimiter: Unicode.Scalar? = nil, zipLimits: ZIPLimits = OpenedFile.configuredLimits) {
       self.csvEncoding = csvEncoding
       self.csvDelimiter = csvDelimiter
+      self.zipLimits = zipLimits
     }
+  }
+
+  /// The caps in force: the defaults (1 GiB per part, 4 GiB per workbook), or
+  /// `SHEETGATE_MAX_PART_MB` / `SHEETGATE_MAX_WORKBOOK_MB` from the environment.
+  public static var configuredLimits: ZIPLimits {
+    let env = ProcessInfo.processInfo.environment
+    var l = ZIPLimits.default
+    if let mb = env["SHEETGATE_MAX_PART_MB"].flatMap(UInt64.init), mb > 0 { l.maxEntryBytes = mb << 20 }
+    if let mb = env["SHEETGATE_MAX_WORKBOOK_MB"].flatMap(UInt64.init), mb > 0 { l.maxArchiveBytes = mb << 20 }
+    return l
   }
 
   public static func open(path: String, options: Options = Options()) throws -> OpenedFile {
     switch try Sniffer.sniff(path: path) {
     case .xlsx:
       do {
-        return .workbook(try Workbook(path: path))
+        return .workbook(try Workbook(path: path, limits: options.zipLimits))
       } catch {
         throw InputProblem(error, file: path)
       }

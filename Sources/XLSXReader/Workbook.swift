@@ -39,18 +39,23 @@ public final class Workbook {
   /// The ZIP entry of the workbook part (usually `xl/workbook.xml`).
   public let workbookPart: String
   private let archive: ZIPArchive
+  /// The caps on inflated bytes (per part, per workbook) and entries; every archive handle the
+  /// workbook opens (the second-core readers too) uses them.
+  public let limits: ZIPLimits
   /// Merged ranges of the first worksheet, scanned on a second thread while the shared strings
   /// were parsed (nil when the scan failed; `sheetReader` then scans again and reports the error).
   private let prescanned: (part: String, ranges: [CellRange])?
 
   /// Opens the workbook at `path`.
   /// - Throws: `XLSXReadError` — `.cannotOpen`, `.encrypted`, `.legacyXLS`, `.notAWorkbook`,
-  ///   `.container` (damaged ZIP), `.missingPart` (no workbook part) or `.malformedXML`.
-  public init(path: String) throws(XLSXReadError) {
+  ///   `.container` (damaged ZIP), `.missingPart` (no workbook part) or `.malformedXML`;
+  ///   `.limitExceeded`/`.container` naming the part when a part inflates past `limits` (a zip bomb).
+  public init(path: String, limits: ZIPLimits = .default) throws(XLSXReadError) {
     self.path = path
+    self.limits = limits
     try FileSniffer.check(path: path)
     do {
-      archive = try ZIPArchive(path: path)
+      archive = try ZIPArchive(path: path, limits: limits)
     } catch {
       throw XLSXReadError.from(error, file: path, entry: nil, sheet: nil)
     }
@@ -131,7 +136,7 @@ public final class Workbook {
     }
     let scanJob = firstPart.map { part in
       BackgroundJob<[CellRange]?> {
-        guard let a = try? ZIPArchive(path: path), let e = a.entry(named: part), var r = try? a.openEntry(e) else {
+        guard let a = try? ZIPArchive(path: path, limits: limits), let e = a.entry(named: part), var r = try? a.openEntry(e) else {
           return nil
         }
         return try? MergeScanner.scan(source: { buf in try r.read(into: buf) }, entry: e.name)
@@ -201,13 +206,13 @@ public final class Workbook {
       // Large parts are inflated and parsed on both cores through their own archive handle
       // (ZIPArchive instances are not shared across threads); small parts are read directly.
       if entry.uncompressedSize >= Workbook.parallelThreshold, let options = Workbook.parallelOptions,
-         let own = try? ZIPArchive(path: path), let ownEntry = own.entry(named: part) {
+         let own = try? ZIPArchive(path: path, limits: limits), let ownEntry = own.entry(named: part) {
         var r = try own.openEntry(ownEntry)
         return try SheetReader(sheetName: sheet.name, entry: entry.name, file: path, context: context,
                                mergedRanges: merges, parallel: options) { buf in try r.read(into: buf) }
       }
       if entry.uncompressedSize >= Workbook.prefetchThreshold,
-         let own = try? ZIPArchive(path: path), let ownEntry = own.entry(named: part) {
+         let own = try? ZIPArchive(path: path, limits: limits), let ownEntry = own.entry(named: part) {
         var r = try own.openEntry(ownEntry)
         let prefetch = PrefetchingSource { buf in try r.read(into: buf) }
         return try SheetReader(sheetName: sheet.name, entry: entry.name, file: path, context: context,

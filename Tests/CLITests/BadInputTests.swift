@@ -34,15 +34,18 @@ final class BadInputTests: XCTestCase {
     let out = dir + "/" + name
     let script = """
       import sys, zipfile
-      src, out, part, content = sys.argv[1:5]
+      src, out, part, content_path = sys.argv[1:5]
+      content = open(content_path, "rb").read()
       with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
           for item in zin.infolist():
-              data = content.encode("utf-8") if item.filename == part else zin.read(item.filename)
+              data = content if item.filename == part else zin.read(item.filename)
               zout.writestr(item, data)
       """
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", script, sample, out, part, content]
+    let contentPath = dir + "/part.xml"
+    try content.write(toFile: contentPath, atomically: false, encoding: .utf8)
+    p.arguments = ["python3", "-c", script, sample, out, part, contentPath]
     try p.run()
     p.waitUntilExit()
     XCTAssertEqual(p.terminationStatus, 0)
@@ -127,6 +130,25 @@ final class BadInputTests: XCTestCase {
     XCTAssertEqual(r.status, 3, r.stderr)
     XCTAssertTrue(r.stderr.contains("xl/worksheets/sheet1.xml"), "names the part: \(r.stderr)")
     XCTAssertFalse(r.stdout.contains("lollollol"), "the entity was never expanded")
+  }
+
+  /// A zip bomb: a sheet part that inflates to 64 MiB from a few tens of KiB, read under an
+  /// 8 MiB cap per part. It is stopped at the cap with a message naming the part — before any
+  /// output is written.
+  func testZipBombIsStoppedAtTheCapNamingThePart() throws {
+    let sheet = "<?xml version=\"1.0\"?><worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"><sheetData>"
+      + "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>序号</t></is></c></row>" + String(repeating: " ", count: 64 << 20)
+      + "</sheetData></worksheet>"
+    let path = try sampleWithPart("xl/worksheets/sheet1.xml", content: sheet, name: "bomb64.xlsx")
+    let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+    XCTAssertLessThan(size, 1 << 20, "the bomb is small on disk")
+    for command in [["cat", path, "--json"], ["validate", path], ["inspect", path]] {
+      let r = try CLIRunner.run(command, lang: "en_US.UTF-8", environment: ["SHEETGATE_MAX_PART_MB": "8"])
+      XCTAssertEqual(r.status, 3, "\(command): \(r.stderr)")
+      XCTAssertTrue(r.stderr.contains("xl/worksheets/sheet1.xml"), "names the part: \(r.stderr)")
+      XCTAssertTrue(r.stderr.lowercased().contains("limit") || r.stderr.lowercased().contains("cap"), r.stderr)
+      XCTAssertFalse(r.stdout.contains("\"cells\""), "no partial output")
+    }
   }
 
   func testMalformedSheetXMLNamesThePartAndLine() throws {
