@@ -81,7 +81,10 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
       ready.wait()
       let b = batches[consumed % batches.count]
       consumed += 1
-      for i in 0..<b.count { body(b.rows[i]) }
+      // Borrowed through the buffer: no retain/release of each row's arrays per call.
+      b.rows.withUnsafeBufferPointer { rows in
+        for i in 0..<b.count { body(rows[i]) }
+      }
       let last = b.count < batchSize
       free.signal()
       if last { ended = true }

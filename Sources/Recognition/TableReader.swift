@@ -177,13 +177,31 @@ public struct TableReader<Source: RowSource>: RowSource {
     notes.append(n)
   }
 
-  /// Copies the scratch row into `out`, keyed by field, with merged values filled in.
+  /// Hands the scratch row to `out`: swapped through untouched when every cell belongs to a
+  /// field and no merge fills it (the common case, no copy), otherwise copied by `copyRow`.
   private mutating func build(into out: inout Row) {
+    updateMerges(at: scratch.index)
+    if active.isEmpty {
+      var allMapped = true
+      let width = fieldOfColumn.count
+      for cell in scratch.cells {
+        let c = Int(cell.column)
+        if c < 0 || c >= width || fieldOfColumn[c] < 0 { allMapped = false; break }
+      }
+      if allMapped {
+        swap(&out, &scratch)
+        return
+      }
+    }
+    copyRow(into: &out)
+  }
+
+  /// Copies the scratch row into `out`, dropping unmapped columns, with merged values filled in.
+  private mutating func copyRow(into out: inout Row) {
     out.removeAll()
     out.index = scratch.index
     out.line = scratch.line
     out.isHidden = scratch.isHidden
-    updateMerges(at: scratch.index)
     pairs.removeAll(keepingCapacity: true)
     for i in scratch.cells.indices {
       let c = Int(scratch.cells[i].column)

@@ -11,7 +11,7 @@ import Tabular
 /// cell failed its type check.
 ///
 /// Memory: one 64-bit hash of the normalised key (see `KeyHash`) and one 32-bit row number
-/// per distinct key per row — about 24 bytes per row per key at worst — never the row itself.
+/// per distinct key per row — 16–24 bytes per distinct key (`KeyHashTable`) — never the row itself.
 struct UniqueKeysCheck: ValidationCheck {
   static let code = DiagnosticCode.uniqueError
 
