@@ -85,7 +85,7 @@ public struct AgencyRoster: Sendable {
     if let i = byKey[k] { return .exact(entries[i].name) }
     if let i = byShortKey[k] { return .suggestion(entries[i].name, reason: "short-name") }
     // A banner prefix followed by a short name: 乌审旗 + 市场监管局.
-    for (i, e) in entries.enumerated() {
+    for e in entries {
       guard let s = e.shortName.map(Self.key), !s.isEmpty, k.hasSuffix(s) else { continue }
       let prefix = String(k.dropLast(s.count))
       if !prefix.isEmpty, Self.key(e.name).hasPrefix(prefix) { return .suggestion(e.name, reason: "short-name") }
