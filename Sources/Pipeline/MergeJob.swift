@@ -12,14 +12,15 @@ import XLSXReader
 /// Merges agency submissions into one consolidated workbook or CSV (`sheetgate merge`).
 ///
 /// Every input file is read once: each sheet is recognised and validated as `ValidateJob` does, and
-/// while validating, every data row's typed field values go into the ``SubmissionStore`` with a flag
-/// saying whether the row had an error. A file is one store transaction. The output is then built
-/// from the store by ``Consolidation`` with cursors. Without `--store` the store is a temporary file
-/// deleted at the end, so both paths are the same code.
+/// every data row's typed field values are encoded (``RowCodec``) with a flag saying whether the row
+/// had an error and the hashes of its keys. Files are prepared on worker threads and stored in input
+/// order, one store transaction per file. The output is then built from the store by ``Consolidation``
+/// with cursors, the sink on its own thread (``ThreadedMergeSink``). Without `--store` the store is a
+/// temporary file deleted at the end, so both paths are the same code.
 ///
 /// ### Memory
-/// One row per sheet in flight while ingesting (plus the validator's key hashes for the file);
-/// while writing, one row at a time plus the duplicate-key index (see ``Consolidation``).
+/// At most a few prepared files in flight (about 75 KB per 500-row file) plus one reader per worker;
+/// while writing, one row at a time plus a few queued batches and the duplicate candidates (see ``Consolidation``).
 public struct MergeJob {
   /// How to merge.
   public struct Options: Sendable {
