@@ -98,7 +98,10 @@ public struct Consolidation {
 
     for schema in ledgerSchemas {
       let subs = merged.filter { $0.ledger == schema.name }.sorted(by: agencyOrder)
-      let keyIndex = try duplicateIndex(schema: schema, subs: subs, source: source)
+      let keys = Self.keyFields(schema)
+      // Rows whose key hash another row shares (from the store's key index); nil: check every row.
+      let candidates = keys.isEmpty || subs.count < 2 ? [:] : try source.rowsSharingKeys(among: Set(subs.map(\.id)))
+      let keyIndex = try duplicateIndex(keys: keys, subs: subs, source: source, only: candidates)
       let name = Self.sheetName(schema.title ?? schema.name, used: &usedNames)
       try sink.beginSheet(name: name, kind: .ledger(schemaName: schema.name),
                           header: Self.provenanceHeader + schema.fields.map(\.displayName))
@@ -113,8 +116,10 @@ public struct Consolidation {
         perAgency[perAgency.count - 1].subs += 1
         perAgency[perAgency.count - 1].errors += sub.errors
         var cells: [MergeCell] = []
+        let checked = keyIndex.isEmpty ? Set<Int>() : candidates.map { $0[sub.id] ?? [] }
         try source.forEachValidRow(of: sub.id) { row in
-          if !keyIndex.isEmpty, let d = checkKeys(row: row, sub: sub, schema: schema, index: keyIndex) {
+          if checked?.contains(row.rowNumber) ?? true, !keyIndex.isEmpty,
+             let d = checkKeys(row: row, sub: sub, schema: schema, keys: keys, index: keyIndex) {
             outcome.duplicateRows += 1
             if !d.kept { outcome.droppedDuplicates += 1 }
             if duplicates.count < options.duplicateListLimit { duplicates.append(d) }
@@ -161,29 +166,17 @@ public struct Consolidation {
   /// Key text → the winning (submission, row) and how many rows carry it; only keys found more than once.
   private typealias KeyIndex = [String: (winner: Int64, winnerRow: Int, winnerFile: String, count: Int)]
 
-  private func keyFields(_ schema: TableSchema) -> [[Int]] {
-    var keys = schema.uniqueKeys
-    if !schema.primaryKey.isEmpty { keys.insert(schema.primaryKey, at: 0) }
-    for (i, f) in schema.fields.enumerated() where f.constraints.unique { keys.append([i]) }
-    return keys
-  }
-
-  private static func keyText(_ key: [Int], number k: Int, values: [String]) -> String? {
-    var t = String(k)
-    for f in key {
-      guard f < values.count, !values[f].isEmpty else { return nil }
-      t += "\u{1F}" + values[f]
-    }
-    return t
-  }
-
   /// First pass, in arrival order: which keys occur in more than one submission, and which row wins.
-  private func duplicateIndex(schema: TableSchema, subs: [SubmissionRecord], source: some ConsolidationSource) throws -> KeyIndex {
-    let keys = keyFields(schema)
+  /// With `only` (the store's candidates), only those rows are read: any other row's key is unique.
+  private func duplicateIndex(keys: [[Int]], subs: [SubmissionRecord], source: some ConsolidationSource,
+                              only: [Int64: Set<Int>]?) throws -> KeyIndex {
     guard !keys.isEmpty, subs.count > 1 else { return [:] }
     var index: KeyIndex = [:]
     for sub in subs.sorted(by: { $0.id < $1.id }) {
+      let rows = only.map { $0[sub.id] ?? [] }
+      if rows?.isEmpty ?? false { continue }
       try source.forEachValidRow(of: sub.id) { row in
+        if let rows, !rows.contains(row.rowNumber) { return }
         for (k, key) in keys.enumerated() {
           guard let t = Self.keyText(key, number: k, values: row.values) else { continue }
           if var e = index[t] {
@@ -202,8 +195,8 @@ public struct Consolidation {
   }
 
   /// Second pass: is this row a duplicate, and is it kept?
-  private func checkKeys(row: StoredRow, sub: SubmissionRecord, schema: TableSchema, index: KeyIndex) -> Duplicate? {
-    for (k, key) in keyFields(schema).enumerated() {
+  private func checkKeys(row: StoredRow, sub: SubmissionRecord, schema: TableSchema, keys: [[Int]], index: KeyIndex) -> Duplicate? {
+    for (k, key) in keys.enumerated() {
       guard let t = Self.keyText(key, number: k, values: row.values), let e = index[t] else { continue }
       if e.winner == sub.id && e.winnerRow == row.rowNumber { continue }
       let label = key.map { schema.fields[$0].displayName + "=" + row.values[$0] }.joined(separator: "，")

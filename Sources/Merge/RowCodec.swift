@@ -1,11 +1,59 @@
-/// Encodes a row's field values as one compact JSON array of strings (`["张三","32.5",""]`) and back.
+/// Encodes a row's field values as one blob (``encodeBinary(_:into:)``) or as a JSON array of strings, and back.
 ///
-/// The store keeps one such text per row: any schema fits one table, and SQLite stores it compactly.
-/// Only the subset this encoder writes is decoded (an array of strings); anything else is a
-/// ``RowCodecError`` naming the byte offset.
+/// The store keeps one blob per row: any schema fits one table. The binary form is a `0x00` tag,
+/// then per field a LEB128 length and the UTF-8 bytes — written without escaping and read without
+/// parsing. Stores written before it hold JSON text (`["张三","32.5",""]`), always starting with `[`,
+/// so ``decode(bytes:)`` tells the two apart by the first byte. Anything else is a ``RowCodecError``
+/// naming the byte offset.
 ///
-/// - Complexity: O(bytes) per row, one `String` per value.
+/// - Complexity: O(bytes) per row, one `String` per value when decoding.
 public enum RowCodec {
+  /// The first byte of a binary row.
+  public static let binaryTag: UInt8 = 0
+
+  /// Appends the binary form of `values` to `out`.
+  public static func encodeBinary(_ values: [String], into out: inout [UInt8]) {
+    out.append(binaryTag)
+    for v in values {
+      var n = v.utf8.count
+      while n >= 0x80 { out.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
+      out.append(UInt8(n))
+      var v = v
+      v.withUTF8 { out.append(contentsOf: $0) }
+    }
+  }
+
+  /// The binary form of `values`.
+  public static func encodeBinary(_ values: [String]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(values.reduce(1) { $0 + $1.utf8.count + 1 })
+    encodeBinary(values, into: &out)
+    return out
+  }
+
+  /// The values of a stored row: binary (``encodeBinary(_:into:)``) or JSON text (``encode(_:)``).
+  /// - Throws: ``RowCodecError`` when the bytes are neither.
+  public static func decode(bytes b: UnsafeRawBufferPointer) throws -> [String] {
+    guard let first = b.first else { throw RowCodecError(offset: 0) }
+    if first != binaryTag { return try decode(String(decoding: b, as: UTF8.self)) }
+    var values: [String] = []
+    var i = 1
+    while i < b.count {
+      var n = 0, shift = 0
+      while true {
+        guard i < b.count, shift < 35 else { throw RowCodecError(offset: i) }
+        let c = b[i]; i += 1
+        n |= Int(c & 0x7F) << shift
+        if c < 0x80 { break }
+        shift += 7
+      }
+      guard n <= b.count - i else { throw RowCodecError(offset: i) }
+      values.append(String(decoding: UnsafeRawBufferPointer(rebasing: b[i..<(i + n)]), as: UTF8.self))
+      i += n
+    }
+    return values
+  }
+
   /// The JSON array for `values`.
   public static func encode(_ values: [String]) -> String {
     var out: [UInt8] = [UInt8(ascii: "[")]
@@ -86,5 +134,6 @@ public enum RowCodec {
 public struct RowCodecError: Error, Sendable, Hashable, CustomStringConvertible {
   /// Byte offset in the row text where decoding stopped.
   public var offset: Int
+  public init(offset: Int) { self.offset = offset }
   public var description: String { "stored row is not a JSON array of strings (at byte \(offset))" }
 }

@@ -83,6 +83,16 @@ public protocol ConsolidationSource {
   func allSubmissions() throws -> [SubmissionRecord]
   /// Streams the error-free rows of one submission in sheet order.
   func forEachValidRow(of submissionID: Int64, _ body: (StoredRow) throws -> Void) throws
+  /// For each of `submissions`, the row numbers of its error-free rows whose key hash
+  /// (``Consolidation/keyHash(_:number:values:)``) another error-free row of `submissions` shares;
+  /// submissions without such rows are absent. Nil when the source keeps no key index for them
+  /// (then every row is checked).
+  func rowsSharingKeys(among submissions: Set<Int64>) throws -> [Int64: Set<Int>]?
+}
+
+extension ConsolidationSource {
+  /// No key index: every row is checked.
+  public func rowsSharingKeys(among submissions: Set<Int64>) throws -> [Int64: Set<Int>]? { nil }
 }
 
 /// What to do with a key (the schema's primary or unique keys) found in two submissions.

@@ -12,14 +12,15 @@ import XLSXReader
 /// Merges agency submissions into one consolidated workbook or CSV (`sheetgate merge`).
 ///
 /// Every input file is read once: each sheet is recognised and validated as `ValidateJob` does, and
-/// while validating, every data row's typed field values go into the ``SubmissionStore`` with a flag
-/// saying whether the row had an error. A file is one store transaction. The output is then built
-/// from the store by ``Consolidation`` with cursors. Without `--store` the store is a temporary file
-/// deleted at the end, so both paths are the same code.
+/// every data row's typed field values are encoded (``RowCodec``) with a flag saying whether the row
+/// had an error and the hashes of its keys. Files are prepared on worker threads and stored in input
+/// order, one store transaction per file. The output is then built from the store by ``Consolidation``
+/// with cursors, the sink on its own thread (``ThreadedMergeSink``). Without `--store` the store is a
+/// temporary file deleted at the end, so both paths are the same code.
 ///
 /// ### Memory
-/// One row per sheet in flight while ingesting (plus the validator's key hashes for the file);
-/// while writing, one row at a time plus the duplicate-key index (see ``Consolidation``).
+/// At most a few prepared files in flight (about 75 KB per 500-row file) plus one reader per worker;
+/// while writing, one row at a time plus a few queued batches and the duplicate candidates (see ``Consolidation``).
 public struct MergeJob {
   /// How to merge.
   public struct Options: Sendable {
@@ -61,37 +62,52 @@ public struct MergeJob {
   }
 
   /// Ingests each file not yet in `store` (one transaction per file), in the order given.
+  ///
+  /// Files are hashed, read, recognised, validated and encoded on worker threads (``OrderedWorkers``,
+  /// one per core, a few files ahead); the calling thread stores them strictly in input order, so
+  /// submission ids, supersession and the output do not depend on timing.
   /// - Throws: store errors only; an unreadable file is recorded as such, not thrown.
   public func ingest(paths: [String], into store: SubmissionStore, receivedAt: String = MergeJob.now()) throws -> [FileOutcome] {
+    let stored = try store.storedDigests()
+    let workers = OrderedWorkers(count: paths.count, threads: min(ProcessInfo.processInfo.activeProcessorCount, 4)) { i in
+      try self.prepare(path: paths[i], skipping: stored)
+    }
+    defer { workers.stop() }
     var out: [FileOutcome] = []
-    for path in paths {
-      let name = lastPathComponent(path)
-      let digest: String
-      do { digest = try SHA256.hex(ofFileAt: path) } catch {
-        let subs = try store.ingest(fileName: name, sha256: "", receivedAt: receivedAt) {
-          try $0.recordUnusable(status: .unreadable, reason: "无法读取文件：\(error.localizedDescription)")
-        }
-        out.append(FileOutcome(path: path, alreadyStored: false, submissions: subs))
-        continue
-      }
-      if try store.contains(sha256: digest) {
-        out.append(FileOutcome(path: path, alreadyStored: true, submissions: []))
-        continue
-      }
-      var subs: [SubmissionRecord]
-      do {
-        subs = try store.ingest(fileName: name, sha256: digest, receivedAt: receivedAt) { ingest in
-          try read(path: path, name: name, into: ingest)
-        }
-      } catch let p as InputProblem {
-        // The partial file was rolled back; record why it could not be read.
-        subs = try store.ingest(fileName: name, sha256: digest, receivedAt: receivedAt) {
-          try $0.recordUnusable(status: .unreadable, reason: p.messageZH)
-        }
-      }
-      out.append(FileOutcome(path: path, alreadyStored: false, submissions: subs))
+    out.reserveCapacity(paths.count)
+    for i in paths.indices {
+      out.append(try save(try workers.take(i), into: store, receivedAt: receivedAt))
     }
     return out
+  }
+
+  /// Writes one prepared file in one transaction (nothing when its bytes are stored already).
+  private func save(_ file: PreparedFile, into store: SubmissionStore, receivedAt: String) throws -> FileOutcome {
+    let skip = FileOutcome(path: file.path, alreadyStored: true, submissions: [])
+    if case .stored = file.content { return skip }
+    // The same bytes twice among this run's inputs: the first one was stored above.
+    if !file.digest.isEmpty, try store.contains(sha256: file.digest) { return skip }
+    let subs = try store.ingest(fileName: file.name, sha256: file.digest, receivedAt: receivedAt) { ingest in
+      switch file.content {
+      case .stored: break
+      case .unusable(let status, let reason): try ingest.recordUnusable(status: status, reason: reason)
+      case .tables(let tables):
+        for t in tables {
+          let id = try ingest.beginTable(sheet: t.sheet, ledger: t.ledger, keysIndexed: true)
+          try t.bytes.withUnsafeBytes { all in
+            var start = 0, keyStart = 0
+            for r in t.rows {
+              try ingest.addRow(id, number: r.number, valid: r.valid, encoded: UnsafeRawBufferPointer(rebasing: all[start..<r.end]),
+                                keyHashes: t.keys[keyStart..<r.keysEnd])
+              start = r.end; keyStart = r.keysEnd
+            }
+          }
+          try ingest.endTable(id, agency: t.agency, period: t.period, errors: t.errors, warnings: t.warnings,
+                              rows: t.rowCount, validRows: t.validRows, reason: t.reason)
+        }
+      }
+    }
+    return FileOutcome(path: file.path, alreadyStored: false, submissions: subs)
   }
 
   /// The consolidation settings these options imply (ledger restriction, period, duplicates).
@@ -110,20 +126,43 @@ public struct MergeJob {
     return f.string(from: Date())
   }
 
-  // MARK: Reading one file
+  // MARK: Reading one file (on a worker thread)
 
-  private func read(path: String, name: String, into ingest: SubmissionStore.Ingest) throws {
+  /// Hashes, reads, recognises, validates and encodes one file; touches no shared state.
+  /// - Throws: only unexpected errors (an unreadable file is a `.unusable` result).
+  func prepare(path: String, skipping stored: Set<String>) throws -> PreparedFile {
+    let name = lastPathComponent(path)
+    let digest: String
+    do { digest = try SHA256.hex(ofFileAt: path) } catch {
+      return PreparedFile(path: path, name: name, digest: "",
+                          content: .unusable(.unreadable, "无法读取文件：\(error.localizedDescription)"))
+    }
+    if stored.contains(digest) { return PreparedFile(path: path, name: name, digest: digest, content: .stored) }
+    do {
+      let tables = try read(path: path, name: name)
+      if tables.isEmpty {
+        let names = candidates.map { $0.title ?? $0.name }.joined(separator: "、")
+        return PreparedFile(path: path, name: name, digest: digest,
+                            content: .unusable(.unrecognized, "未找到任何台账的表头（可识别的台账：\(names)）"))
+      }
+      return PreparedFile(path: path, name: name, digest: digest, content: .tables(tables))
+    } catch let p as InputProblem {
+      return PreparedFile(path: path, name: name, digest: digest, content: .unusable(.unreadable, p.messageZH))
+    }
+  }
+
+  private func read(path: String, name: String) throws -> [PreparedTable] {
     let opened = try OpenedFile.open(path: path, options: .init(csvEncoding: options.csvEncoding))
     let known = options.roster?.entries.map { $0.name } ?? []
-    var tables = 0
+    var tables: [PreparedTable] = []
     switch opened {
     case .workbook(let wb):
       for info in wb.sheets {
         do {
           let reader = try wb.sheetReader(for: info)
           let ctx = SheetContext(fileName: name, sheetName: info.name, isHidden: info.visibility != .visible, knownAgencies: known)
-          if try table(reader, merged: reader.mergedRanges, context: ctx, dateSystem: wb.dateSystem, dense: false, into: ingest) {
-            tables += 1
+          if let t = try table(reader, merged: reader.mergedRanges, context: ctx, dateSystem: wb.dateSystem, dense: false) {
+            tables.append(t)
           }
         } catch let e as InputProblem { throw e } catch { throw InputProblem(error, file: path) }
       }
@@ -131,23 +170,20 @@ public struct MergeJob {
       do {
         let reader = try CSVRowReader(path: p, options: o)
         let ctx = SheetContext(fileName: name, sheetName: nil, isHidden: false, knownAgencies: known)
-        if try table(reader, merged: [], context: ctx, dateSystem: .excel1900, dense: true, into: ingest) { tables += 1 }
+        if let t = try table(reader, merged: [], context: ctx, dateSystem: .excel1900, dense: true) { tables.append(t) }
       } catch let e as InputProblem { throw e } catch { throw InputProblem(error, file: path) }
     }
-    if tables == 0 {
-      let names = candidates.map { $0.title ?? $0.name }.joined(separator: "、")
-      try ingest.recordUnusable(status: .unrecognized, reason: "未找到任何台账的表头（可识别的台账：\(names)）")
-    }
+    return tables
   }
 
-  /// Recognises, validates and stores one sheet; false when it matches no ledger.
+  /// Recognises, validates and encodes one sheet; nil when it matches no ledger.
   private func table<S: RowSource>(_ source: S, merged: [CellRange], context: SheetContext, dateSystem: DateSystem,
-                                   dense: Bool, into ingest: SubmissionStore.Ingest) throws -> Bool {
+                                   dense: Bool) throws -> PreparedTable? {
     var table = try TableReader(source: source, recognizer: recognizer, context: context, mergedRanges: merged,
                                 ledgerName: options.schema?.name)
-    guard table.isRecognized, let rec = table.recognition.table else { return false }
+    guard table.isRecognized, let rec = table.recognition.table else { return nil }
     let schema = candidates[rec.ledgerIndex]
-    let id = try ingest.beginTable(sheet: context.sheetName, ledger: schema.name)
+    var out = PreparedTable(sheet: context.sheetName, ledger: schema.name)
     var collector = DiagnosticCollector(limit: 50)
     let vctx = ValidationContext(file: context.fileName, sheet: context.sheetName, dateSystem: dateSystem,
                                  roster: options.roster, headerWidth: nil, rowsAreDense: dense, today: options.today)
@@ -155,6 +191,7 @@ public struct MergeJob {
     var coercer = CellCoercer(dateSystem: dateSystem, today: options.today)
     let mapping = rec.fieldColumns
     let agencyField = schema.fieldIndex(named: "agency")
+    let keys = Consolidation.keyFields(schema)
     var rowAgency: String?
     var values = [String](repeating: "", count: schema.fields.count)
     var row = Row()
@@ -162,12 +199,19 @@ public struct MergeJob {
       let before = validator.currentStats.errors
       validator.validate(row: row, into: &collector)
       let valid = validator.currentStats.errors == before
+      // The validator's typed values are private to it: the cells are coerced again here for storage.
       for (i, field) in schema.fields.enumerated() {
         guard i < mapping.count, let column = mapping[i] else { values[i] = ""; continue }
         values[i] = coercer.coerce(row, column: column, field: field).value.description
       }
       if rowAgency == nil, let a = agencyField, !values[a].isEmpty { rowAgency = values[a] }
-      try ingest.addRow(id, number: row.index + 1, valid: valid, values: values)
+      RowCodec.encodeBinary(values, into: &out.bytes)
+      if valid {
+        for (k, key) in keys.enumerated() {
+          if let h = Consolidation.keyHash(key, number: k, values: values) { out.keys.append(h) }
+        }
+      }
+      out.rows.append(PreparedTable.RowEntry(number: row.index + 1, valid: valid, end: out.bytes.count, keysEnd: out.keys.count))
     }
     var stats = validator.finish(into: &collector)
     for note in table.notes {
@@ -178,15 +222,14 @@ public struct MergeJob {
       }
     }
     let meta = table.metadata
-    let agency = canonicalAgency(meta.agency) ?? canonicalAgency(rowAgency) ?? meta.agency ?? rowAgency
-    let reason = collector.diagnostics.first { $0.severity == .error }.map { d in
+    out.agency = canonicalAgency(meta.agency) ?? canonicalAgency(rowAgency) ?? meta.agency ?? rowAgency
+    out.reason = collector.diagnostics.first { $0.severity == .error }.map { d in
       let where_ = d.location.a1.map { "\($0)：" } ?? d.location.row.map { "第\($0 + 1)行：" } ?? ""
       return "共 \(stats.errors) 处错误；首个：" + where_ + MessageCatalog.render(d, lang: .zhCN).message
     } ?? ""
-    try ingest.endTable(id, agency: agency, period: period(meta: meta, fileName: context.fileName ?? ""),
-                        errors: stats.errors, warnings: stats.warnings, rows: stats.rows, validRows: stats.validRows,
-                        reason: reason)
-    return true
+    out.period = period(meta: meta, fileName: context.fileName ?? "")
+    out.errors = stats.errors; out.warnings = stats.warnings; out.rowCount = stats.rows; out.validRows = stats.validRows
+    return out
   }
 
   /// The roster's name for an agency named in a file (exact or a clear suggestion), else nil.

@@ -44,17 +44,19 @@ extension MergeJob {
     return RunResult(files: files, consolidation: outcome, outputs: outputs)
   }
 
-  /// Writes the consolidated output of everything current in `store`.
+  /// Writes the consolidated output of everything current in `store` (the sink on its own thread,
+  /// see ``ThreadedMergeSink``).
   /// - Returns: what was written and the output files.
   public static func export(from store: SubmissionStore, schemas: [TableSchema], options: Consolidation.Options,
                             output: String, format: MergeOutputFormat) throws -> (Consolidation.Outcome, [String]) {
     switch format {
     case .xlsx:
-      let sink = try XLSXMergeSink(path: output)
+      let sink = ThreadedMergeSink(try XLSXMergeSink(path: output))
       return (try Consolidation(schemas: schemas, options: options).write(from: store, to: sink), [output])
     case .csv:
-      let sink = CSVMergeSink(path: output)
-      return (try Consolidation(schemas: schemas, options: options).write(from: store, to: sink), sink.paths)
+      let csv = CSVMergeSink(path: output)
+      let outcome = try Consolidation(schemas: schemas, options: options).write(from: store, to: ThreadedMergeSink(csv))
+      return (outcome, csv.paths)
     }
   }
 }

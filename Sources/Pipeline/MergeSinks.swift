@@ -5,6 +5,9 @@ import XLSXWriter
 /// Writes consolidated output as one workbook: a sheet per ``MergeSink/beginSheet(name:kind:header:)``
 /// with a bold frozen header and an autofilter. Streams rows to the ZIP; `finish` renames the
 /// temporary file over `path` (an interrupted merge leaves the previous workbook untouched).
+///
+/// Deflate level 1: the consolidated workbook is rewritten on every run and level 6 spent about a
+/// tenth of a cold merge in `longest_match`; level 1 makes the 98,000-row benchmark workbook 9.2 MB instead of 7.1 MB.
 public final class XLSXMergeSink: MergeSink {
   private let writer: WorkbookWriter
   private let headerStyle: StyleID
@@ -13,7 +16,7 @@ public final class XLSXMergeSink: MergeSink {
 
   /// - Throws: `XLSXWriteError` when the temporary file cannot be created next to `path`.
   public init(path: String) throws {
-    writer = try WorkbookWriter(path: path)
+    writer = try WorkbookWriter(path: path, options: WorkbookOptions(compressionLevel: 1))
     headerStyle = writer.addStyle(.header)
   }
 

@@ -20,9 +20,12 @@ import Merge
 /// }
 /// ```
 ///
-/// Schema: `submission` (one row per recognised table of a file, or per unusable file) and `row`
-/// (`submission_id`, `row_number`, `valid`, `vals`: the field values as one JSON array of strings,
-/// see ``RowCodec``), keyed by submission and row number.
+/// Schema: `submission` (one row per recognised table of a file, or per unusable file), `row`
+/// (`submission_id`, `row_number`, `valid`, `vals`: the field values as one blob, see ``RowCodec``;
+/// stores written before hold JSON text there, still read), keyed by submission and row number, and
+/// `row_key` (`hash`, `submission_id`, `row_number`): the key hashes of each error-free row
+/// (``Consolidation/keyHash(_:number:values:)``), so finding keys shared by two submissions is one
+/// index scan instead of decoding every row. `submission.keys_indexed` says a table's keys are there.
 ///
 /// ### Transactions and memory
 /// Each file is ingested in one transaction: if the body throws (unreadable file, interrupted
@@ -61,7 +64,20 @@ public final class SubmissionStore: ConsolidationSource {
           PRIMARY KEY (submission_id, row_number)) WITHOUT ROWID;
         """)
     }
+    migrator.registerMigration("v2-row-key") { db in
+      try db.execute(sql: """
+        ALTER TABLE submission ADD COLUMN keys_indexed INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE row_key (
+          hash INTEGER NOT NULL, submission_id INTEGER NOT NULL, row_number INTEGER NOT NULL,
+          PRIMARY KEY (hash, submission_id, row_number)) WITHOUT ROWID;
+        """)
+    }
     try migrator.migrate(db)
+  }
+
+  /// The SHA-256 of every file ingested so far (one read, for skipping stored files before reading them).
+  public func storedDigests() throws -> Set<String> {
+    try db.read { db in Set(try String.fetchAll(db, sql: "SELECT DISTINCT sha256 FROM submission")) }
   }
 
   /// True when a file with these bytes was ingested before (same file dropped twice: a no-op).
@@ -95,9 +111,13 @@ public final class SubmissionStore: ConsolidationSource {
     }
 
     /// Starts a recognised table; its rows follow. Returns the new submission's id.
-    public func beginTable(sheet: String?, ledger: String) throws -> Int64 {
-      try db.execute(sql: "INSERT INTO submission (file_name, sheet, ledger, sha256, received_at, status) VALUES (?, ?, ?, ?, ?, 'invalid')",
-                     arguments: [fileName, sheet, ledger, sha256, receivedAt])
+    /// - Parameter keysIndexed: every error-free row will come with its key hashes
+    ///   (``addRow(_:number:valid:encoded:keyHashes:)``), so the duplicate pass may trust `row_key`.
+    public func beginTable(sheet: String?, ledger: String, keysIndexed: Bool = false) throws -> Int64 {
+      try db.execute(sql: """
+        INSERT INTO submission (file_name, sheet, ledger, sha256, received_at, status, keys_indexed)
+        VALUES (?, ?, ?, ?, ?, 'invalid', ?)
+        """, arguments: [fileName, sheet, ledger, sha256, receivedAt, keysIndexed ? 1 : 0])
       let id = db.lastInsertedRowID
       ids.append(id)
       return id
@@ -105,8 +125,24 @@ public final class SubmissionStore: ConsolidationSource {
 
     /// Stores one data row of the current table (`number` is the 1-based sheet row).
     public func addRow(_ submission: Int64, number: Int, valid: Bool, values: [String]) throws {
+      try RowCodec.encodeBinary(values).withUnsafeBytes {
+        try addRow(submission, number: number, valid: valid, encoded: $0, keyHashes: [])
+      }
+    }
+
+    /// Stores one data row already encoded by ``RowCodec/encodeBinary(_:into:)``, with the hashes of its
+    /// keys (error-free rows of a table begun with `keysIndexed`). Both statements are prepared once.
+    public func addRow(_ submission: Int64, number: Int, valid: Bool, encoded: UnsafeRawBufferPointer,
+                       keyHashes: ArraySlice<Int64>) throws {
       let stmt = try db.cachedStatement(sql: "INSERT INTO row (submission_id, row_number, valid, vals) VALUES (?, ?, ?, ?)")
-      try stmt.execute(arguments: [submission, number, valid ? 1 : 0, RowCodec.encode(values)])
+      stmt.setUncheckedArguments([submission, number, valid ? 1 : 0, Data(encoded)])
+      try stmt.execute()
+      guard !keyHashes.isEmpty else { return }
+      let keyStmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO row_key (hash, submission_id, row_number) VALUES (?, ?, ?)")
+      for h in keyHashes {
+        keyStmt.setUncheckedArguments([h, submission, number])
+        try keyStmt.execute()
+      }
     }
 
     /// Ends a table: records who sent it and whether it is valid; a valid submission supersedes earlier
@@ -157,9 +193,40 @@ public final class SubmissionStore: ConsolidationSource {
         db, sql: "SELECT row_number, vals FROM row WHERE submission_id = ? AND valid = 1 ORDER BY row_number",
         arguments: [submissionID])
       while let r = try cursor.next() {
-        let text: String = r[1]
-        try body(StoredRow(submissionID: submissionID, rowNumber: r[0], values: try RowCodec.decode(text)))
+        let values = try r.withUnsafeData(atIndex: 1) { data -> [String] in
+          guard let data else { throw RowCodecError(offset: 0) }
+          return try data.withUnsafeBytes { try RowCodec.decode(bytes: $0) }
+        }
+        try body(StoredRow(submissionID: submissionID, rowNumber: r[0], values: values))
       }
+    }
+  }
+
+  /// The rows whose key hash another error-free row of `submissions` shares, from `row_key`; nil when one
+  /// of `submissions` was stored without its key hashes (then the caller checks every row).
+  public func rowsSharingKeys(among submissions: Set<Int64>) throws -> [Int64: Set<Int>]? {
+    try db.read { db in
+      let unindexed = try Int64.fetchAll(db, sql: "SELECT id FROM submission WHERE keys_indexed = 0 AND ledger IS NOT NULL")
+      if unindexed.contains(where: submissions.contains) { return nil }
+      // Groups over every submission (superseded ones too), narrowed to `submissions` here.
+      let cursor = try GRDB.Row.fetchCursor(db, sql: """
+        SELECT hash, submission_id, row_number FROM row_key
+        WHERE hash IN (SELECT hash FROM row_key GROUP BY hash HAVING COUNT(*) > 1) ORDER BY hash
+        """)
+      var out: [Int64: Set<Int>] = [:]
+      var group: [(Int64, Int)] = []
+      var current: Int64?
+      func flush() {
+        if group.count > 1 { for (s, r) in group { out[s, default: []].insert(r) } }
+        group.removeAll(keepingCapacity: true)
+      }
+      while let r = try cursor.next() {
+        let h: Int64 = r[0], s: Int64 = r[1]
+        if h != current { flush(); current = h }
+        if submissions.contains(s) { group.append((s, r[2])) }
+      }
+      flush()
+      return out
     }
   }
 

@@ -1,0 +1,37 @@
+import Schema
+
+extension Consolidation {
+  /// The keys checked across submissions: the primary key first, then unique keys, then unique fields.
+  public static func keyFields(_ schema: TableSchema) -> [[Int]] {
+    var keys = schema.uniqueKeys
+    if !schema.primaryKey.isEmpty { keys.insert(schema.primaryKey, at: 0) }
+    for (i, f) in schema.fields.enumerated() where f.constraints.unique { keys.append([i]) }
+    return keys
+  }
+
+  /// The text identifying key number `k` of a row (`k`, then each field after U+001F); nil when a field is empty.
+  public static func keyText(_ key: [Int], number k: Int, values: [String]) -> String? {
+    var t = String(k)
+    for f in key {
+      guard f < values.count, !values[f].isEmpty else { return nil }
+      t += "\u{1F}" + values[f]
+    }
+    return t
+  }
+
+  /// A stable 64-bit hash (FNV-1a) of ``keyText(_:number:values:)``, the same in every process; nil when that is nil.
+  ///
+  /// The store indexes these so that the duplicate pass reads only rows whose hash another row shares;
+  /// a collision only makes a row a candidate, whose key text is then compared exactly.
+  public static func keyHash(_ key: [Int], number k: Int, values: [String]) -> Int64? {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) func mix(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    for b in String(k).utf8 { mix(b) }
+    for f in key {
+      guard f < values.count, !values[f].isEmpty else { return nil }
+      mix(0x1F)
+      for b in values[f].utf8 { mix(b) }
+    }
+    return Int64(bitPattern: h)
+  }
+}
