@@ -46,6 +46,23 @@ final class ValidationTableTests: XCTestCase {
     XCTAssertEqual(MessageCatalog.render(d).message, "「单位+执法证号」的值「乌审旗市场监督管理局、15062619000001」与第2行重复（培训学时台账!D4）")
   }
 
+  func testKeyHashTableFindsEveryRepeatAcrossShardGrowth() {
+    // 200k distinct keys spread over every shard (each grows many times), then each key again:
+    // every repeat reports the row it was first seen in, and no first sighting is a repeat.
+    var table = KeyHashTable()
+    func key(_ i: Int) -> UInt64 {
+      var h = KeyHash()
+      h.add(word: UInt64(i))
+      return h.value
+    }
+    var falseRepeats = 0
+    for i in 0..<200_000 where table.insert(key(i), row: i) != nil { falseRepeats += 1 }
+    XCTAssertEqual(falseRepeats, 0)
+    var wrong = 0
+    for i in stride(from: 0, to: 200_000, by: 7) where table.insert(key(i), row: 1_000_000 + i) != i { wrong += 1 }
+    XCTAssertEqual(wrong, 0)
+  }
+
   func testSameIDCardTwiceIsUnique() {
     let id = Ledger.idNumber("15062719900101123")
     let report = Ledger.validate([Ledger.cells(seq: 1, id: id), Ledger.cells(seq: 2, id: id.lowercased())])

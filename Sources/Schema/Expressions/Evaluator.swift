@@ -24,24 +24,17 @@ extension RuleExpression {
       }
       let r: ExactDecimal?
       switch op {
-      case "+": r = x.adding(y)
-      case "-": r = x.subtracting(y)
-      case "*": r = x.multiplying(by: y)
-      default: r = x.dividing(by: y)
+      case .add: r = x.adding(y)
+      case .subtract: r = x.subtracting(y)
+      case .multiply: r = x.multiplying(by: y)
+      case .divide: r = x.dividing(by: y)
       }
       return r.map { .decimal($0) } ?? .null
     case .compare(let op, let a, let b):
       let x = a.evaluate(row, slots: slots)
       let y = b.evaluate(row, slots: slots)
       guard let c = Self.compare(x, y) else { return .null }
-      switch op {
-      case "==": return .boolean(c == 0)
-      case "!=": return .boolean(c != 0)
-      case "<": return .boolean(c < 0)
-      case "<=": return .boolean(c <= 0)
-      case ">": return .boolean(c > 0)
-      default: return .boolean(c >= 0)
-      }
+      return .boolean(op.holds(c))
     case .and(let a, let b):
       let x = a.evaluate(row, slots: slots)
       if case .boolean(false) = x { return .boolean(false) }
@@ -102,6 +95,8 @@ extension RuleExpression {
 
   /// Three-way comparison of two values of the same kind; nil when either is null or kinds differ.
   static func compare(_ a: TypedValue, _ b: TypedValue) -> Int? {
+    // The common case (two decimals) without re-wrapping either value.
+    if case .decimal(let x) = a, case .decimal(let y) = b { return x < y ? -1 : (x == y ? 0 : 1) }
     switch (numeric(a), numeric(b)) {
     case (.decimal(let x), .decimal(let y)): return x < y ? -1 : (x == y ? 0 : 1)
     case (.string(let x), .string(let y)): return x < y ? -1 : (x == y ? 0 : 1)

@@ -29,14 +29,37 @@ public enum ExpressionFunction: String, Sendable, CaseIterable {
   case docYear = "doc_year"
 }
 
+/// An arithmetic operator of the rule language (a case, so evaluating it compares no text).
+public enum ArithmeticOperator: String, Sendable {
+  case add = "+", subtract = "-", multiply = "*", divide = "/"
+}
+
+/// A comparison operator of the rule language.
+public enum ComparisonOperator: String, Sendable {
+  case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+
+  /// True when a three-way comparison result `c` (-1, 0, 1) satisfies the operator.
+  @inline(__always)
+  public func holds(_ c: Int) -> Bool {
+    switch self {
+    case .equal: return c == 0
+    case .notEqual: return c != 0
+    case .less: return c < 0
+    case .lessOrEqual: return c <= 0
+    case .greater: return c > 0
+    case .greaterOrEqual: return c >= 0
+    }
+  }
+}
+
 /// A checked, compiled expression: names resolved to field indices, regexes compiled.
 public indirect enum RuleExpression: Sendable {
   case literal(TypedValue)
   case field(Int)
   case negate(RuleExpression)
   case not(RuleExpression)
-  case arithmetic(Character, RuleExpression, RuleExpression)
-  case compare(String, RuleExpression, RuleExpression)
+  case arithmetic(ArithmeticOperator, RuleExpression, RuleExpression)
+  case compare(ComparisonOperator, RuleExpression, RuleExpression)
   case and(RuleExpression, RuleExpression)
   case or(RuleExpression, RuleExpression)
   case inList(RuleExpression, [RuleExpression], negated: Bool)

@@ -70,7 +70,7 @@ struct ExpressionChecker {
       let (b, tb) = try check(r)
       try require(ta, [.number], "'\(op)'", l.offset)
       try require(tb, [.number], "'\(op)'", r.offset)
-      return (.arithmetic(Character(op), a, b), .number)
+      return (.arithmetic(ArithmeticOperator(rawValue: op)!, a, b), .number)
     case "==", "!=", "<", "<=", ">", ">=":
       let (a, ta) = try check(l)
       let (b, tb) = try check(r)
@@ -80,7 +80,7 @@ struct ExpressionChecker {
       if (op != "==" && op != "!=") && (ta == .boolean || tb == .boolean) {
         throw ExpressionError("'\(op)' cannot order booleans", offset: offset)
       }
-      return (.compare(op, a, b), .boolean)
+      return (.compare(ComparisonOperator(rawValue: op)!, a, b), .boolean)
     case "in", "not in":
       let (a, ta) = try check(l)
       guard case .list(let items) = r.kind else {

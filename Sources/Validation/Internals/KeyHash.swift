@@ -63,20 +63,38 @@ struct KeyHash {
   }
 }
 
-/// An open-addressing set of 64-bit key hashes, each with the first row it was seen in.
+/// A set of 64-bit key hashes, each with the first row it was seen in, split into 64 shards.
 ///
-/// The full hash is kept (so the table can grow by re-placing its slots) in one array and the
-/// first row in a parallel 32-bit array; the home slot is the hash scaled to the table size
-/// (`hash × size / 2⁶⁴`), so the size need not be a power of two and the table grows by 1.5×.
+/// The top six bits of a hash choose its shard (`KeyHashShard`, open addressing); each shard
+/// grows on its own, so growing never holds two copies of the whole set at once — only of one
+/// shard, 1/64 of it. That keeps the peak memory of a million-key table at about its final size.
 ///
-/// Memory: 12 bytes per slot at a load of at most 0.75 — 16–24 bytes per distinct key (18 MB
-/// for a million keys), 1.67× that while the table grows. No per-insert allocation.
+/// Memory: 12 bytes per slot at a load of at most 0.75 — 16–24 bytes per distinct key (about
+/// 18 MB for a million keys), plus one shard's growth at a time. No per-insert allocation.
 struct KeyHashTable {
+  private var shards: [KeyHashShard]
+
+  init() { shards = (0..<64).map { _ in KeyHashShard() } }
+
+  /// Inserts `hash` for `row`; returns the earlier row when the hash was already there.
+  @inline(__always)
+  mutating func insert(_ hash: UInt64, row: Int) -> Int? {
+    shards[Int(truncatingIfNeeded: hash >> 58)].insert(hash, row: row)
+  }
+}
+
+/// One shard of a `KeyHashTable`: an open-addressing (linear probing) set of hashes with rows.
+///
+/// The full hash is kept (so the shard can grow by re-placing its slots) in one array and the
+/// first row in a parallel 32-bit array; the home slot is the hash's bits below the shard bits
+/// scaled to the shard size (`(hash << 6) × size / 2⁶⁴`), so the size need not be a power of
+/// two and the shard grows by 1.5×.
+struct KeyHashShard {
   private var hashes: [UInt64]
   private var rows: [Int32]
   private var count = 0
 
-  init(capacity: Int = 1024) {
+  init(capacity: Int = 12) {
     var n = 16
     while n * 3 < capacity * 4 { n = n * 3 / 2 }
     hashes = Array(repeating: 0, count: n)
@@ -88,7 +106,7 @@ struct KeyHashTable {
   mutating func insert(_ hash: UInt64, row: Int) -> Int? {
     if (count + 1) * 4 > hashes.count * 3 { grow() }
     let n = hashes.count
-    var i = Int(truncatingIfNeeded: hash.multipliedFullWidth(by: UInt64(n)).high)
+    var i = Int(truncatingIfNeeded: (hash << 6).multipliedFullWidth(by: UInt64(n)).high)
     let earlier: Int32 = hashes.withUnsafeMutableBufferPointer { h in
       rows.withUnsafeMutableBufferPointer { r in
         while r[i] >= 0 {
