@@ -77,15 +77,22 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
 
   /// Calls `body` with each row in order; rethrows a reading error after the rows read before it.
   func forEach(_ body: (Row) -> Void) throws {
+    try forEachInPlace { body($0) }
+  }
+
+  /// Calls `body` with each row in order, in place in its batch (no copy of the row's arrays);
+  /// rethrows a reading error after the rows read before it. `body` may scribble on the row:
+  /// the reader refills it.
+  func forEachInPlace(_ body: (inout Row) -> Void) throws {
     while !ended {
       ready.wait()
       let b = batches[consumed % batches.count]
       consumed += 1
-      // Borrowed through the buffer: no retain/release of each row's arrays per call.
-      b.rows.withUnsafeBufferPointer { rows in
-        for i in 0..<b.count { body(rows[i]) }
+      let n = b.count
+      b.rows.withUnsafeMutableBufferPointer { rows in
+        for i in 0..<n { body(&rows[i]) }
       }
-      let last = b.count < batchSize
+      let last = n < batchSize
       free.signal()
       if last { ended = true }
     }

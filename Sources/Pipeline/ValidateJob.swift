@@ -110,7 +110,7 @@ public struct ValidateJob {
     var validator = Validator(schema: schema, mapping: rec.fieldColumns, context: vctx)
     if overlap && ProcessInfo.processInfo.activeProcessorCount > 1 {
       let pipeline = RowPipeline(reader: table)
-      try pipeline.forEach { validator.validate(row: $0, into: &collector) }
+      try Self.validateRows(of: pipeline, with: &validator, into: &collector)
       table = pipeline.reader
     } else {
       var row = Row()
@@ -134,6 +134,12 @@ public struct ValidateJob {
     var report = TableReport(file: context.fileName, sheet: context.sheetName, schema: schema.name, stats: stats, collector: collector)
     report.metadata = Self.display(table.metadata)
     return report
+  }
+
+  /// Validates every row the pipeline reads, a batch at a time.
+  private static func validateRows<S: RowSource>(of pipeline: RowPipeline<S>, with validator: inout Validator,
+                                                into collector: inout DiagnosticCollector) throws {
+    try pipeline.forEachInPlace { validator.validate(row: $0, into: &collector) }
   }
 
   /// The submission's own metadata as display pairs, in the order a form lists them.

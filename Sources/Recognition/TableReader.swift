@@ -1,5 +1,18 @@
 import Tabular
 
+/// A vertical merge being filled down (file level, not nested in the generic reader, so the
+/// reader's per-row code needs no generic metadata for it).
+private struct MergeFill {
+  var range: CellRange
+  var field: Int
+  var hasValue = false
+  var reported = false
+  var kind = CellKind.empty
+  var number = 0.0
+  var dateKind = DateKind.dateTime
+  var bytes: [UInt8] = []
+}
+
 /// Reads the data rows of a ledger table out of any `RowSource`, after recognising its header.
 ///
 /// `init` reads the first `headerScanRows` rows into a buffer and runs `TableRecognizer` on
@@ -64,17 +77,6 @@ public struct TableReader<Source: RowSource>: RowSource {
   private var mergeCursor = 0
   private var active: [MergeFill] = []
   private var pairs: [(field: Int, source: Int)] = []
-
-  private struct MergeFill {
-    var range: CellRange
-    var field: Int
-    var hasValue = false
-    var reported = false
-    var kind = CellKind.empty
-    var number = 0.0
-    var dateKind = DateKind.dateTime
-    var bytes: [UInt8] = []
-  }
 
   /// Reads the header buffer from `source` and recognises the table.
   ///

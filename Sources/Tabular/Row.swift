@@ -137,6 +137,7 @@ public struct Row: Sendable {
   }
 
   /// The index into `cells` of the cell in `column`, or nil when that column is blank.
+  @inlinable
   public func cellIndex(column: Int) -> Int? {
     // Cells are sorted by column; rows are short, so a linear scan from a guess is fastest.
     let c = Int32(truncatingIfNeeded: column)

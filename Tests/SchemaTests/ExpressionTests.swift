@@ -53,6 +53,37 @@ final class ExpressionTests: XCTestCase {
     XCTAssertEqual(try eval("coalesce(b, 0) == 0", nulls), .boolean(true))
   }
 
+  func testOutcomeAgreesWithEvaluateOnEveryRow() throws {
+    // `outcome` decides numeric comparisons and logic without boxing; it must give exactly
+    // what `evaluate` gives, nulls, overflow and division by zero included.
+    let exprs = [
+      "a + b == 0.3", "a >= 30", "not (a < b)", "a - b != 0 or b > 1", "-a < b and a / b > 1",
+      "a * b <= 100 and not is_null(a)", "present(a) or present(role)", "is_null(b)",
+      "year(d) == 2022 or a > 1", "coalesce(b, 0) == 0", "abs(a - b) > 0.5", "len(role) > 2 and a > 0",
+      "a / 0 > 1", "a * 99999999999999 > 1", "role in [\"执法\"] or b < 0", "not present(doc)",
+    ]
+    let values: [TypedValue] = [.null, .decimal(ExactDecimal("0.1")!), .decimal(ExactDecimal("-30")!),
+                                .integer(30), .decimal(ExactDecimal("92233720368547.75807")!), .integer(0)]
+    let strings: [TypedValue] = [.null, .string(""), .string("执法")]
+    let dates: [TypedValue] = [.null, .date(LocalDate(year: 2022, month: 3, day: 1)!)]
+    var checked = 0
+    for text in exprs {
+      let e = try compile(text).0
+      for a in values { for b in values { for r in strings { for d in dates {
+        let row: [TypedValue] = [a, b, r, d, .string("x"), r]
+        let expected: RuleOutcome
+        switch e.evaluate(row) {
+        case .boolean(true): expected = .passed
+        case .boolean(false): expected = .failed
+        default: expected = .unknown
+        }
+        XCTAssertEqual(e.outcome(row), expected, "\(text) on \(row)")
+        checked += 1
+      } } } }
+    }
+    XCTAssertEqual(checked, exprs.count * 216)
+  }
+
   func testErrors() {
     XCTAssertThrowsError(try compile("a +")) { XCTAssertEqual(($0 as? ExpressionError)?.offset, 3) }
     XCTAssertThrowsError(try compile("a == \"x\"")) { XCTAssertTrue("\($0)".contains("cannot compare")) }

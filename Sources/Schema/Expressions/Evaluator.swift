@@ -76,11 +76,123 @@ extension RuleExpression {
   }
 
   /// Evaluates a boolean rule: passed, failed, or unknown when the result is null.
+  ///
+  /// Same result as `evaluate`, faster for the common rule shapes: comparisons of numeric
+  /// fields, literals and arithmetic, `and`/`or`/`not`, and `present`/`is_null` of a field are
+  /// decided without building intermediate `TypedValue`s (see `truth` and `numericValue`).
   public func outcome(_ row: [TypedValue], slots: [TypedValue] = []) -> RuleOutcome {
-    switch evaluate(row, slots: slots) {
-    case .boolean(true): return .passed
-    case .boolean(false): return .failed
+    switch truth(row, slots: slots) {
+    case 1: return .passed
+    case 0: return .failed
     default: return .unknown
+    }
+  }
+
+  /// The expression's truth in three values: 1 true, 0 false, 2 null (unknown); the same as
+  /// `evaluate` gives (`.boolean(true)`, `.boolean(false)`, anything else).
+  func truth(_ row: [TypedValue], slots: [TypedValue]) -> UInt8 {
+    switch self {
+    case .compare(let op, let a, let b):
+      let x = a.numericValue(row, slots: slots)
+      let y = b.numericValue(row, slots: slots)
+      switch (x, y) {
+      case (.value(let p), .value(let q)): return op.holds(p < q ? -1 : (p == q ? 0 : 1)) ? 1 : 0
+      case (.null, _), (_, .null): return 2
+      default: return Self.truth(of: evaluate(row, slots: slots))
+      }
+    case .and(let a, let b):
+      let x = a.truth(row, slots: slots)
+      if x == 0 { return 0 }
+      let y = b.truth(row, slots: slots)
+      if y == 0 { return 0 }
+      return x == 1 && y == 1 ? 1 : 2
+    case .or(let a, let b):
+      let x = a.truth(row, slots: slots)
+      if x == 1 { return 1 }
+      let y = b.truth(row, slots: slots)
+      if y == 1 { return 1 }
+      return x == 0 && y == 0 ? 0 : 2
+    case .not(let e):
+      let x = e.truth(row, slots: slots)
+      return x == 2 ? 2 : 1 - x
+    case .call(let f, let args) where args.count == 1 && (f == .present || f == .isNull):
+      guard case .field(let i) = args[0] else { return Self.truth(of: evaluate(row, slots: slots)) }
+      let present: Bool
+      if i < 0 || i >= row.count {
+        present = false
+      } else {
+        switch row[i] {
+        case .null: present = false
+        case .string(let s): present = f == .isNull ? true : !s.isEmpty
+        default: present = true
+        }
+      }
+      return (f == .present ? present : !present) ? 1 : 0
+    default:
+      return Self.truth(of: evaluate(row, slots: slots))
+    }
+  }
+
+  @inline(__always)
+  static func truth(of v: TypedValue) -> UInt8 {
+    if case .boolean(let b) = v { return b ? 1 : 0 }
+    return 2
+  }
+
+  /// A numeric sub-expression's value without boxing: a decimal, null, or `other` when the
+  /// expression is not a plain numeric one (the caller then uses `evaluate`).
+  enum NumericValue {
+    case value(ExactDecimal)
+    case null
+    case other
+  }
+
+  /// The value of a field, literal, negation or arithmetic over them, as `evaluate` computes it.
+  func numericValue(_ row: [TypedValue], slots: [TypedValue]) -> NumericValue {
+    switch self {
+    case .field(let i):
+      guard i >= 0 && i < row.count else { return .null }
+      return Self.numericValue(of: row[i])
+    case .literal(let v):
+      return Self.numericValue(of: v)
+    case .slot(let i):
+      guard i >= 0 && i < slots.count else { return .null }
+      return Self.numericValue(of: slots[i])
+    case .negate(let e):
+      switch e.numericValue(row, slots: slots) {
+      case .value(let d): return d.negated.map { .value($0) } ?? .null
+      case .null: return .null
+      case .other: return .other
+      }
+    case .arithmetic(let op, let a, let b):
+      let x = a.numericValue(row, slots: slots)
+      let y = b.numericValue(row, slots: slots)
+      guard case .value(let p) = x, case .value(let q) = y else {
+        if case .other = x { return .other }
+        if case .other = y { return .other }
+        return .null
+      }
+      let r: ExactDecimal?
+      switch op {
+      case .add: r = p.adding(q)
+      case .subtract: r = p.subtracting(q)
+      case .multiply: r = p.multiplying(by: q)
+      case .divide: r = p.dividing(by: q)
+      }
+      return r.map { .value($0) } ?? .null
+    default:
+      return .other
+    }
+  }
+
+  @inline(__always)
+  static func numericValue(of v: TypedValue) -> NumericValue {
+    switch v {
+    case .decimal(let d): return .value(d)
+    case .integer(let i): return .value(ExactDecimal(i))
+    case .year(let y): return .value(ExactDecimal(Int64(y)))
+    case .null: return .null
+    default: return .other
     }
   }
 
