@@ -168,14 +168,50 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
   public var signum: Int { significand < 0 ? -1 : (significand > 0 ? 1 : 0) }
 
   private static func tens(_ n: Int) -> Int128 {
-    if n >= 0 && n < powers.count { return Int128(powers[n]) }
+    if n >= 0 && n <= 18 { return Int128(int64PowerOfTen(n)) }
     var r: Int128 = 1
     for _ in 0..<n { r *= 10 }
     return r
   }
 
-  /// 10⁰ … 10¹⁸.
-  private static let powers: [Int64] = (0...18).map { k in (0..<k).reduce(Int64(1)) { r, _ in r * 10 } }
+  /// 10ⁿ for 0 ≤ n ≤ 18 (a switch, not a lazily initialised table: no `swift_once` per call).
+  @inline(__always)
+  private static func int64PowerOfTen(_ n: Int) -> Int64 {
+    switch n {
+    case 0: return 1
+    case 1: return 10
+    case 2: return 100
+    case 3: return 1_000
+    case 4: return 10_000
+    case 5: return 100_000
+    case 6: return 1_000_000
+    case 7: return 10_000_000
+    case 8: return 100_000_000
+    case 9: return 1_000_000_000
+    case 10: return 10_000_000_000
+    case 11: return 100_000_000_000
+    case 12: return 1_000_000_000_000
+    case 13: return 10_000_000_000_000
+    case 14: return 100_000_000_000_000
+    case 15: return 1_000_000_000_000_000
+    case 16: return 10_000_000_000_000_000
+    case 17: return 100_000_000_000_000_000
+    default: return 1_000_000_000_000_000_000
+    }
+  }
+
+  /// Both significands at the larger scale in Int64 — the common case of hours and money —
+  /// or nil when scaling one of them would overflow (the caller then uses `aligned`).
+  @inline(__always)
+  private static func aligned64(_ a: ExactDecimal, _ b: ExactDecimal) -> (Int64, Int64, Int)? {
+    if a.scale == b.scale { return (a.significand, b.significand, Int(a.scale)) }
+    if a.scale < b.scale {
+      let (x, o) = a.significand.multipliedReportingOverflow(by: int64PowerOfTen(Int(b.scale) - Int(a.scale)))
+      return o ? nil : (x, b.significand, Int(b.scale))
+    }
+    let (y, o) = b.significand.multipliedReportingOverflow(by: int64PowerOfTen(Int(a.scale) - Int(b.scale)))
+    return o ? nil : (a.significand, y, Int(a.scale))
+  }
 
   /// Both significands at the larger scale, as Int128 (no overflow: 18 + 18 digits fit).
   private static func aligned(_ a: ExactDecimal, _ b: ExactDecimal) -> (Int128, Int128, Int) {
@@ -209,12 +245,20 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
   /// `self + other`, or nil on overflow.
   public func adding(_ other: ExactDecimal) -> ExactDecimal? {
+    if let (x, y, k) = Self.aligned64(self, other) {
+      let (r, o) = x.addingReportingOverflow(y)
+      if !o { return ExactDecimal(significand: r, scale: Int8(k)) }
+    }
     let (a, b, s) = Self.aligned(self, other)
     return Self.make(a + b, scale: s)
   }
 
   /// `self - other`, or nil on overflow.
   public func subtracting(_ other: ExactDecimal) -> ExactDecimal? {
+    if let (x, y, k) = Self.aligned64(self, other) {
+      let (r, o) = x.subtractingReportingOverflow(y)
+      if !o { return ExactDecimal(significand: r, scale: Int8(k)) }
+    }
     let (a, b, s) = Self.aligned(self, other)
     return Self.make(a - b, scale: s)
   }
@@ -265,13 +309,13 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
   }
 
   public static func == (a: ExactDecimal, b: ExactDecimal) -> Bool {
-    if a.scale == b.scale { return a.significand == b.significand }
+    if let (x, y, _) = aligned64(a, b) { return x == y }
     let (x, y, _) = aligned(a, b)
     return x == y
   }
 
   public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool {
-    if a.scale == b.scale { return a.significand < b.significand }
+    if let (x, y, _) = aligned64(a, b) { return x < y }
     let (x, y, _) = aligned(a, b)
     return x < y
   }
