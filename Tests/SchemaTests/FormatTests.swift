@@ -1,3 +1,4 @@
+import Foundation
 import Diagnostics
 import Tabular
 import XCTest
@@ -137,6 +138,29 @@ final class FormatTests: XCTestCase {
     row.append(column: 1, kind: .error, string: "#N/A")
     XCTAssertEqual(c.coerce(row, column: 0, field: field(.number)).failure?.code, .formulaWithoutValue)
     XCTAssertEqual(c.coerce(row, column: 1, field: field(.number)).failure?.code, .typeError)
+  }
+
+  func testDecimalArithmeticAgreesWithFoundationAcrossScales() {
+    // Mixed scales, values near the Int64 limits: results that fit are exact, comparisons are right.
+    var rng = SystemRandomNumberGenerator()
+    let bigs: [Int64] = [0, 1, -1, 5, 325, -600, Int64.max, Int64.min + 1, 922_337_203_685_477_580, -99_999_999_999]
+    func decimal(_ d: ExactDecimal) -> Decimal {
+      Decimal(sign: d.significand < 0 ? .minus : .plus, exponent: -Int(d.scale),
+              significand: Decimal(d.significand.magnitude))
+    }
+    for _ in 0..<4000 {
+      let a = ExactDecimal(significand: Bool.random(using: &rng) ? bigs.randomElement(using: &rng)!
+                             : Int64.random(in: -10_000_000...10_000_000, using: &rng),
+                           scale: Int8.random(in: 0...18, using: &rng))
+      let b = ExactDecimal(significand: Bool.random(using: &rng) ? bigs.randomElement(using: &rng)!
+                             : Int64.random(in: -10_000_000...10_000_000, using: &rng),
+                           scale: Int8.random(in: 0...18, using: &rng))
+      let (x, y) = (decimal(a), decimal(b))
+      XCTAssertEqual(a == b, x == y, "\(a) == \(b)")
+      XCTAssertEqual(a < b, x < y, "\(a) < \(b)")
+      if let s = a.adding(b) { XCTAssertEqual(decimal(s), x + y, "\(a) + \(b)") }
+      if let d = a.subtracting(b) { XCTAssertEqual(decimal(d), x - y, "\(a) - \(b)") }
+    }
   }
 
   func testDecimalExactness() {
