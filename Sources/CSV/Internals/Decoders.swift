@@ -46,6 +46,12 @@ struct UTF8Validator {
         if i >= n { break }
         let b = p[i]
         if b < 0x80 { i &+= 1; continue }
+        // Whole three-byte sequences of the common planes (all of CJK) without the state machine.
+        if i &+ 3 <= n, (b >= 0xE1 && b <= 0xEC) || b == 0xEE || b == 0xEF,
+           p[i &+ 1] & 0xC0 == 0x80, p[i &+ 2] & 0xC0 == 0x80 {
+          i &+= 3
+          continue
+        }
         leadOffset = i
         switch b {
         case 0xC2...0xDF: needed = 1; lo = 0x80; hi = 0xBF
