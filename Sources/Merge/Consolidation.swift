@@ -50,6 +50,8 @@ public struct Consolidation {
     public var droppedDuplicates = 0
     /// Roster agencies with no valid submission, per ledger.
     public var notSubmitted: [String: [String]] = [:]
+    /// The display title (`执法人员培训学时台账`) of each ledger named in `notSubmitted`, by schema name.
+    public var ledgerTitles: [String: String] = [:]
     /// Total rows written to ledger sheets.
     public var totalRows: Int { rowsByLedger.values.reduce(0, +) }
   }
@@ -244,6 +246,7 @@ public struct Consolidation {
                                  .text(tried.contains(e.name) ? "报送有误，未合并" : "未报送")])
         }
         outcome.notSubmitted[schema.name] = missing
+        outcome.ledgerTitles[schema.name] = schema.title ?? schema.name
       }
     }
     try sink.endSheet()

@@ -62,14 +62,9 @@ struct MergeCommand: ParsableCommand {
     if let lang { Language.current = lang }
     let chinese = Language.current.isChinese
     var options = MergeJob.Options(period: period, duplicates: onDuplicate, includeInvalid: includeInvalid, csvEncoding: encoding)
-    do {
-      if let schema { options.schema = try SchemaCatalog.resolve(schema) }
-      if let roster { options.roster = try RosterLoader.load(path: roster) }
-    } catch let e as SchemaError {
-      throw StatusError.usage("\(e)")
-    } catch let u as UsageProblem {
-      throw StatusError.usage(u.text(chinese: chinese))
-    }
+    let resolved = try SchemaAndRoster(schema: schema, roster: roster, chinese: chinese)
+    options.schema = resolved.schema
+    options.roster = resolved.roster
     let job = try MergeJob(options: options)
     let result: MergeJob.RunResult
     do {
@@ -109,7 +104,8 @@ enum MergeReportText {
       Output.stdout.write("merged \(c.mergedSubmissions) submissions, \(c.totalRows) rows; \(c.leftOut.count) left out; \(c.duplicateRows) duplicate rows (\(c.droppedDuplicates) dropped).\n")
     }
     for (ledger, agencies) in c.notSubmitted.sorted(by: { $0.key < $1.key }) where !agencies.isEmpty {
-      Output.stdout.write((chinese ? "未报送（\(ledger)）：" : "not submitted (\(ledger)): ") + agencies.joined(separator: "、") + "\n")
+      let title = c.ledgerTitles[ledger] ?? ledger
+      Output.stdout.write((chinese ? "未报送（\(title)）：" : "not submitted (\(ledger)): ") + agencies.joined(separator: "、") + "\n")
     }
     Output.stdout.write((chinese ? "已写入：" : "written: ") + r.outputs.joined(separator: ", ") + "\n")
   }

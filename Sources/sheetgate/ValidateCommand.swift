@@ -67,14 +67,9 @@ struct ValidateCommand: ParsableCommand {
     }
     let msgLang: MessageLanguage = chinese ? .zhCN : .en
     var options = ValidateJob.Options(limitErrors: limitErrors, csvEncoding: encoding)
-    do {
-      if let schema { options.schema = try SchemaCatalog.resolve(schema) }
-      if let roster { options.roster = try RosterLoader.load(path: roster) }
-    } catch let e as SchemaError {
-      throw StatusError.usage("\(e)")
-    } catch let u as UsageProblem {
-      throw StatusError.usage(u.text(chinese: chinese))
-    }
+    let resolved = try SchemaAndRoster(schema: schema, roster: roster, chinese: chinese)
+    options.schema = resolved.schema
+    options.roster = resolved.roster
     let job = try ValidateJob(options: options)
     let inputs = try InputFiles.expand(files)
     var writer: ReportWriter?

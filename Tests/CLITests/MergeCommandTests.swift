@@ -33,6 +33,7 @@ for ws in wb.worksheets:
     let r = try CLIRunner.run(["merge", samples, "--roster", roster, "-o", dir + "/汇总.xlsx"])
     XCTAssertEqual(r.status, 1, "files with errors are left out: \(r.stderr)")
     XCTAssertTrue(r.stdout.contains("合并 6 份报送，共 27 行；未合并 9 份"), r.stdout)
+    XCTAssertTrue(r.stdout.contains("未报送（执法人员培训学时台账）："), r.stdout)
     XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/汇总.xlsx"))
     XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir).contains { $0.hasPrefix(".") }, "no temporary files")
 
