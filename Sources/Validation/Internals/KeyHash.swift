@@ -86,9 +86,11 @@ struct KeyHashTable {
 /// One shard of a `KeyHashTable`: an open-addressing (linear probing) set of hashes with rows.
 ///
 /// The full hash is kept (so the shard can grow by re-placing its slots) in one array and the
-/// first row in a parallel 32-bit array; the home slot is the hash's bits below the shard bits
-/// scaled to the shard size (`(hash << 6) × size / 2⁶⁴`), so the size need not be a power of
-/// two and the shard grows by 1.5×.
+/// first row in a parallel 32-bit array; a zero hash marks an empty slot (a key hashing to zero
+/// is stored as one), so probing reads only the hash array and a new key costs one cache miss
+/// to find its slot. The home slot is the hash's bits below the shard bits scaled to the shard
+/// size (`(hash << 6) × size / 2⁶⁴`), so the size need not be a power of two and the shard
+/// grows by 1.5×.
 struct KeyHashShard {
   private var hashes: [UInt64]
   private var rows: [Int32]
@@ -98,23 +100,24 @@ struct KeyHashShard {
     var n = 16
     while n * 3 < capacity * 4 { n = n * 3 / 2 }
     hashes = Array(repeating: 0, count: n)
-    rows = Array(repeating: -1, count: n)
+    rows = Array(repeating: 0, count: n)
   }
 
   /// Inserts `hash` for `row`; returns the earlier row when the hash was already there.
   @inline(__always)
   mutating func insert(_ hash: UInt64, row: Int) -> Int? {
     if (count + 1) * 4 > hashes.count * 3 { grow() }
+    let key = hash == 0 ? 1 : hash
     let n = hashes.count
-    var i = Int(truncatingIfNeeded: (hash << 6).multipliedFullWidth(by: UInt64(n)).high)
+    var i = Int(truncatingIfNeeded: (key << 6).multipliedFullWidth(by: UInt64(n)).high)
     let earlier: Int32 = hashes.withUnsafeMutableBufferPointer { h in
       rows.withUnsafeMutableBufferPointer { r in
-        while r[i] >= 0 {
-          if h[i] == hash { return r[i] }
+        while h[i] != 0 {
+          if h[i] == key { return r[i] }
           i += 1
           if i == n { i = 0 }
         }
-        h[i] = hash
+        h[i] = key
         r[i] = Int32(truncatingIfNeeded: row)
         return -1
       }
@@ -129,8 +132,8 @@ struct KeyHashShard {
     let oldR = rows
     let n = hashes.count * 3 / 2
     hashes = Array(repeating: 0, count: n)
-    rows = Array(repeating: -1, count: n)
+    rows = Array(repeating: 0, count: n)
     count = 0
-    for j in oldH.indices where oldR[j] >= 0 { _ = insert(oldH[j], row: Int(oldR[j])) }
+    for j in oldH.indices where oldH[j] != 0 { _ = insert(oldH[j], row: Int(oldR[j])) }
   }
 }
