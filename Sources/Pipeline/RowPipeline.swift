@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Recognition
 import Tabular
+import Validation
 
 /// Reads a table's rows on a second thread while the caller consumes them, through a small
 /// ring of reused row batches.
@@ -28,6 +29,9 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
   final class Batch {
     var rows: [Row]
     var count = 0
+    /// `precheck` verdicts, `fieldCount` per row, when `prechecked`.
+    var verdicts: [FastVerdict] = []
+    var prechecked = false
     init(size: Int) { rows = (0..<size).map { _ in Row() } }
   }
 
@@ -40,10 +44,20 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
   private var failure: Error?
   private var consumed = 0
   private var ended = false
+  private let precheck: RowPrecheck?
+  /// Precheck every batch, behind or not (for tests of the hand-over).
+  private let precheckEveryBatch: Bool
+  /// Filled batches the consumer has not taken yet (under `lock`).
+  private var backlog = 0
+  private let lock = NSLock()
 
-  /// Starts the reader thread on `reader` (already past its header).
-  init(reader: TableReader<Source>, slots: Int = 4, batchSize: Int = 512) {
+  /// Starts the reader thread on `reader` (already past its header). With a `precheck`, the
+  /// reader thread also runs it on the batches it fills while the consumer is behind.
+  init(reader: TableReader<Source>, precheck: RowPrecheck? = nil, precheckEveryBatch: Bool = false,
+       slots: Int = 4, batchSize: Int = 512) {
     self.reader = reader
+    self.precheck = precheck
+    self.precheckEveryBatch = precheckEveryBatch
     self.batchSize = batchSize
     batches = (0..<slots).map { _ in Batch(size: batchSize) }
     free = DispatchSemaphore(value: slots)
@@ -60,16 +74,39 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
       free.wait()
       let b = batches[k % batches.count]
       b.count = 0
+      // The consumer is behind when filled batches wait for it: then this thread has time to
+      // spare for the precheck; otherwise the consumer does that work itself.
+      lock.lock()
+      let behind = backlog > 0
+      lock.unlock()
+      b.prechecked = precheck != nil && (behind || precheckEveryBatch)
       do {
-        while b.count < batchSize {
-          guard try reader.nextRow(into: &b.rows[b.count]) else { done = true; break }
-          b.count += 1
+        if b.prechecked, let precheck {
+          let width = precheck.fieldCount
+          if b.verdicts.count < batchSize * width {
+            b.verdicts = Array(repeating: FastVerdict(), count: batchSize * width)
+          }
+          try b.verdicts.withUnsafeMutableBufferPointer { v in
+            while b.count < batchSize {
+              guard try reader.nextRow(into: &b.rows[b.count]) else { done = true; break }
+              precheck.run(b.rows[b.count], into: v.baseAddress! + b.count * width)
+              b.count += 1
+            }
+          }
+        } else {
+          while b.count < batchSize {
+            guard try reader.nextRow(into: &b.rows[b.count]) else { done = true; break }
+            b.count += 1
+          }
         }
       } catch {
         failure = error
         done = true
       }
       k += 1
+      lock.lock()
+      backlog += 1
+      lock.unlock()
       ready.signal()
     }
     finished.signal()
@@ -84,13 +121,30 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
   /// rethrows a reading error after the rows read before it. `body` may scribble on the row:
   /// the reader refills it.
   func forEachInPlace(_ body: (inout Row) -> Void) throws {
+    try forEachInPlace { row, _ in body(&row) }
+  }
+
+  /// Like `forEachInPlace(_:)`, with each row's precheck verdicts when the reader thread made them.
+  func forEachInPlace(_ body: (inout Row, UnsafeBufferPointer<FastVerdict>?) -> Void) throws {
+    let width = precheck?.fieldCount ?? 0
     while !ended {
       ready.wait()
+      lock.lock()
+      backlog -= 1
+      lock.unlock()
       let b = batches[consumed % batches.count]
       consumed += 1
       let n = b.count
-      b.rows.withUnsafeMutableBufferPointer { rows in
-        for i in 0..<n { body(&rows[i]) }
+      if b.prechecked {
+        b.verdicts.withUnsafeBufferPointer { v in
+          b.rows.withUnsafeMutableBufferPointer { rows in
+            for i in 0..<n { body(&rows[i], UnsafeBufferPointer(rebasing: v[(i * width)..<((i + 1) * width)])) }
+          }
+        }
+      } else {
+        b.rows.withUnsafeMutableBufferPointer { rows in
+          for i in 0..<n { body(&rows[i], nil) }
+        }
       }
       let last = n < batchSize
       free.signal()

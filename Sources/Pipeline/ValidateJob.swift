@@ -19,11 +19,27 @@ public struct ValidateJob {
     public var limitErrors: Int
     public var csvEncoding: String?
     public var today: LocalDate
+    /// How rows are read and validated; the findings are the same in every mode.
+    public var threading: Threading = .auto
     public init(schema: TableSchema? = nil, roster: AgencyRoster? = nil, limitErrors: Int = 1000,
                 csvEncoding: String? = nil, today: LocalDate = .today) {
       self.schema = schema; self.roster = roster; self.limitErrors = limitErrors
       self.csvEncoding = csvEncoding; self.today = today
     }
+  }
+
+  /// How a table's rows are read and validated.
+  public enum Threading: Sendable {
+    /// Inputs of at least `overlapThreshold` bytes on a machine with more than one core are
+    /// `pipelined`, with the precheck run by the reading thread whenever the validator is behind;
+    /// smaller ones are `single`.
+    case auto
+    /// One thread reads and validates.
+    case single
+    /// A second thread reads the rows (`RowPipeline`); no precheck.
+    case pipelined
+    /// A second thread reads the rows and prechecks every batch (`RowPrecheck`).
+    case pipelinedWithPrecheck
   }
 
   /// What one file gave: a report per recognised table plus the submission metadata.
@@ -108,8 +124,14 @@ public struct ValidateJob {
     let vctx = ValidationContext(file: context.fileName, sheet: context.sheetName, dateSystem: dateSystem,
                                  roster: options.roster, headerWidth: nil, rowsAreDense: dense, today: options.today)
     var validator = Validator(schema: schema, mapping: rec.fieldColumns, context: vctx)
-    if overlap && ProcessInfo.processInfo.activeProcessorCount > 1 {
-      let pipeline = RowPipeline(reader: table)
+    let threading: Threading
+    switch options.threading {
+    case .auto: threading = overlap && ProcessInfo.processInfo.activeProcessorCount > 1 ? .auto : .single
+    default: threading = options.threading
+    }
+    if threading != .single {
+      let pipeline = RowPipeline(reader: table, precheck: threading == .pipelined ? nil : validator.makePrecheck(),
+                                 precheckEveryBatch: threading == .pipelinedWithPrecheck)
       try Self.validateRows(of: pipeline, with: &validator, into: &collector)
       table = pipeline.reader
     } else {
@@ -139,7 +161,7 @@ public struct ValidateJob {
   /// Validates every row the pipeline reads, a batch at a time.
   private static func validateRows<S: RowSource>(of pipeline: RowPipeline<S>, with validator: inout Validator,
                                                 into collector: inout DiagnosticCollector) throws {
-    try pipeline.forEachInPlace { validator.validate(row: $0, into: &collector) }
+    try pipeline.forEachInPlace { row, verdicts in validator.validate(row: row, prechecked: verdicts, into: &collector) }
   }
 
   /// The submission's own metadata as display pairs, in the order a form lists them.

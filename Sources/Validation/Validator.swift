@@ -105,6 +105,13 @@ public struct Validator {
   /// - Complexity: O(cells + rules); no allocation on a row without findings, except for
   ///   text a rule reads by value and for cells that need normalising or a format check.
   public mutating func validate(row: Row, into collector: inout DiagnosticCollector) {
+    validate(row: row, prechecked: nil, into: &collector)
+  }
+
+  /// Validates one data row whose cells `RowPrecheck` already looked at (possibly on another
+  /// thread): `prechecked` holds its verdicts for this row. The findings equal `validate(row:into:)`'s.
+  public mutating func validate(row: Row, prechecked: UnsafeBufferPointer<FastVerdict>?,
+                                into collector: inout DiagnosticCollector) {
     guard !finished else { return }
     stats.rows += 1
     let errorsBefore = emitter.counts[Int(Severity.error.rawValue)]
@@ -113,7 +120,7 @@ public struct Validator {
       stats.validRows += emitter.counts[Int(Severity.error.rawValue)] == errorsBefore ? 1 : 0
       return
     }
-    typeAndFormat.check(row: row, typed: &typed, emitter: &emitter, into: &collector)
+    typeAndFormat.check(row: row, typed: &typed, emitter: &emitter, into: &collector, prechecked: prechecked)
     constraints.check(row: row, typed: &typed, emitter: &emitter, into: &collector)
     if !rowRules.rules.isEmpty { rowRules.check(row: row, typed: &typed, emitter: &emitter, into: &collector) }
     if !uniqueKeys.keys.isEmpty { uniqueKeys.check(row: row, typed: &typed, emitter: &emitter, into: &collector) }
@@ -122,6 +129,11 @@ public struct Validator {
       aggregates.check(row: row, typed: &typed, emitter: &emitter, into: &collector)
     }
     if emitter.counts[Int(Severity.error.rawValue)] == errorsBefore { stats.validRows += 1 }
+  }
+
+  /// A precheck of this validator's cells, to run ahead of it on another thread.
+  public func makePrecheck() -> RowPrecheck {
+    RowPrecheck(plans: typeAndFormat.plans, today: typeAndFormat.coercer.today)
   }
 
   /// Ends the table: decides aggregate rules and returns the statistics (the lifecycle's end).
@@ -144,5 +156,31 @@ public struct Validator {
     s.policyFindings = emitter.counts[Int(Severity.policy.rawValue)]
     s.infos = emitter.counts[Int(Severity.info.rawValue)]
     return s
+  }
+}
+
+/// The byte-level half of the type check, run ahead of the validator — e.g. on the thread
+/// that reads the rows, while the validator works on earlier ones.
+///
+/// `run` writes one `FastVerdict` per field: numbers, ISO dates, plain text, enum values,
+/// certificate and ID numbers in their canonical spellings are decided from the cell's bytes;
+/// everything else is left `undecided` for the validator's full coercion. It has no side
+/// effects and keeps nothing between rows, so whichever thread runs it, and whether it runs
+/// at all, does not change the findings.
+///
+/// ### Advice for hackers (threads)
+/// A precheck shares the validator's field plans, which are immutable once the validator is
+/// made; one precheck per thread. Hand the verdicts over with whatever orders memory (the row
+/// pipeline's semaphores).
+public struct RowPrecheck: @unchecked Sendable {
+  let plans: [FieldPlan]
+  let today: LocalDate
+
+  /// Verdicts written per row.
+  public var fieldCount: Int { plans.count }
+
+  /// Writes `fieldCount` verdicts for `row` at `out`.
+  public func run(_ row: Row, into out: UnsafeMutablePointer<FastVerdict>) {
+    for p in plans.indices { out[p] = TypeAndFormatCheck.decide(plans[p], row: row, today: today) }
   }
 }

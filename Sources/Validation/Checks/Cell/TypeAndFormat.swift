@@ -25,105 +25,232 @@ struct TypeAndFormatCheck: ValidationCheck {
 
   mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
                       into collector: inout DiagnosticCollector) {
+    check(row: row, typed: &typed, emitter: &emitter, into: &collector, prechecked: nil)
+  }
+
+  /// Checks the row's mapped cells. `prechecked`, when given, holds `decide`'s verdict for each
+  /// plan (in `plans` order), made ahead of time — possibly on another thread; the findings are
+  /// the same either way.
+  mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
+                      into collector: inout DiagnosticCollector,
+                      prechecked: UnsafeBufferPointer<FastVerdict>?) {
+    let today = coercer.today
     for p in plans.indices {
       let plan = plans[p]
       let f = plan.index
+      let v = prechecked?[p] ?? Self.decide(plan, row: row, today: today)
       typed.failed[f] = false
-      typed.plain[f] = false
-      guard let column = plan.column, let ci = row.cellIndex(column: column) else {
-        typed.cellIndex[f] = -1
+      typed.plain[f] = v.plain
+      typed.cellIndex[f] = Int(v.cellIndex)
+      switch v.kind {
+      case .absent:
         typed.values[f] = .null
-        continue
-      }
-      typed.cellIndex[f] = ci
-      let cell = row.cells[ci]
-      if plan.plainString, cell.kind == .string {
-        let accepted: Bool = row.withText(ci) { b in
-          guard isTrimmed(b), !plan.isMissing(b), !plan.isSynonym(b) else { return false }
-          if !plan.enumBytes.isEmpty {
-            guard let e = plan.enumIndex(b) else { return false }
-            typed.values[f] = plan.enumValues[e]
-          } else if plan.usage == .value {
-            typed.values[f] = .string(String(decoding: b, as: UTF8.self))
-          } else {
-            typed.values[f] = TypedRow.placeholder
-          }
-          if plan.inKey {
-            var h = KeyHash()
-            h.add(bytes: b)
-            typed.keyHash[f] = h.value
-          }
-          return true
-        }
-        if accepted { typed.plain[f] = true; continue }
-      }
-      if let fast = plan.fastFormat, cell.kind == .string {
-        let today = coercer.today
-        // nil: not decided here; "": accepted; else the ID card's reason for rejecting it.
-        let verdict: String? = row.withText(ci) { b in
-          guard fast.accepts(b), !plan.isMissing(b) else { return nil }
-          if fast == .idCard, let reason = IDCard.problem(canonical18: b, today: today) { return reason }
-          typed.values[f] = plan.usage == .value ? .string(String(decoding: b, as: UTF8.self)) : TypedRow.placeholder
-          if plan.inKey {
-            var h = KeyHash()
-            h.add(bytes: b)
-            typed.keyHash[f] = h.value
-          }
-          return ""
-        }
-        if let verdict {
-          if verdict.isEmpty { typed.plain[f] = true; continue }
-          // The same failure the full coercion reports for a canonical-looking number.
-          typed.values[f] = .null
-          typed.failed[f] = true
-          emitter.cell(.typeError, .error, plan, row, typed,
-                       [.init("expected", plan.field.format.rawValue), .init("reason", verdict)], into: &collector)
-          continue
-        }
-      }
-      if let kind = plan.numberKind, cell.kind == .string || cell.kind == .number {
-        // Plain ASCII decimals: what the coercion would do after trimming and folding (both no-ops here).
-        let value: TypedValue? = row.withText(ci) { b in
-          guard isPlainDecimal(b), cell.kind == .number || !plan.isMissing(b),
-                let d = ExactDecimal.parse(b) else { return nil }
-          if kind == .number { return .decimal(d) }
-          return d.int64Value.map { .integer($0) }
-        }
-        if let value { accept(value, f, plan, &typed); continue }
-      }
-      if plan.isoDate, cell.kind == .string {
-        let date: LocalDate? = row.withText(ci) { b in plan.isMissing(b) ? nil : isoDate(b) }
-        if let date { accept(.date(date), f, plan, &typed); continue }
-      }
-      let out = row.withText(ci) { coercer.coerce(cell: cell, text: $0, field: plan.field) }
-      typed.values[f] = out.value
-      if let failure = out.failure {
+      case .accepted:
+        typed.values[f] = v.value(plan, row)
+        if plan.inKey { typed.keyHash[f] = v.keyHash }
+      case .rejected:
+        // The same failure the full coercion reports for a canonical-looking ID number.
+        typed.values[f] = .null
         typed.failed[f] = true
-        emitter.cell(failure.code, failure.severity, plan, row, typed, failure.parameters, into: &collector)
-        continue
-      }
-      if let note = out.note {
-        emitter.cell(note.code, note.severity, plan, row, typed, note.parameters, into: &collector)
-      } else if let normalized = out.normalizedText {
-        emitter.cell(.valueNormalized, .warning, plan, row, typed, [.init("normalized", normalized)],
-                     into: &collector)
-      }
-      if plan.inKey, !out.value.isNull {
-        var h = KeyHash()
-        h.add(out.value)
-        typed.keyHash[f] = h.value
+        emitter.cell(.typeError, .error, plan, row, typed,
+                     [.init("expected", plan.field.format.rawValue), .init("reason", v.reasonText)], into: &collector)
+      case .undecided:
+        coerce(plan, row: row, ci: Int(v.cellIndex), typed: &typed, emitter: &emitter, into: &collector)
       }
     }
   }
 
-  /// Stores a value read on a fast path (never null), hashing it when the field is in a key.
-  @inline(__always)
-  private func accept(_ value: TypedValue, _ f: Int, _ plan: FieldPlan, _ typed: inout TypedRow) {
-    typed.values[f] = value
-    if plan.inKey {
+  /// The full coercion of a cell no fast path decided: any type, format, normalisation or synonym.
+  private mutating func coerce(_ plan: FieldPlan, row: Row, ci: Int, typed: inout TypedRow, emitter: inout Emitter,
+                               into collector: inout DiagnosticCollector) {
+    let f = plan.index
+    let cell = row.cells[ci]
+    let out = row.withText(ci) { coercer.coerce(cell: cell, text: $0, field: plan.field) }
+    typed.values[f] = out.value
+    if let failure = out.failure {
+      typed.failed[f] = true
+      emitter.cell(failure.code, failure.severity, plan, row, typed, failure.parameters, into: &collector)
+      return
+    }
+    if let note = out.note {
+      emitter.cell(note.code, note.severity, plan, row, typed, note.parameters, into: &collector)
+    } else if let normalized = out.normalizedText {
+      emitter.cell(.valueNormalized, .warning, plan, row, typed, [.init("normalized", normalized)],
+                   into: &collector)
+    }
+    if plan.inKey, !out.value.isNull {
       var h = KeyHash()
-      h.add(value)
+      h.add(out.value)
       typed.keyHash[f] = h.value
+    }
+  }
+
+  /// What the byte-level fast paths decide about field `plan`'s cell in `row`, with no side
+  /// effects (so it may run on another thread, ahead of the validator).
+  ///
+  /// `accepted` and `rejected` are exactly what the full coercion would conclude for that cell;
+  /// anything the fast paths do not recognise is `undecided` and goes to the full coercion.
+  static func decide(_ plan: FieldPlan, row: Row, today: LocalDate) -> FastVerdict {
+    guard let column = plan.column, let ci = row.cellIndex(column: column) else { return FastVerdict(.absent, -1) }
+    let cell = row.cells[ci]
+    if plan.plainString, cell.kind == .string {
+      var v = FastVerdict(.accepted, ci)
+      let ok: Bool = row.withText(ci) { b in
+        guard isTrimmed(b), !plan.isMissing(b), !plan.isSynonym(b) else { return false }
+        if !plan.enumBytes.isEmpty {
+          guard let e = plan.enumIndex(b) else { return false }
+          v.valueKind = .enumValue
+          v.payload = Int64(e)
+        } else {
+          v.valueKind = plan.usage == .value ? .text : .placeholder
+        }
+        if plan.inKey {
+          var h = KeyHash()
+          h.add(bytes: b)
+          v.keyHash = h.value
+        }
+        return true
+      }
+      if ok { v.plain = true; return v }
+    }
+    if let fast = plan.fastFormat, cell.kind == .string {
+      var v = FastVerdict(.accepted, ci)
+      let ok: Bool = row.withText(ci) { b in
+        guard fast.accepts(b), !plan.isMissing(b) else { return false }
+        if fast == .idCard, let reason = IDCard.problem(canonical18: b, today: today) {
+          v.kind = .rejected
+          v.reason = FastVerdict.reasonCode(reason)
+          return true
+        }
+        v.plain = true
+        v.valueKind = plan.usage == .value ? .text : .placeholder
+        if plan.inKey {
+          var h = KeyHash()
+          h.add(bytes: b)
+          v.keyHash = h.value
+        }
+        return true
+      }
+      if ok { return v }
+    }
+    if let kind = plan.numberKind, cell.kind == .string || cell.kind == .number {
+      // Plain ASCII decimals: what the coercion would do after trimming and folding (both no-ops here).
+      let d: ExactDecimal? = row.withText(ci) { b in
+        guard isPlainDecimal(b), cell.kind == .number || !plan.isMissing(b) else { return nil }
+        return ExactDecimal.parse(b)
+      }
+      if let d {
+        if kind == .number {
+          var v = FastVerdict(.accepted, ci)
+          v.valueKind = .decimal
+          v.payload = d.significand
+          v.scale = d.scale
+          if plan.inKey { v.keyHash = hash(.decimal(d)) }
+          return v
+        }
+        if let i = d.int64Value {
+          var v = FastVerdict(.accepted, ci)
+          v.valueKind = .integer
+          v.payload = i
+          if plan.inKey { v.keyHash = hash(.integer(i)) }
+          return v
+        }
+      }
+    }
+    if plan.isoDate, cell.kind == .string {
+      let date: LocalDate? = row.withText(ci) { b in plan.isMissing(b) ? nil : isoDate(b) }
+      if let date {
+        var v = FastVerdict(.accepted, ci)
+        v.valueKind = .date
+        v.payload = Int64(date.year * 10_000 + date.month * 100 + date.day)
+        if plan.inKey { v.keyHash = hash(.date(date)) }
+        return v
+      }
+    }
+    return FastVerdict(.undecided, ci)
+  }
+
+  @inline(__always)
+  private static func hash(_ value: TypedValue) -> UInt64 {
+    var h = KeyHash()
+    h.add(value)
+    return h.value
+  }
+}
+
+/// What the fast paths of the type check decided about one cell (see `TypeAndFormatCheck.decide`).
+///
+/// Plain data (no references), so a batch of verdicts made on one thread is cheap to hand to another.
+public struct FastVerdict {
+  enum Kind: UInt8 {
+    /// The field is unmapped or its cell is blank: null.
+    case absent
+    /// The cell's value is described by `valueKind` and `payload`.
+    case accepted
+    /// An ID number that looks canonical but fails its check (`reason`).
+    case rejected
+    /// No fast path applies: the full coercion decides.
+    case undecided
+  }
+
+  enum ValueKind: UInt8 {
+    /// Text nobody reads by value: the shared placeholder.
+    case placeholder
+    /// The cell's text as a String.
+    case text
+    /// `plan.enumValues[payload]`.
+    case enumValue
+    /// `ExactDecimal(significand: payload, scale: scale)`.
+    case decimal
+    /// `.integer(payload)`.
+    case integer
+    /// A date packed as `yyyymmdd`.
+    case date
+  }
+
+  var kind: Kind
+  var valueKind = ValueKind.placeholder
+  /// True when the value was accepted from the cell's bytes as plain text.
+  var plain = false
+  /// Index into `idReasons` for `rejected`.
+  var reason: UInt8 = 0
+  var scale: Int8 = 0
+  /// Index into `row.cells`, or -1.
+  var cellIndex: Int32
+  var payload: Int64 = 0
+  /// The key hash of the value (fields in a key only).
+  var keyHash: UInt64 = 0
+
+  /// An empty verdict (storage to be overwritten).
+  public init() { kind = .absent; cellIndex = -1 }
+
+  @inline(__always)
+  init(_ kind: Kind, _ cellIndex: Int) {
+    self.kind = kind
+    self.cellIndex = Int32(truncatingIfNeeded: cellIndex)
+  }
+
+  /// The reasons `IDCard.problem` gives, as codes.
+  static let idReasons = ["length", "characters", "region", "birth-date", "check-digit"]
+
+  static func reasonCode(_ reason: String) -> UInt8 {
+    UInt8(idReasons.firstIndex(of: reason) ?? idReasons.count)
+  }
+
+  var reasonText: String { Int(reason) < Self.idReasons.count ? Self.idReasons[Int(reason)] : "check-digit" }
+
+  /// The accepted value.
+  @inline(__always)
+  func value(_ plan: FieldPlan, _ row: Row) -> TypedValue {
+    switch valueKind {
+    case .placeholder: return TypedRow.placeholder
+    case .text: return .string(row.text(Int(cellIndex)))
+    case .enumValue: return plan.enumValues[Int(payload)]
+    case .decimal: return .decimal(ExactDecimal(significand: payload, scale: scale))
+    case .integer: return .integer(payload)
+    case .date:
+      let p = Int(payload)
+      return LocalDate(year: p / 10_000, month: p / 100 % 100, day: p % 100).map { .date($0) } ?? .null
     }
   }
 }
