@@ -212,7 +212,7 @@ public struct FastVerdict {
   var valueKind = ValueKind.placeholder
   /// True when the value was accepted from the cell's bytes as plain text.
   var plain = false
-  /// Index into `idReasons` for `rejected`.
+  /// The ID number's problem for `rejected` (`reasonCode`).
   var reason: UInt8 = 0
   var scale: Int8 = 0
   /// Index into `row.cells`, or -1.
@@ -230,14 +230,28 @@ public struct FastVerdict {
     self.cellIndex = Int32(truncatingIfNeeded: cellIndex)
   }
 
-  /// The reasons `IDCard.problem` gives, as codes.
-  static let idReasons = ["length", "characters", "region", "birth-date", "check-digit"]
-
+  /// `IDCard.problem`'s reason as a code (a switch: no table to initialise on the hot path).
   static func reasonCode(_ reason: String) -> UInt8 {
-    UInt8(idReasons.firstIndex(of: reason) ?? idReasons.count)
+    switch reason {
+    case "check-digit": return 0
+    case "birth-date": return 1
+    case "region": return 2
+    case "characters": return 3
+    case "length": return 4
+    default: return 0
+    }
   }
 
-  var reasonText: String { Int(reason) < Self.idReasons.count ? Self.idReasons[Int(reason)] : "check-digit" }
+  /// The reason `reasonCode` encoded.
+  var reasonText: String {
+    switch reason {
+    case 1: return "birth-date"
+    case 2: return "region"
+    case 3: return "characters"
+    case 4: return "length"
+    default: return "check-digit"
+    }
+  }
 
   /// The accepted value.
   @inline(__always)
