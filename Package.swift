@@ -51,7 +51,7 @@ let package = Package(
     .executableTarget(
       name: "SheetBench",
       dependencies: ["Pipeline", "ByteIO", "ZIP", "XMLStream", "Tabular", "CSV", "XLSXReader", "XLSXWriter",
-                     "Diagnostics", "Schema", "Recognition", "Validation"],
+                     "Diagnostics", "Schema", "Recognition", "Validation", "Store"],
       swiftSettings: v5),
     .target(name: "TestSupport", dependencies: ["ByteIO", "Tabular"], path: "Sources/TestSupport", swiftSettings: v5),
 
