@@ -12,7 +12,7 @@
 ///    the parent plus the child (`培训` + `日期`); when several keys fit, the longest wins;
 /// 4. the child alone (`公共法律知识`, when an alias says so).
 /// The unit hint is the child's unit, else the parent's.
-struct LabelMatcher {
+struct LabelMatcher: Sendable {
   /// Normalised key → field index.
   private var index: [String: Int] = [:]
   /// All (key, field) pairs as UTF-8 bytes with their character counts, for the contained-title
@@ -25,8 +25,13 @@ struct LabelMatcher {
   private var byFirst: [Unicode.Scalar: [Int]] = [:]
   private var byLast: [Unicode.Scalar: [Int]] = [:]
 
-  init(_ ledger: LedgerLabels) {
-    for (i, f) in ledger.fields.enumerated() {
+  init(_ ledger: LedgerLabels) { self.init(fields: ledger.fields) }
+
+  /// A matcher over `fields` (a field's index is its position there). Built over the fields of every
+  /// ledger, it answers nil exactly when each ledger's own matcher does: every rule only asks whether
+  /// some key of the ledger fits the label, so a label no key of any ledger fits matches no ledger.
+  init(fields: [FieldLabels]) {
+    for (i, f) in fields.enumerated() {
       for spelling in [f.title] + f.aliases + [f.name] {
         let l = HeaderLabel(spelling)
         for k in [l.key, HeaderLabel.fold(spelling)] where !k.isEmpty {
