@@ -64,7 +64,8 @@ let package = Package(
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v5),
     .testTarget(name: "ValidationTests", dependencies: ["Validation", "Recognition", "Schema", "Diagnostics", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Validation", "Diagnostics", "XLSXWriter", "Tabular", "TestSupport"], swiftSettings: v5),
-    .testTarget(name: "MergeTests", dependencies: ["Merge", "Store", "Pipeline", "Schema", "Tabular", "XLSXReader", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "MergeTests", dependencies: ["Merge", "Store", "Pipeline", "Schema", "Tabular", "XLSXReader", "TestSupport",
+                                                  .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v5),
   ]
 )

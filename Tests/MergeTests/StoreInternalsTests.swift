@@ -1,10 +1,11 @@
 import Foundation
+import GRDB
 import Merge
 @testable import Store
 import TestSupport
 import XCTest
 
-/// SHA-256 against the FIPS 180-4 / NIST example vectors, the row codec, and store transactions.
+/// SHA-256 against the FIPS 180-4 / NIST example vectors, the row codec, store transactions and migrations.
 final class StoreInternalsTests: XCTestCase {
   private func hex(_ s: String, chunk: Int = 1 << 20) -> String {
     var h = SHA256()
@@ -66,5 +67,66 @@ final class StoreInternalsTests: XCTestCase {
     XCTAssertEqual(byID[second]?.status, .valid)
     XCTAssertEqual(byID[broken]?.status, .invalid)
     XCTAssertEqual(try store.history(agency: "农牧局").count, 3)
+  }
+
+  func testKeyHashesFromRowsSharingKeys() throws {
+    let dir = try CLIRunner.temporaryDirectory()
+    let store = try SubmissionStore(path: dir + "/s.sqlite", durable: false)
+    func add(_ file: String, _ rows: [(Int, [Int64])]) throws -> Int64 {
+      var id: Int64 = 0
+      try store.ingest(fileName: file, sha256: file, receivedAt: "t") { ingest in
+        id = try ingest.beginTable(sheet: nil, ledger: "training-hours", keysIndexed: true)
+        for (n, hashes) in rows {
+          try [UInt8(0)].withUnsafeBytes { try ingest.addRow(id, number: n, valid: true, encoded: $0, keyHashes: hashes[...]) }
+        }
+        try ingest.endTable(id, agency: file, period: "2023", errors: 0, warnings: 0, rows: rows.count, validRows: rows.count, reason: "")
+      }
+      return id
+    }
+    let a = try add("a.xlsx", [(4, [1, 2]), (5, [3]), (6, [-7])])
+    let b = try add("b.xlsx", [(4, [3]), (5, [9]), (6, [9])])
+    let c = try add("c.xlsx", [(4, [-7])])
+    let shared = try XCTUnwrap(try store.rowsSharingKeys(among: [a, b, c]))
+    XCTAssertEqual(shared, [a: [5, 6], b: [4, 5, 6], c: [4]])
+    XCTAssertEqual(try XCTUnwrap(try store.rowsSharingKeys(among: [a, b])), [a: [5], b: [4, 5, 6]])
+    XCTAssertEqual(try XCTUnwrap(try store.rowsSharingKeys(among: [c])), [:])
+  }
+
+  func testOpeningAStoreWithRowKeysPacksThemIntoBlobs() throws {
+    let dir = try CLIRunner.temporaryDirectory()
+    let path = dir + "/old.sqlite"
+    // A store as written before key hashes were packed: one `row_key` row per key.
+    let old = try DatabaseQueue(path: path)
+    try old.write { db in
+      try db.execute(sql: """
+        CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+        INSERT INTO grdb_migrations VALUES ('v1'), ('v2-row-key');
+        CREATE TABLE submission (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          file_name TEXT NOT NULL, sheet TEXT, ledger TEXT, agency TEXT, period TEXT NOT NULL DEFAULT '',
+          sha256 TEXT NOT NULL, received_at TEXT NOT NULL, status TEXT NOT NULL,
+          errors INTEGER NOT NULL DEFAULT 0, warnings INTEGER NOT NULL DEFAULT 0,
+          rows INTEGER NOT NULL DEFAULT 0, valid_rows INTEGER NOT NULL DEFAULT 0,
+          reason TEXT NOT NULL DEFAULT '', superseded_by INTEGER REFERENCES submission(id),
+          keys_indexed INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX submission_sha256 ON submission(sha256);
+        CREATE INDEX submission_key ON submission(ledger, agency, period);
+        CREATE TABLE row (
+          submission_id INTEGER NOT NULL REFERENCES submission(id) ON DELETE CASCADE,
+          row_number INTEGER NOT NULL, valid INTEGER NOT NULL, vals TEXT NOT NULL,
+          PRIMARY KEY (submission_id, row_number)) WITHOUT ROWID;
+        CREATE TABLE row_key (
+          hash INTEGER NOT NULL, submission_id INTEGER NOT NULL, row_number INTEGER NOT NULL,
+          PRIMARY KEY (hash, submission_id, row_number)) WITHOUT ROWID;
+        INSERT INTO submission (id, file_name, ledger, agency, period, sha256, received_at, status, keys_indexed)
+          VALUES (1, 'a.xlsx', 'training-hours', 'A', '2023', 'a', 't', 'valid', 1),
+                 (2, 'b.xlsx', 'training-hours', 'B', '2023', 'b', 't', 'valid', 1);
+        INSERT INTO row_key VALUES (10, 1, 4), (11, 1, 5), (-3, 1, 6), (11, 2, 4), (12, 2, 5), (-3, 2, 7);
+        """)
+    }
+    try old.close()
+    let store = try SubmissionStore(path: path)
+    XCTAssertEqual(try XCTUnwrap(try store.rowsSharingKeys(among: [1, 2])), [1: [5, 6], 2: [4, 7]])
+    XCTAssertEqual(try store.allSubmissions().map(\.fileName), ["a.xlsx", "b.xlsx"])
   }
 }
