@@ -20,15 +20,18 @@ import Merge
 /// }
 /// ```
 ///
-/// Schema: `submission` (one row per recognised table of a file, or per unusable file), `row`
-/// (`submission_id`, `row_number`, `valid`, `vals`: the field values as one blob, see ``RowCodec``;
-/// stores written before hold JSON text there, still read), keyed by submission and row number, and
+/// Schema: `submission` (one row per recognised table of a file, or per unusable file), `row_block`
+/// (`submission_id`, `first_row`, `entries`): a table's data rows in sheet order, packed into blobs of
+/// about 64 KiB (``RowBlock``: per row its number, whether it is error-free, and its field values as one
+/// blob, see ``RowCodec``; rows of stores written before hold JSON text there, still read), and
 /// `submission_keys` (`submission_id`, `entries`): the key hashes of a submission's error-free rows
 /// (``Consolidation/keyHash(_:number:values:)``) as one blob of 12-byte entries (hash, row number), so
 /// finding keys shared by two submissions reads one blob per submission instead of decoding every row.
 /// `submission.keys_indexed` says a table's keys are there. (Stores written before kept one `row_key`
 /// row per key, a b-tree ordered by hash: every file's inserts landed all over it and each commit
-/// rewrote most of its pages; the `v3-key-blobs` migration packs them into blobs.)
+/// rewrote most of its pages; the `v3-key-blobs` migration packs them into blobs. They also kept one
+/// `row` row per data row, and inserting 100,000 of them cost the storing thread half a second of a
+/// merge; the `v4-row-blocks` migration packs those into blocks.)
 ///
 /// ### Transactions and memory
 /// Each file is ingested in one transaction: if the body throws (unreadable file, interrupted
@@ -101,7 +104,31 @@ public final class SubmissionStore: ConsolidationSource {
       try flush()
       try db.execute(sql: "DROP TABLE row_key")
     }
+    migrator.registerMigration("v4-row-blocks") { db in
+      try db.execute(sql: """
+        CREATE TABLE row_block (
+          submission_id INTEGER NOT NULL REFERENCES submission(id) ON DELETE CASCADE,
+          first_row INTEGER NOT NULL, entries BLOB NOT NULL,
+          PRIMARY KEY (submission_id, first_row)) WITHOUT ROWID;
+        """)
+      let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT submission_id, row_number, valid, vals FROM row ORDER BY submission_id, row_number")
+      var block = RowBlock()
+      while let r = try cursor.next() {
+        let id: Int64 = r[0]
+        if let (s, first, entries) = block.full(for: id) { try Self.insertBlock(db, submission: s, firstRow: first, entries: entries) }
+        try r.withUnsafeData(atIndex: 3) { data in
+          try (data ?? Data()).withUnsafeBytes { block.append(submission: id, row: r[1], valid: r[2] as Bool, encoded: $0) }
+        }
+      }
+      if let (s, first, entries) = block.take() { try Self.insertBlock(db, submission: s, firstRow: first, entries: entries) }
+      try db.execute(sql: "DROP TABLE row")
+    }
     try migrator.migrate(db)
+  }
+
+  fileprivate static func insertBlock(_ db: Database, submission: Int64, firstRow: Int, entries: [UInt8]) throws {
+    try db.execute(sql: "INSERT INTO row_block (submission_id, first_row, entries) VALUES (?, ?, ?)",
+                   arguments: [submission, firstRow, Data(entries)])
   }
 
   private static func insertKeys(_ db: Database, submission: Int64, entries: [UInt8]) throws {
@@ -129,6 +156,7 @@ public final class SubmissionStore: ConsolidationSource {
     try db.write { db in
       let ingest = Ingest(db: db, fileName: fileName, sha256: sha256, receivedAt: receivedAt)
       try body(ingest)
+      try ingest.flushRows()
       for id in ingest.ids { if let e = ingest.keys[id] { try Self.insertKeys(db, submission: id, entries: e) } }
       return try ingest.ids.compactMap { try Self.submission(db, id: $0) }
     }
@@ -143,6 +171,10 @@ public final class SubmissionStore: ConsolidationSource {
     fileprivate private(set) var ids: [Int64] = []
     /// Key entries per table (``KeyEntries``), written as one blob per table when the file's body is done.
     fileprivate private(set) var keys: [Int64: [UInt8]] = [:]
+    /// The rows not yet written (one block of one table).
+    private var block = RowBlock()
+    /// Per table, the last row number added (rows must come in sheet order).
+    private var lastRow: [Int64: Int] = [:]
 
     fileprivate init(db: Database, fileName: String, sha256: String, receivedAt: String) {
       self.db = db; self.fileName = fileName; self.sha256 = sha256; self.receivedAt = receivedAt
@@ -169,15 +201,27 @@ public final class SubmissionStore: ConsolidationSource {
     }
 
     /// Stores one data row already encoded by ``RowCodec/encodeBinary(_:into:)``, with the hashes of its
-    /// keys (error-free rows of a table begun with `keysIndexed`). The statement is prepared once; the
-    /// key hashes are collected and stored as one blob per table at the end of the file's transaction.
+    /// keys (error-free rows of a table begun with `keysIndexed`). Rows of a table must come in sheet
+    /// order (increasing numbers). They are packed into blocks of about 64 KiB (``RowBlock``), and the key
+    /// hashes into one blob per table, written as they fill and at the end of the file's transaction.
+    /// - Throws: a database error, also for a row number not above the table's previous one.
     public func addRow(_ submission: Int64, number: Int, valid: Bool, encoded: UnsafeRawBufferPointer,
                        keyHashes: ArraySlice<Int64>) throws {
-      let stmt = try db.cachedStatement(sql: "INSERT INTO row (submission_id, row_number, valid, vals) VALUES (?, ?, ?, ?)")
-      stmt.setUncheckedArguments([submission, number, valid ? 1 : 0, Data(encoded)])
-      try stmt.execute()
+      if let last = lastRow[submission], number <= last {
+        throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "row \(number) added after row \(last) of submission \(submission)")
+      }
+      lastRow[submission] = number
+      if let (s, first, entries) = block.full(for: submission) {
+        try SubmissionStore.insertBlock(db, submission: s, firstRow: first, entries: entries)
+      }
+      block.append(submission: submission, row: number, valid: valid, encoded: encoded)
       guard !keyHashes.isEmpty else { return }
       for h in keyHashes { KeyEntries.append(hash: h, row: number, to: &keys[submission, default: []]) }
+    }
+
+    /// Writes the rows still held.
+    fileprivate func flushRows() throws {
+      if let (s, first, entries) = block.take() { try SubmissionStore.insertBlock(db, submission: s, firstRow: first, entries: entries) }
     }
 
     /// Ends a table: records who sent it and whether it is valid; a valid submission supersedes earlier
@@ -223,16 +267,22 @@ public final class SubmissionStore: ConsolidationSource {
   /// Streams the error-free rows of one submission in sheet order through a cursor.
   /// - Throws: a database error, or ``RowCodecError`` for a damaged row, or what `body` throws.
   public func forEachValidRow(of submissionID: Int64, _ body: (StoredRow) throws -> Void) throws {
+    try forEachRow(of: submissionID) { number, valid, encoded in
+      guard valid else { return }
+      try body(StoredRow(submissionID: submissionID, rowNumber: number, values: try RowCodec.decode(bytes: encoded)))
+    }
+  }
+
+  /// Every stored row of a submission in sheet order: its number, whether it is error-free, its encoded values.
+  private func forEachRow(of submissionID: Int64, _ body: (Int, Bool, UnsafeRawBufferPointer) throws -> Void) throws {
     try db.read { db in
       let cursor = try GRDB.Row.fetchCursor(
-        db, sql: "SELECT row_number, vals FROM row WHERE submission_id = ? AND valid = 1 ORDER BY row_number",
-        arguments: [submissionID])
+        db, sql: "SELECT entries FROM row_block WHERE submission_id = ? ORDER BY first_row", arguments: [submissionID])
       while let r = try cursor.next() {
-        let values = try r.withUnsafeData(atIndex: 1) { data -> [String] in
+        try r.withUnsafeData(atIndex: 0) { data in
           guard let data else { throw RowCodecError(offset: 0) }
-          return try data.withUnsafeBytes { try RowCodec.decode(bytes: $0) }
+          try data.withUnsafeBytes { try RowBlock.forEach(in: $0, body) }
         }
-        try body(StoredRow(submissionID: submissionID, rowNumber: r[0], values: values))
       }
     }
   }
@@ -276,10 +326,9 @@ public final class SubmissionStore: ConsolidationSource {
 
   /// How many rows are stored for a submission (all, or only error-free ones).
   public func rowCount(of submissionID: Int64, validOnly: Bool = false) throws -> Int {
-    try db.read { db in
-      try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM row WHERE submission_id = ?" + (validOnly ? " AND valid = 1" : ""),
-                       arguments: [submissionID]) ?? 0
-    }
+    var n = 0
+    try forEachRow(of: submissionID) { _, valid, _ in if valid || !validOnly { n += 1 } }
+    return n
   }
 
   private static func submission(_ db: Database, id: Int64) throws -> SubmissionRecord? {
@@ -316,6 +365,71 @@ enum KeyEntries {
       for k in 0..<4 { r |= UInt32(b[i + 8 + k]) << (8 * k) }
       body(Int64(bitPattern: h), Int(r))
       i += 12
+    }
+  }
+}
+
+/// Rows packed for `row_block.entries`: per row, its number (LEB128), `1` when it is error-free else `0`,
+/// the length of its encoded values (LEB128) and those bytes (``RowCodec``). A block holds rows of one
+/// submission in sheet order and is written once it passes ``limit`` bytes.
+struct RowBlock {
+  static let limit = 64 << 10
+
+  private(set) var submission: Int64 = 0
+  private(set) var firstRow = 0
+  private(set) var entries: [UInt8] = []
+
+  /// The block to write before a row of `submission` is appended (it is full or holds another
+  /// submission), emptied; nil when the row fits.
+  mutating func full(for submission: Int64) -> (Int64, Int, [UInt8])? {
+    guard !entries.isEmpty, entries.count >= Self.limit || submission != self.submission else { return nil }
+    return take()
+  }
+
+  /// The rows held, emptied; nil when there are none.
+  mutating func take() -> (Int64, Int, [UInt8])? {
+    guard !entries.isEmpty else { return nil }
+    defer { entries.removeAll(keepingCapacity: true) }
+    return (submission, firstRow, entries)
+  }
+
+  mutating func append(submission: Int64, row: Int, valid: Bool, encoded: UnsafeRawBufferPointer) {
+    if entries.isEmpty { self.submission = submission; firstRow = row }
+    Self.leb128(row, into: &entries)
+    entries.append(valid ? 1 : 0)
+    Self.leb128(encoded.count, into: &entries)
+    entries.append(contentsOf: encoded)
+  }
+
+  private static func leb128(_ v: Int, into out: inout [UInt8]) {
+    var n = UInt64(truncatingIfNeeded: v)
+    while n >= 0x80 { out.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
+    out.append(UInt8(n))
+  }
+
+  /// Calls `body` with each row of a block: its number, whether it is error-free, its encoded values.
+  /// - Throws: ``RowCodecError`` for a damaged block, or what `body` throws.
+  static func forEach(in b: UnsafeRawBufferPointer, _ body: (Int, Bool, UnsafeRawBufferPointer) throws -> Void) throws {
+    var i = 0
+    func number() throws -> Int {
+      var n: UInt64 = 0, shift: UInt64 = 0
+      while true {
+        guard i < b.count, shift < 63 else { throw RowCodecError(offset: i) }
+        let c = b[i]; i += 1
+        n |= UInt64(c & 0x7F) << shift
+        if c < 0x80 { return Int(truncatingIfNeeded: n) }
+        shift += 7
+      }
+    }
+    while i < b.count {
+      let row = try number()
+      guard i < b.count else { throw RowCodecError(offset: i) }
+      let valid = b[i] != 0
+      i += 1
+      let n = try number()
+      guard n >= 0, n <= b.count - i else { throw RowCodecError(offset: i) }
+      try body(row, valid, UnsafeRawBufferPointer(rebasing: b[i..<(i + n)]))
+      i += n
     }
   }
 }

@@ -92,7 +92,7 @@ final class StoreInternalsTests: XCTestCase {
     XCTAssertEqual(try XCTUnwrap(try store.rowsSharingKeys(among: [c])), [:])
   }
 
-  func testOpeningAStoreWithRowKeysPacksThemIntoBlobs() throws {
+  func testOpeningAnOlderStorePacksKeysAndRowsIntoBlobs() throws {
     let dir = try CLIRunner.temporaryDirectory()
     let path = dir + "/old.sqlite"
     // A store as written before key hashes were packed: one `row_key` row per key.
@@ -122,11 +122,52 @@ final class StoreInternalsTests: XCTestCase {
           VALUES (1, 'a.xlsx', 'training-hours', 'A', '2023', 'a', 't', 'valid', 1),
                  (2, 'b.xlsx', 'training-hours', 'B', '2023', 'b', 't', 'valid', 1);
         INSERT INTO row_key VALUES (10, 1, 4), (11, 1, 5), (-3, 1, 6), (11, 2, 4), (12, 2, 5), (-3, 2, 7);
+        INSERT INTO row VALUES (1, 5, 0, '["x"]'), (1, 4, 1, '["a","b"]'), (1, 6, 1, '["c"]'), (2, 4, 1, '["d"]');
         """)
     }
     try old.close()
     let store = try SubmissionStore(path: path)
     XCTAssertEqual(try XCTUnwrap(try store.rowsSharingKeys(among: [1, 2])), [1: [5, 6], 2: [4, 7]])
     XCTAssertEqual(try store.allSubmissions().map(\.fileName), ["a.xlsx", "b.xlsx"])
+    // Rows stored one per `row` row are packed into blocks, in sheet order.
+    var rows: [StoredRow] = []
+    try store.forEachValidRow(of: 1) { rows.append($0) }
+    XCTAssertEqual(rows.map(\.rowNumber), [4, 6])
+    XCTAssertEqual(rows.map(\.values), [["a", "b"], ["c"]])
+    XCTAssertEqual(try store.rowCount(of: 1), 3)
+    XCTAssertEqual(try store.rowCount(of: 1, validOnly: true), 2)
+    XCTAssertEqual(try store.rowCount(of: 2), 1)
+  }
+
+  func testRowsArePackedIntoBlocksInSheetOrder() throws {
+    let dir = try CLIRunner.temporaryDirectory()
+    let store = try SubmissionStore(path: dir + "/s.sqlite")
+    let long = String(repeating: "鄂尔多斯市", count: 200)  // 3 KB a row: a table of 100 rows spans several blocks
+    var ids: [Int64] = []
+    try store.ingest(fileName: "a.xlsx", sha256: "a", receivedAt: "t") { ingest in
+      for sheet in ["S1", "S2"] {
+        let id = try ingest.beginTable(sheet: sheet, ledger: "training-hours")
+        ids.append(id)
+        for n in 4..<104 { try ingest.addRow(id, number: n, valid: n % 10 != 0, values: [sheet, String(n), long]) }
+        try ingest.endTable(id, agency: "A", period: "2023", errors: 10, warnings: 0, rows: 100, validRows: 90, reason: "")
+      }
+    }
+    for (id, sheet) in zip(ids, ["S1", "S2"]) {
+      var numbers: [Int] = []
+      try store.forEachValidRow(of: id) { row in
+        XCTAssertEqual(row.values, [sheet, String(row.rowNumber), long])
+        numbers.append(row.rowNumber)
+      }
+      XCTAssertEqual(numbers, (4..<104).filter { $0 % 10 != 0 })
+      XCTAssertEqual(try store.rowCount(of: id), 100)
+      XCTAssertEqual(try store.rowCount(of: id, validOnly: true), 90)
+    }
+    // A row number that does not follow the table's previous one is refused, and nothing of the file stays.
+    XCTAssertThrowsError(try store.ingest(fileName: "b.xlsx", sha256: "b", receivedAt: "t") { ingest in
+      let id = try ingest.beginTable(sheet: nil, ledger: "training-hours")
+      try ingest.addRow(id, number: 5, valid: true, values: ["x"])
+      try ingest.addRow(id, number: 5, valid: true, values: ["y"])
+    })
+    XCTAssertFalse(try store.contains(sha256: "b"))
   }
 }
