@@ -6,6 +6,10 @@ import PackageDescription
 // Validation) → diagnostics → reports and workbooks.
 
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+// The workbook writer's per-cell path touches its classes' stored properties a dozen times per cell;
+// their dynamic exclusivity checks were a fifth of the merge output thread (DESIGN-NOTES.md). A writer
+// instance is only ever used from one thread.
+let uncheckedExclusivity: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
 let package = Package(
   name: "sheetgate",
@@ -30,7 +34,7 @@ let package = Package(
     .target(name: "XMLStream", dependencies: ["ByteIO", "CExpat"], swiftSettings: v5),
     .target(name: "CSV", dependencies: ["ByteIO", "Tabular"], swiftSettings: v5),
     .target(name: "XLSXReader", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO"], swiftSettings: v5),
-    .target(name: "XLSXWriter", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO"], swiftSettings: v5),
+    .target(name: "XLSXWriter", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO"], swiftSettings: v5 + uncheckedExclusivity),
     .target(name: "Diagnostics", dependencies: ["Tabular"], swiftSettings: v5),
     .target(name: "Schema", dependencies: ["Tabular", "Diagnostics", "Yams"], swiftSettings: v5),
     // Recognition is self-contained for now (plain LedgerLabels input); a Schema adapter comes later.
@@ -51,7 +55,7 @@ let package = Package(
     .executableTarget(
       name: "SheetBench",
       dependencies: ["Pipeline", "ByteIO", "ZIP", "XMLStream", "Tabular", "CSV", "XLSXReader", "XLSXWriter",
-                     "Diagnostics", "Schema", "Recognition", "Validation"],
+                     "Diagnostics", "Schema", "Recognition", "Validation", "Store"],
       swiftSettings: v5),
     .target(name: "TestSupport", dependencies: ["ByteIO", "Tabular"], path: "Sources/TestSupport", swiftSettings: v5),
 
@@ -64,7 +68,8 @@ let package = Package(
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v5),
     .testTarget(name: "ValidationTests", dependencies: ["Validation", "Recognition", "Schema", "Diagnostics", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Validation", "Diagnostics", "XLSXWriter", "Tabular", "TestSupport"], swiftSettings: v5),
-    .testTarget(name: "MergeTests", dependencies: ["Merge", "Store", "Pipeline", "Schema", "Tabular", "XLSXReader", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "MergeTests", dependencies: ["Merge", "Store", "Pipeline", "Schema", "Tabular", "XLSXReader", "TestSupport",
+                                                  .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Validation", "Diagnostics", "Schema", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v5),
   ]

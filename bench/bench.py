@@ -5,15 +5,29 @@
     python3 bench/bench.py read  [--rows 100k,1m] [--runs 3]
     python3 bench/bench.py write [--rows 100k,1m] [--runs 1]
     python3 bench/bench.py validate [--rows 100k,1m] [--runs 3]
+    python3 bench/bench.py merge [--runs 3]
 
 Each measurement is one whole process: wall time (median over --runs) and peak RSS of that
 process (os.wait4's ru_maxrss). The table printed at the end is markdown; ratios are computed
 against peers measured in the same run, because this machine is shared and noisy.
+
+`merge` is issue 5's benchmark: 200 generated agency submissions of 500 rows (4 broken, one not a
+workbook; bench/gen_submissions.py, into bench/work/merge/) merged into one workbook, side by side:
+  - sheetgate cold: no store (a temporary one), every file read;
+  - sheetgate cold with a new store (`--store`, a fresh file each run);
+  - sheetgate incremental: the store of the cold run, one new agency's file added to the folder;
+  - the denominator of the incremental goal, "validate that file + rewrite the output", measured as the
+    sum of SheetBench validate of the new file and a no-op rebuild (the same folder and a store that
+    already holds every file: nothing is read but the files' hashes, the whole workbook is rewritten);
+  - bench/merge_openpyxl.py, the same merge written straightforwardly with openpyxl (one run unless
+    BENCH_SLOW_PEERS is set: it takes about half a minute).
+Goals: cold rows/s ≥ 20 × openpyxl's; incremental time ≤ 2 × (validate + rewrite).
 Data goes to bench/work/ (ignored by git); the peer drivers are the ones in ../shared/bench.
 Debian packages the C peers need: libdeflate-dev (the floor), libxlsxwriter-dev (the writer peer).
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -59,9 +73,12 @@ def build():
     sh(["swift", "build", "-c", "release", "--product", "SheetBench"], cwd=ROOT)
 
 
-def measure(name, cmd, rows, runs):
+def measure(name, cmd, rows, runs, prepare=None):
+    """Runs cmd `runs` times; `prepare` (untimed) runs before each run."""
     walls, rss = [], 0
     for _ in range(runs):
+        if prepare:
+            prepare()
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(p.pid, 0)
@@ -90,9 +107,10 @@ def table(results, ratios):
     out.append("| ratio | value | goal |")
     out.append("|---|---:|---|")
     for label, a, b, kind, goal in ratios:
-        if a in by and b in by and not by[a].get("failed") and not by[b].get("failed"):
+        bs = b if isinstance(b, tuple) else (b,)  # a tuple: the sum of those tasks' times
+        if a in by and all(x in by and not by[x].get("failed") for x in bs) and not by[a].get("failed"):
             if kind == "time":
-                v = by[a]["wall"] / by[b]["wall"]
+                v = by[a]["wall"] / sum(by[x]["wall"] for x in bs)
             elif kind == "speed":
                 v = by[a]["rows_s"] / by[b]["rows_s"]
             else:
@@ -202,9 +220,72 @@ def validate(sizes, runs):
     print(table(results, ratios))
 
 
+def merge(runs):
+    base = os.path.join(WORK, "merge")
+    subs = os.path.join(base, "submissions")
+    roster = os.path.join(base, "roster.xlsx")
+    new = os.path.join(base, "new")
+    if not os.path.isdir(new):
+        sh([PY, os.path.join(ROOT, "bench", "gen_submissions.py"), base, "--agencies", "200", "--rows", "500",
+            "--broken", "4", "--new-file"])
+    new_file = os.path.join(new, os.listdir(new)[0])
+    # The incremental folder: every submission and the new file.
+    inc = os.path.join(base, "with_new")
+    os.makedirs(inc, exist_ok=True)
+    for f in os.listdir(subs) + [new_file]:
+        link = os.path.join(inc, os.path.basename(f))
+        if not os.path.lexists(link):
+            os.symlink(os.path.join(subs, f) if not os.path.isabs(f) else f, link)
+    out = os.path.join(base, "out")
+    os.makedirs(out, exist_ok=True)
+    cold_store = os.path.join(out, "cold.sqlite")
+    inc_store = os.path.join(out, "incremental.sqlite")
+    full_store = os.path.join(out, "full.sqlite")
+
+    def remove(path):
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+
+    def copy_store(src, dst):
+        remove(dst)
+        for suffix in ("", "-wal"):
+            if os.path.exists(src + suffix):
+                shutil.copyfile(src + suffix, dst + suffix)
+
+    merge_cmd = lambda folder, *extra: [SHEETBENCH, "merge", folder, os.path.join(out, "merged.xlsx"), "--roster", roster, *extra]
+    rows, new_rows = 98_000, 500
+    # The stores the incremental runs start from: every submission but the new file; and every file.
+    remove(inc_store + ".base")
+    sh(merge_cmd(subs, "--store", inc_store + ".base"))
+    remove(full_store)
+    sh(merge_cmd(inc, "--store", full_store))
+    openpyxl_runs = runs if os.environ.get("BENCH_SLOW_PEERS") else 1
+    results = [
+        measure("sheetgate merge cold (temporary store)", merge_cmd(subs), rows, runs),
+        measure("sheetgate merge cold (new store)", merge_cmd(subs, "--store", cold_store), rows, runs,
+                prepare=lambda: remove(cold_store)),
+        measure("sheetgate merge incremental (+1 file)", merge_cmd(inc, "--store", inc_store), new_rows, runs,
+                prepare=lambda: copy_store(inc_store + ".base", inc_store)),
+        measure("SheetBench validate (the new file)", [SHEETBENCH, "validate", new_file, "--roster", roster], new_rows, runs),
+        measure("sheetgate merge no-op rebuild (rewrite output)", merge_cmd(inc, "--store", full_store), rows + new_rows, runs),
+        measure("openpyxl merge_openpyxl.py", [PY, os.path.join(ROOT, "bench", "merge_openpyxl.py"), subs,
+                                               os.path.join(out, "openpyxl.xlsx")], rows, openpyxl_runs),
+    ]
+    ratios = [
+        ("cold (temporary store): sheetgate rows/s ÷ openpyxl", "sheetgate merge cold (temporary store)",
+         "openpyxl merge_openpyxl.py", "speed", "≥ 20"),
+        ("cold (new store): sheetgate rows/s ÷ openpyxl", "sheetgate merge cold (new store)",
+         "openpyxl merge_openpyxl.py", "speed", "≥ 20"),
+        ("incremental time ÷ (validate new file + no-op rebuild)", "sheetgate merge incremental (+1 file)",
+         ("SheetBench validate (the new file)", "sheetgate merge no-op rebuild (rewrite output)"), "time", "≤ 2"),
+    ]
+    print(table(results, ratios))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["setup", "read", "write", "validate"])
+    ap.add_argument("what", choices=["setup", "read", "write", "validate", "merge"])
     ap.add_argument("--rows", default="100k,1m")
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
@@ -219,6 +300,8 @@ def main():
         read(sizes, a.runs)
     elif a.what == "validate":
         validate(sizes, a.runs)
+    elif a.what == "merge":
+        merge(a.runs)
     else:
         write(sizes, a.runs)
 

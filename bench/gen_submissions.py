@@ -7,13 +7,15 @@ Writes into OUTDIR (the submissions themselves in OUTDIR/submissions/):
                                      header, ROWS rows, 填表人 footer), shapes as gen_ledger.py
   <agency>_行政裁量权基准_2023.xlsx    for the first --discretion agencies, a discretion-benchmark ledger
   broken_*.xlsx                      --broken files: some with cell errors, one not a workbook
+  new/<agency>_培训学时台账_2023.xlsx  with --new-file, one more agency's ledger (in the roster too), kept
+                                     apart for timing an incremental merge; the other files are as without it
   <agency>_培训学时台账_2023_更正.xlsx  --resubmit agencies send a second, corrected ledger (replaces the first)
 Officers listed by two agencies (--duplicates) share an ID number across submissions.
 
 Prints a JSON line: the expected number of consolidated rows per ledger and the files left out.
 
 Usage: gen_submissions.py OUTDIR [--agencies 200] [--rows 500] [--broken 4] [--resubmit 0]
-                          [--duplicates 0] [--discretion 0] [--seed 1]
+                          [--duplicates 0] [--discretion 0] [--seed 1] [--new-file]
 """
 import argparse, datetime as dt, json, os, random
 import xlsxwriter
@@ -105,15 +107,17 @@ def main():
     ap.add_argument("--duplicates", type=int, default=0)
     ap.add_argument("--discretion", type=int, default=0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--new-file", action="store_true")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     sub = os.path.join(a.outdir, "submissions")
     os.makedirs(sub, exist_ok=True)
     names = agencies(a.agencies)
+    listed = agencies(a.agencies + 1) if a.new_file else names
     wb = xlsxwriter.Workbook(os.path.join(a.outdir, "roster.xlsx"))
     ws = wb.add_worksheet("名单")
     ws.write_string(0, 0, "单位名称"); ws.write_string(0, 1, "简称")
-    for i, n in enumerate(names):
+    for i, n in enumerate(listed):
         ws.write_string(i + 1, 0, n); ws.write_string(i + 1, 1, n[-6:])
     wb.close()
     expected = {"training-hours": 0, "discretion-benchmarks": 0}
@@ -145,7 +149,13 @@ def main():
         with open(os.path.join(sub, "broken_not_a_workbook.xlsx"), "wb") as f:
             f.write(b"this is not a spreadsheet\n")
         left_out.append("broken_not_a_workbook.xlsx")
-    print(json.dumps({"expected_rows": expected, "left_out": sorted(left_out)}, ensure_ascii=False))
+    out = {"expected_rows": expected, "left_out": sorted(left_out)}
+    if a.new_file:
+        agency = listed[-1]
+        os.makedirs(os.path.join(a.outdir, "new"), exist_ok=True)
+        out["new_file"] = os.path.join("new", "%s_培训学时台账_2023.xlsx" % agency)
+        training(os.path.join(a.outdir, out["new_file"]), agency, a.rows, rng, (len(listed)) * 10000)
+    print(json.dumps(out, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -61,11 +61,16 @@ public struct Consolidation {
 
   public let schemas: [TableSchema]
   public let options: Options
+  /// Each roster agency's position (its first entry), for ordering submissions.
+  private let rosterPositions: [String: Int]
 
   /// - Parameter schemas: the ledgers that may appear (built-in or loaded); their order is the sheet order.
   public init(schemas: [TableSchema], options: Options = Options()) {
     self.schemas = schemas
     self.options = options
+    var positions: [String: Int] = [:]
+    for (i, e) in (options.roster?.entries ?? []).enumerated() where positions[e.name] == nil { positions[e.name] = i }
+    rosterPositions = positions
   }
 
   private struct Duplicate { var submission: SubmissionRecord; var row: Int; var key: String; var other: String; var kept: Bool }
@@ -152,8 +157,8 @@ public struct Consolidation {
   // MARK: Ordering
 
   private func rosterIndex(_ agency: String?) -> Int {
-    guard let a = agency, let r = options.roster else { return Int.max }
-    return r.entries.firstIndex { $0.name == a } ?? Int.max
+    guard let a = agency else { return Int.max }
+    return rosterPositions[a] ?? Int.max
   }
 
   private func agencyOrder(_ a: SubmissionRecord, _ b: SubmissionRecord) -> Bool {

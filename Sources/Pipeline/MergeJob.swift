@@ -199,10 +199,12 @@ public struct MergeJob {
       let before = validator.currentStats.errors
       validator.validate(row: row, into: &collector)
       let valid = validator.currentStats.errors == before
-      // The validator's typed values are private to it: the cells are coerced again here for storage.
-      for (i, field) in schema.fields.enumerated() {
-        guard i < mapping.count, let column = mapping[i] else { values[i] = ""; continue }
-        values[i] = coercer.coerce(row, column: column, field: field).value.description
+      // The validator's typed values, as text; a row it did not type (a blank row) is coerced here.
+      if !validator.fieldTexts(of: row, into: &values) {
+        for (i, field) in schema.fields.enumerated() {
+          guard i < mapping.count, let column = mapping[i] else { values[i] = ""; continue }
+          values[i] = coercer.coerce(row, column: column, field: field).value.description
+        }
       }
       if rowAgency == nil, let a = agencyField, !values[a].isEmpty { rowAgency = values[a] }
       RowCodec.encodeBinary(values, into: &out.bytes)

@@ -37,7 +37,7 @@ extension MergeJob {
       tempDir = d
       path = d + "/store.sqlite"
     }
-    let store = try SubmissionStore(path: path)
+    let store = try SubmissionStore(path: path, durable: storePath != nil)
     let files = try ingest(paths: paths, into: store)
     let (outcome, outputs) = try Self.export(from: store, schemas: schemas, options: consolidationOptions,
                                              output: output, format: format)

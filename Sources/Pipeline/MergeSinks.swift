@@ -8,6 +8,8 @@ import XLSXWriter
 ///
 /// Deflate level 1: the consolidated workbook is rewritten on every run and level 6 spent about a
 /// tenth of a cold merge in `longest_match`; level 1 makes the 98,000-row benchmark workbook 9.2 MB instead of 7.1 MB.
+/// Deflate runs on a thread of its own (`compressOnOwnThread`): the writer's thread, which also looks up
+/// shared strings and makes the XML, was the busiest of a merge's export.
 public final class XLSXMergeSink: MergeSink {
   private let writer: WorkbookWriter
   private let headerStyle: StyleID
@@ -16,7 +18,7 @@ public final class XLSXMergeSink: MergeSink {
 
   /// - Throws: `XLSXWriteError` when the temporary file cannot be created next to `path`.
   public init(path: String) throws {
-    writer = try WorkbookWriter(path: path, options: WorkbookOptions(compressionLevel: 1))
+    writer = try WorkbookWriter(path: path, options: WorkbookOptions(compressionLevel: 1, compressOnOwnThread: true))
     headerStyle = writer.addStyle(.header)
   }
 

@@ -3,12 +3,20 @@ import Tabular
 /// One header cell of a candidate header: its raw text and its normalised parts.
 struct CandidateCell {
   var column: Int
-  /// The text as shown: `培训学时/公共法律知识` for a two-row label, else the one cell's text.
-  var text: String
+  /// The upper (or only) row's text as shown, and the lower row's for a two-row candidate.
+  var parentText: String
+  var childText: String
   var parent: HeaderLabel
   /// The lower row's label for a two-row candidate (nil for one-row candidates).
   var child: HeaderLabel?
 
+  /// The text as shown: `培训学时/公共法律知识` for a two-row label, else the one cell's text. Made on
+  /// demand: only the chosen header's cells need it.
+  var text: String {
+    guard child != nil else { return parentText }
+    let p = parentText, ch = childText
+    return p.isEmpty ? ch : (ch.isEmpty || ch == p ? p : p + "/" + ch)
+  }
   var isBlank: Bool { parent.isEmpty && (child?.isEmpty ?? true) }
   var unit: String? { child?.unit ?? parent.unit }
 }
@@ -23,11 +31,18 @@ struct CandidateHeader {
 /// The first rows of a sheet with their merged ranges, read as text for header finding.
 ///
 /// Only header-finding uses this: it holds at most `RecognitionOptions.headerScanRows` rows and
-/// the merged ranges that touch them, and makes Strings of their cells.
+/// the merged ranges that touch them, and makes Strings of their cells. Each row's shown texts and
+/// their labels are made once, when the grid is built, and shared by the one-row candidate of the
+/// row and the two-row candidates it is part of.
 struct HeaderGrid {
   let rows: [Row]
   let merges: [CellRange]
   private var positionOfRow: [Int: Int] = [:]
+  /// By position in `rows`: the shown text and its label of each column below `width(row:)`, and
+  /// whether the cell is covered by a merge that starts in a row above.
+  private var shown: [[String]] = []
+  private var labels: [[HeaderLabel]] = []
+  private var coveredFromAbove: [[Bool]] = []
 
   init(rows: [Row], mergedRanges: [CellRange]) {
     self.rows = rows
@@ -35,6 +50,24 @@ struct HeaderGrid {
     let hi = rows.last?.index ?? -1
     merges = mergedRanges.filter { $0.last.row >= lo && $0.first.row <= hi && ($0.rowCount > 1 || $0.columnCount > 1) }
     for (p, r) in rows.enumerated() where positionOfRow[r.index] == nil { positionOfRow[r.index] = p }
+    for r in rows {
+      let w = width(row: r.index)
+      var texts: [String] = [], ls: [HeaderLabel] = [], covered: [Bool] = []
+      texts.reserveCapacity(w); ls.reserveCapacity(w); covered.reserveCapacity(w)
+      for c in 0..<w {
+        let t = shownText(row: r.index, column: c)
+        texts.append(t)
+        ls.append(HeaderLabel(t))
+        covered.append(merge(row: r.index, column: c).map { $0.first.row < r.index } ?? false)
+      }
+      shown.append(texts); labels.append(ls); coveredFromAbove.append(covered)
+    }
+  }
+
+  /// The shown text and label at (`row`, `column`), from the cache (blank past the row's width).
+  private func cached(row: Int, column: Int) -> (text: String, label: HeaderLabel, coveredFromAbove: Bool) {
+    guard let p = positionOfRow[row], column < shown[p].count else { return ("", HeaderLabel(""), false) }
+    return (shown[p][column], labels[p][column], coveredFromAbove[p][column])
   }
 
   /// The trimmed text of the cell at (`row`, `column`) as stored, ignoring merges.
@@ -74,8 +107,8 @@ struct HeaderGrid {
   func single(row: Int) -> CandidateHeader {
     var cells: [CandidateCell] = []
     for c in 0..<width(row: row) {
-      let t = shownText(row: row, column: c)
-      cells.append(CandidateCell(column: c, text: t, parent: HeaderLabel(t), child: nil))
+      let (t, label, _) = cached(row: row, column: c)
+      cells.append(CandidateCell(column: c, parentText: t, childText: "", parent: label, child: nil))
     }
     return CandidateHeader(firstRow: row, lastRow: row, cells: cells)
   }
@@ -90,33 +123,25 @@ struct HeaderGrid {
   func pair(row: Int) -> CandidateHeader {
     let lower = row + 1
     let w = max(width(row: row), width(row: lower))
-    var parents: [String] = []
-    var children: [String] = []
-    for c in 0..<w {
-      parents.append(shownText(row: row, column: c))
-      if let m = merge(row: lower, column: c), m.first.row <= row {
-        children.append("")
-      } else {
-        children.append(shownText(row: lower, column: c))
-      }
-    }
-    var inherited = parents
-    var groupParent: String?
-    for c in 0..<w {
-      if !parents[c].isEmpty {
-        groupParent = children[c].isEmpty ? nil : parents[c]
-      } else if children[c].isEmpty {
-        groupParent = nil
-      } else if let g = groupParent {
-        inherited[c] = g
-      }
-    }
+    let blank = HeaderLabel("")
     var cells: [CandidateCell] = []
+    cells.reserveCapacity(w)
+    // The column whose parent a blank parent inherits (see above), or nil.
+    var groupColumn: Int?
     for c in 0..<w {
-      let p = inherited[c]
-      let ch = children[c]
-      let text = p.isEmpty ? ch : (ch.isEmpty || ch == p ? p : p + "/" + ch)
-      cells.append(CandidateCell(column: c, text: text, parent: HeaderLabel(p), child: HeaderLabel(ch)))
+      let (p, pLabel, _) = cached(row: row, column: c)
+      var (ch, chLabel, covered) = cached(row: lower, column: c)
+      if covered { (ch, chLabel) = ("", blank) }
+      var cell = CandidateCell(column: c, parentText: p, childText: ch, parent: pLabel, child: chLabel)
+      if !p.isEmpty {
+        groupColumn = ch.isEmpty ? nil : c
+      } else if ch.isEmpty {
+        groupColumn = nil
+      } else if let g = groupColumn {
+        cell.parentText = cells[g].parentText
+        cell.parent = cells[g].parent
+      }
+      cells.append(cell)
     }
     return CandidateHeader(firstRow: row, lastRow: lower, cells: cells)
   }

@@ -12,7 +12,7 @@
 ///    the parent plus the child (`培训` + `日期`); when several keys fit, the longest wins;
 /// 4. the child alone (`公共法律知识`, when an alias says so).
 /// The unit hint is the child's unit, else the parent's.
-struct LabelMatcher {
+struct LabelMatcher: Sendable {
   /// Normalised key → field index.
   private var index: [String: Int] = [:]
   /// All (key, field) pairs as UTF-8 bytes with their character counts, for the contained-title
@@ -25,8 +25,13 @@ struct LabelMatcher {
   private var byFirst: [Unicode.Scalar: [Int]] = [:]
   private var byLast: [Unicode.Scalar: [Int]] = [:]
 
-  init(_ ledger: LedgerLabels) {
-    for (i, f) in ledger.fields.enumerated() {
+  init(_ ledger: LedgerLabels) { self.init(fields: ledger.fields) }
+
+  /// A matcher over `fields` (a field's index is its position there). Built over the fields of every
+  /// ledger, it answers nil exactly when each ledger's own matcher does: every rule only asks whether
+  /// some key of the ledger fits the label, so a label no key of any ledger fits matches no ledger.
+  init(fields: [FieldLabels]) {
+    for (i, f) in fields.enumerated() {
       for spelling in [f.title] + f.aliases + [f.name] {
         let l = HeaderLabel(spelling)
         for k in [l.key, HeaderLabel.fold(spelling)] where !k.isEmpty {
@@ -42,22 +47,32 @@ struct LabelMatcher {
   }
 
   /// The field a one-row label names, or nil.
+  ///
+  /// A key can equal the label only if some key starts with the label's first scalar: that cheap
+  /// test turns away most cells that are not labels (data rows in the header buffer) before the
+  /// String is hashed.
   func match(_ label: HeaderLabel) -> Int? {
-    guard !label.key.isEmpty else { return nil }
+    guard let first = label.key.unicodeScalars.first, byFirst[first] != nil else { return nil }
     return index[label.key]
   }
 
-  /// The field a two-row label names, or nil (see the type's rules).
+  /// The field a two-row label names, or nil (see the type's rules). Rules 1, 2 and 4 look a key up
+  /// only when some key starts with the label's first scalar (as in ``match(_:)``).
   func match(parent: HeaderLabel, child: HeaderLabel) -> Int? {
     if parent.key.isEmpty || parent.key == child.key { return match(child) }
     if child.key.isEmpty { return match(parent) }
-    if let f = index[parent.key + "/" + child.key] { return f }
-    if let f = index[parent.key + child.key] { return f }
+    guard let pFirst = parent.key.unicodeScalars.first,
+          let cFirst = child.key.unicodeScalars.first, let cLast = child.key.unicodeScalars.last else { return nil }
+    if byFirst[pFirst] != nil {
+      if let f = index[parent.key + "/" + child.key] { return f }
+      if let f = index[parent.key + child.key] { return f }
+    }
+    let startingWithChild = byFirst[cFirst], endingWithChild = byLast[cLast]
+    if startingWithChild == nil && endingWithChild == nil { return nil }
     var best: (length: Int, field: Int)?
     let c = Array(child.key.utf8)
     let p = Array(parent.key.utf8)
-    guard let cFirst = child.key.unicodeScalars.first, let cLast = child.key.unicodeScalars.last else { return nil }
-    for candidates in [byFirst[cFirst], byLast[cLast]] {
+    for candidates in [startingWithChild, endingWithChild] {
     for ki in candidates ?? [] {
       let (k, characters, f) = keys[ki]
       guard k.count > c.count else { continue }
@@ -75,6 +90,6 @@ struct LabelMatcher {
     }
     }
     if let best { return best.field }
-    return index[child.key]
+    return startingWithChild == nil ? nil : index[child.key]
   }
 }

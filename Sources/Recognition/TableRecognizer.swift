@@ -89,18 +89,30 @@ public struct SheetRecognition: Sendable {
 /// `RecognitionOptions.minimumScore`. Title rows, metadata lines and blank rows match nothing
 /// and so are never chosen.
 ///
-/// Cost: O(rows × columns × ledgers) label look-ups over the bounded header buffer; Strings are
+/// Cost: O(rows × columns) label look-ups over the bounded header buffer, plus O(ledgers) per
+/// cell that some ledger's labels fit: every candidate cell is first looked up once in a matcher
+/// over the fields of all ledgers, and only cells it matches are looked up per ledger (data rows
+/// in the buffer, most of the candidates, match nothing). The matchers and the folded keywords
+/// are built once, with the recognizer, so one recognizer should serve many sheets. Strings are
 /// made for header-buffer cells only.
 public struct TableRecognizer: Sendable {
   /// The candidate ledgers.
   public let ledgers: [LedgerLabels]
   /// Settings.
   public var options: RecognitionOptions
+  /// One matcher per ledger, and one over the fields of all ledgers.
+  private let matchers: [LabelMatcher]
+  private let anyLedger: LabelMatcher
+  /// Per ledger, its title and keywords folded (`HeaderLabel.fold`) as UTF-8, the empty ones left out.
+  private let keywordBytes: [[[UInt8]]]
 
   /// Creates a recognizer for `ledgers`.
   public init(ledgers: [LedgerLabels], options: RecognitionOptions = RecognitionOptions()) {
     self.ledgers = ledgers
     self.options = options
+    matchers = ledgers.map { LabelMatcher($0) }
+    anyLedger = LabelMatcher(fields: ledgers.flatMap(\.fields))
+    keywordBytes = ledgers.map { l in ([l.title] + l.keywords).map(HeaderLabel.fold).filter { !$0.isEmpty }.map { Array($0.utf8) } }
   }
 
   private struct Evaluation {
@@ -129,21 +141,34 @@ public struct TableRecognizer: Sendable {
     }
     var indices = Array(ledgers.indices)
     if let ledgerName { indices = indices.filter { ledgers[$0].name == ledgerName } }
+    // Which cells of each candidate some ledger's labels fit; the others match no ledger.
+    let fits: [[Bool]] = candidates.map { cand in
+      cand.cells.map { cell in (cell.child.map { anyLedger.match(parent: cell.parent, child: $0) } ?? anyLedger.match(cell.parent)) != nil }
+    }
+    // The file and sheet names as keyword haystacks (the same for every ledger), and title rows by the header row they are above.
+    var contextHaystacks: [[UInt8]] = []
+    if let s = context.sheetName { contextHaystacks.append(Array(HeaderLabel.fold(s).utf8)) }
+    if let f = context.fileName { contextHaystacks.append(Array(HeaderLabel.fold(MetadataParser.fileNameParts(f).joined()).utf8)) }
+    var titleHaystacks: [Int: [[UInt8]]] = [:]
 
     var scores: [(LedgerScore, Evaluation?)] = []
     for li in indices {
-      let matcher = LabelMatcher(ledgers[li])
+      let matcher = matchers[li]
       var best: Evaluation?
-      for cand in candidates {
-        let e = evaluate(cand, ledger: ledgers[li], matcher: matcher)
+      for (ci, cand) in candidates.enumerated() {
+        let e = evaluate(cand, fits: fits[ci], ledger: ledgers[li], matcher: matcher)
         guard let b = best else { best = e; continue }
         // Higher score wins; on a tie the candidate with fewer rows wins, so a title or
         // metadata row above a one-row header is not read as a parent row.
         let fewerRows = e.header.lastRow - e.header.firstRow < b.header.lastRow - b.header.firstRow
         if e.score > b.score + 1e-9 || (e.score > b.score - 1e-9 && fewerRows) { best = e }
       }
-      let titles = best.map { titleLines(grid, above: $0.header.firstRow) } ?? []
-      let hits = keywordHits(ledgers[li], titles: titles, context: context)
+      let titleRow = best?.header.firstRow ?? -1
+      if titleHaystacks[titleRow] == nil {
+        let titles = best.map { titleLines(grid, above: $0.header.firstRow) } ?? []
+        titleHaystacks[titleRow] = titles.map { Array(HeaderLabel.fold($0).utf8) }
+      }
+      let hits = keywordHits(li, haystacks: titleHaystacks[titleRow]! + contextHaystacks)
       let hs = best?.score ?? 0
       let s = LedgerScore(ledgerIndex: li, ledgerName: ledgers[li].name, score: 0.75 * hs + 0.25 * Double(min(hits, 2)) / 2,
                           headerScore: hs, keywordHits: hits, matchedFields: best?.matched ?? 0)
@@ -183,14 +208,17 @@ public struct TableRecognizer: Sendable {
     return result
   }
 
-  private func evaluate(_ cand: CandidateHeader, ledger: LedgerLabels, matcher: LabelMatcher) -> Evaluation {
+  /// Scores `cand` for one ledger; `fits[i]` is false when no ledger's labels fit cell `i`.
+  private func evaluate(_ cand: CandidateHeader, fits: [Bool], ledger: LedgerLabels, matcher: LabelMatcher) -> Evaluation {
     var fieldOfCell: [Int?] = []
     var firstColumnOfField: [Int: Int] = [:]
     var duplicates: [(Int, Int, Int)] = []
     var nonBlank = 0
     var matchedCells = 0
+    fieldOfCell.reserveCapacity(cand.cells.count)
     for (i, cell) in cand.cells.enumerated() {
       if !cell.isBlank { nonBlank += 1 }
+      guard fits[i] else { fieldOfCell.append(nil); continue }
       let f = cell.child.map { matcher.match(parent: cell.parent, child: $0) } ?? matcher.match(cell.parent)
       guard let f else { fieldOfCell.append(nil); continue }
       if let first = firstColumnOfField[f] {
@@ -271,15 +299,30 @@ public struct TableRecognizer: Sendable {
     return m
   }
 
-  private func keywordHits(_ ledger: LedgerLabels, titles: [String], context: SheetContext) -> Int {
-    var haystacks = titles.map(HeaderLabel.fold)
-    if let s = context.sheetName { haystacks.append(HeaderLabel.fold(s)) }
-    if let f = context.fileName { haystacks.append(HeaderLabel.fold(MetadataParser.fileNameParts(f).joined())) }
+  /// How many of ledger `li`'s title and keywords (folded) occur in the folded `haystacks` (title rows,
+  /// sheet name, file name). Compared as UTF-8 bytes: a match of one valid string inside another
+  /// starts and ends on scalar boundaries.
+  private func keywordHits(_ li: Int, haystacks: [[UInt8]]) -> Int {
     var hits = 0
-    for k in ([ledger.title] + ledger.keywords).map(HeaderLabel.fold) where !k.isEmpty {
-      if haystacks.contains(where: { $0.contains(k) }) { hits += 1 }
-    }
+    for k in keywordBytes[li] where haystacks.contains(where: { Self.contains($0, k) }) { hits += 1 }
     return hits
+  }
+
+  /// True when `needle` (non-empty) occurs in `hay`.
+  static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+    let n = needle.count
+    guard n > 0, hay.count >= n else { return n == 0 }
+    let first = needle[0]
+    var i = 0
+    while i <= hay.count - n {
+      if hay[i] == first {
+        var j = 1
+        while j < n && hay[i + j] == needle[j] { j += 1 }
+        if j == n { return true }
+      }
+      i += 1
+    }
+    return false
   }
 
   static func format(_ x: Double) -> String {

@@ -20,12 +20,18 @@ import Merge
 /// }
 /// ```
 ///
-/// Schema: `submission` (one row per recognised table of a file, or per unusable file), `row`
-/// (`submission_id`, `row_number`, `valid`, `vals`: the field values as one blob, see ``RowCodec``;
-/// stores written before hold JSON text there, still read), keyed by submission and row number, and
-/// `row_key` (`hash`, `submission_id`, `row_number`): the key hashes of each error-free row
-/// (``Consolidation/keyHash(_:number:values:)``), so finding keys shared by two submissions is one
-/// index scan instead of decoding every row. `submission.keys_indexed` says a table's keys are there.
+/// Schema: `submission` (one row per recognised table of a file, or per unusable file), `row_block`
+/// (`submission_id`, `first_row`, `entries`): a table's data rows in sheet order, packed into blobs of
+/// about 64 KiB (``RowBlock``: per row its number, whether it is error-free, and its field values as one
+/// blob, see ``RowCodec``; rows of stores written before hold JSON text there, still read), and
+/// `submission_keys` (`submission_id`, `entries`): the key hashes of a submission's error-free rows
+/// (``Consolidation/keyHash(_:number:values:)``) as one blob of 12-byte entries (hash, row number), so
+/// finding keys shared by two submissions reads one blob per submission instead of decoding every row.
+/// `submission.keys_indexed` says a table's keys are there. (Stores written before kept one `row_key`
+/// row per key, a b-tree ordered by hash: every file's inserts landed all over it and each commit
+/// rewrote most of its pages; the `v3-key-blobs` migration packs them into blobs. They also kept one
+/// `row` row per data row, and inserting 100,000 of them cost the storing thread half a second of a
+/// merge; the `v4-row-blocks` migration packs those into blocks.)
 ///
 /// ### Transactions and memory
 /// Each file is ingested in one transaction: if the body throws (unreadable file, interrupted
@@ -36,15 +42,20 @@ public final class SubmissionStore: ConsolidationSource {
   private let db: DatabasePool
 
   /// Opens (creating when absent) the store at `path` and brings its tables up to date.
+  /// - Parameter durable: false for a store that lives only for one run (the temporary store of a merge
+  ///   without `--store`): nothing is ever synced to disk, so a crash may leave it corrupt, which does
+  ///   not matter for a file deleted at the end of the run.
   /// - Throws: GRDB's `DatabaseError` when the file is not a SQLite database or cannot be written.
-  public init(path: String) throws {
+  public init(path: String, durable: Bool = true) throws {
     self.path = path
     var config = Configuration()
     config.label = "sheetgate-store"
     config.foreignKeysEnabled = true
     // WAL with synchronous=NORMAL: a commit does not wait for fsync (checkpoints do); a crash or kill
-    // never leaves a half-written transaction, a power cut may lose the last commits.
-    config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+    // never leaves a half-written transaction, a power cut may lose the last commits. A store that is
+    // not durable never syncs (synchronous=OFF).
+    let synchronous = durable ? "NORMAL" : "OFF"
+    config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
     db = try DatabasePool(path: path, configuration: config)
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1") { db in
@@ -72,7 +83,58 @@ public final class SubmissionStore: ConsolidationSource {
           PRIMARY KEY (hash, submission_id, row_number)) WITHOUT ROWID;
         """)
     }
+    migrator.registerMigration("v3-key-blobs") { db in
+      try db.execute(sql: """
+        CREATE TABLE submission_keys (
+          submission_id INTEGER PRIMARY KEY REFERENCES submission(id) ON DELETE CASCADE,
+          entries BLOB NOT NULL);
+        """)
+      let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT submission_id, hash, row_number FROM row_key ORDER BY submission_id, row_number, hash")
+      var current: Int64?
+      var entries: [UInt8] = []
+      func flush() throws {
+        if let current { try Self.insertKeys(db, submission: current, entries: entries) }
+        entries.removeAll(keepingCapacity: true)
+      }
+      while let r = try cursor.next() {
+        let id: Int64 = r[0]
+        if id != current { try flush(); current = id }
+        KeyEntries.append(hash: r[1], row: r[2], to: &entries)
+      }
+      try flush()
+      try db.execute(sql: "DROP TABLE row_key")
+    }
+    migrator.registerMigration("v4-row-blocks") { db in
+      try db.execute(sql: """
+        CREATE TABLE row_block (
+          submission_id INTEGER NOT NULL REFERENCES submission(id) ON DELETE CASCADE,
+          first_row INTEGER NOT NULL, entries BLOB NOT NULL,
+          PRIMARY KEY (submission_id, first_row)) WITHOUT ROWID;
+        """)
+      let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT submission_id, row_number, valid, vals FROM row ORDER BY submission_id, row_number")
+      var block = RowBlock()
+      while let r = try cursor.next() {
+        let id: Int64 = r[0]
+        if let (s, first, entries) = block.full(for: id) { try Self.insertBlock(db, submission: s, firstRow: first, entries: entries) }
+        try r.withUnsafeData(atIndex: 3) { data in
+          try (data ?? Data()).withUnsafeBytes { block.append(submission: id, row: r[1], valid: r[2] as Bool, encoded: $0) }
+        }
+      }
+      if let (s, first, entries) = block.take() { try Self.insertBlock(db, submission: s, firstRow: first, entries: entries) }
+      try db.execute(sql: "DROP TABLE row")
+    }
     try migrator.migrate(db)
+  }
+
+  fileprivate static func insertBlock(_ db: Database, submission: Int64, firstRow: Int, entries: [UInt8]) throws {
+    try db.execute(sql: "INSERT INTO row_block (submission_id, first_row, entries) VALUES (?, ?, ?)",
+                   arguments: [submission, firstRow, Data(entries)])
+  }
+
+  private static func insertKeys(_ db: Database, submission: Int64, entries: [UInt8]) throws {
+    guard !entries.isEmpty else { return }
+    try db.execute(sql: "INSERT INTO submission_keys (submission_id, entries) VALUES (?, ?)",
+                   arguments: [submission, Data(entries)])
   }
 
   /// The SHA-256 of every file ingested so far (one read, for skipping stored files before reading them).
@@ -94,6 +156,8 @@ public final class SubmissionStore: ConsolidationSource {
     try db.write { db in
       let ingest = Ingest(db: db, fileName: fileName, sha256: sha256, receivedAt: receivedAt)
       try body(ingest)
+      try ingest.flushRows()
+      for id in ingest.ids { if let e = ingest.keys[id] { try Self.insertKeys(db, submission: id, entries: e) } }
       return try ingest.ids.compactMap { try Self.submission(db, id: $0) }
     }
   }
@@ -105,6 +169,12 @@ public final class SubmissionStore: ConsolidationSource {
     fileprivate let sha256: String
     fileprivate let receivedAt: String
     fileprivate private(set) var ids: [Int64] = []
+    /// Key entries per table (``KeyEntries``), written as one blob per table when the file's body is done.
+    fileprivate private(set) var keys: [Int64: [UInt8]] = [:]
+    /// The rows not yet written (one block of one table).
+    private var block = RowBlock()
+    /// Per table, the last row number added (rows must come in sheet order).
+    private var lastRow: [Int64: Int] = [:]
 
     fileprivate init(db: Database, fileName: String, sha256: String, receivedAt: String) {
       self.db = db; self.fileName = fileName; self.sha256 = sha256; self.receivedAt = receivedAt
@@ -131,18 +201,27 @@ public final class SubmissionStore: ConsolidationSource {
     }
 
     /// Stores one data row already encoded by ``RowCodec/encodeBinary(_:into:)``, with the hashes of its
-    /// keys (error-free rows of a table begun with `keysIndexed`). Both statements are prepared once.
+    /// keys (error-free rows of a table begun with `keysIndexed`). Rows of a table must come in sheet
+    /// order (increasing numbers). They are packed into blocks of about 64 KiB (``RowBlock``), and the key
+    /// hashes into one blob per table, written as they fill and at the end of the file's transaction.
+    /// - Throws: a database error, also for a row number not above the table's previous one.
     public func addRow(_ submission: Int64, number: Int, valid: Bool, encoded: UnsafeRawBufferPointer,
                        keyHashes: ArraySlice<Int64>) throws {
-      let stmt = try db.cachedStatement(sql: "INSERT INTO row (submission_id, row_number, valid, vals) VALUES (?, ?, ?, ?)")
-      stmt.setUncheckedArguments([submission, number, valid ? 1 : 0, Data(encoded)])
-      try stmt.execute()
-      guard !keyHashes.isEmpty else { return }
-      let keyStmt = try db.cachedStatement(sql: "INSERT OR IGNORE INTO row_key (hash, submission_id, row_number) VALUES (?, ?, ?)")
-      for h in keyHashes {
-        keyStmt.setUncheckedArguments([h, submission, number])
-        try keyStmt.execute()
+      if let last = lastRow[submission], number <= last {
+        throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "row \(number) added after row \(last) of submission \(submission)")
       }
+      lastRow[submission] = number
+      if let (s, first, entries) = block.full(for: submission) {
+        try SubmissionStore.insertBlock(db, submission: s, firstRow: first, entries: entries)
+      }
+      block.append(submission: submission, row: number, valid: valid, encoded: encoded)
+      guard !keyHashes.isEmpty else { return }
+      for h in keyHashes { KeyEntries.append(hash: h, row: number, to: &keys[submission, default: []]) }
+    }
+
+    /// Writes the rows still held.
+    fileprivate func flushRows() throws {
+      if let (s, first, entries) = block.take() { try SubmissionStore.insertBlock(db, submission: s, firstRow: first, entries: entries) }
     }
 
     /// Ends a table: records who sent it and whether it is valid; a valid submission supersedes earlier
@@ -188,16 +267,22 @@ public final class SubmissionStore: ConsolidationSource {
   /// Streams the error-free rows of one submission in sheet order through a cursor.
   /// - Throws: a database error, or ``RowCodecError`` for a damaged row, or what `body` throws.
   public func forEachValidRow(of submissionID: Int64, _ body: (StoredRow) throws -> Void) throws {
+    try forEachRow(of: submissionID) { number, valid, encoded in
+      guard valid else { return }
+      try body(StoredRow(submissionID: submissionID, rowNumber: number, values: try RowCodec.decode(bytes: encoded)))
+    }
+  }
+
+  /// Every stored row of a submission in sheet order: its number, whether it is error-free, its encoded values.
+  private func forEachRow(of submissionID: Int64, _ body: (Int, Bool, UnsafeRawBufferPointer) throws -> Void) throws {
     try db.read { db in
       let cursor = try GRDB.Row.fetchCursor(
-        db, sql: "SELECT row_number, vals FROM row WHERE submission_id = ? AND valid = 1 ORDER BY row_number",
-        arguments: [submissionID])
+        db, sql: "SELECT entries FROM row_block WHERE submission_id = ? ORDER BY first_row", arguments: [submissionID])
       while let r = try cursor.next() {
-        let values = try r.withUnsafeData(atIndex: 1) { data -> [String] in
+        try r.withUnsafeData(atIndex: 0) { data in
           guard let data else { throw RowCodecError(offset: 0) }
-          return try data.withUnsafeBytes { try RowCodec.decode(bytes: $0) }
+          try data.withUnsafeBytes { try RowBlock.forEach(in: $0, body) }
         }
-        try body(StoredRow(submissionID: submissionID, rowNumber: r[0], values: values))
       }
     }
   }
@@ -208,34 +293,42 @@ public final class SubmissionStore: ConsolidationSource {
     try db.read { db in
       let unindexed = try Int64.fetchAll(db, sql: "SELECT id FROM submission WHERE keys_indexed = 0 AND ledger IS NOT NULL")
       if unindexed.contains(where: submissions.contains) { return nil }
-      // Groups over every submission (superseded ones too), narrowed to `submissions` here.
-      let cursor = try GRDB.Row.fetchCursor(db, sql: """
-        SELECT hash, submission_id, row_number FROM row_key
-        WHERE hash IN (SELECT hash FROM row_key GROUP BY hash HAVING COUNT(*) > 1) ORDER BY hash
-        """)
-      var out: [Int64: Set<Int>] = [:]
-      var group: [(Int64, Int)] = []
-      var current: Int64?
-      func flush() {
-        if group.count > 1 { for (s, r) in group { out[s, default: []].insert(r) } }
-        group.removeAll(keepingCapacity: true)
-      }
+      // Every (hash, submission, row) of `submissions`, sorted by hash; runs of one hash longer than one entry
+      // are the candidates.
+      var all: [(hash: Int64, submission: Int64, row: Int)] = []
+      let cursor = try GRDB.Row.fetchCursor(db, sql: "SELECT submission_id, entries FROM submission_keys")
       while let r = try cursor.next() {
-        let h: Int64 = r[0], s: Int64 = r[1]
-        if h != current { flush(); current = h }
-        if submissions.contains(s) { group.append((s, r[2])) }
+        let id: Int64 = r[0]
+        guard submissions.contains(id) else { continue }
+        try r.withUnsafeData(atIndex: 1) { data in
+          guard let data else { return }
+          try data.withUnsafeBytes { b in
+            try KeyEntries.forEach(in: b) { h, row in all.append((h, id, row)) }
+          }
+        }
       }
-      flush()
+      all.sort { ($0.hash, $0.submission, $0.row) < ($1.hash, $1.submission, $1.row) }
+      var out: [Int64: Set<Int>] = [:]
+      var start = 0
+      while start < all.count {
+        var end = start + 1
+        var distinct = 1
+        while end < all.count && all[end].hash == all[start].hash {
+          if all[end] != all[end - 1] { distinct += 1 }
+          end += 1
+        }
+        if distinct > 1 { for e in all[start..<end] { out[e.submission, default: []].insert(e.row) } }
+        start = end
+      }
       return out
     }
   }
 
   /// How many rows are stored for a submission (all, or only error-free ones).
   public func rowCount(of submissionID: Int64, validOnly: Bool = false) throws -> Int {
-    try db.read { db in
-      try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM row WHERE submission_id = ?" + (validOnly ? " AND valid = 1" : ""),
-                       arguments: [submissionID]) ?? 0
-    }
+    var n = 0
+    try forEachRow(of: submissionID) { _, valid, _ in if valid || !validOnly { n += 1 } }
+    return n
   }
 
   private static func submission(_ db: Database, id: Int64) throws -> SubmissionRecord? {
@@ -247,5 +340,96 @@ public final class SubmissionStore: ConsolidationSource {
                      period: r["period"], sha256: r["sha256"], receivedAt: r["received_at"],
                      status: SubmissionStatus(rawValue: r["status"]), errors: r["errors"], warnings: r["warnings"],
                      rows: r["rows"], validRows: r["valid_rows"], reason: r["reason"], supersededBy: r["superseded_by"])
+  }
+}
+
+/// The key hashes of one submission's rows as stored in `submission_keys.entries`: 12 bytes per entry,
+/// the hash (Int64) and the 1-based row number (UInt32), both little-endian.
+enum KeyEntries {
+  static func append(hash: Int64, row: Int, to out: inout [UInt8]) {
+    let h = UInt64(bitPattern: hash)
+    for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: h >> (8 * i))) }
+    let r = UInt32(truncatingIfNeeded: row)
+    for i in 0..<4 { out.append(UInt8(truncatingIfNeeded: r >> (8 * i))) }
+  }
+
+  /// Calls `body` with each entry of `b`.
+  /// - Throws: ``RowCodecError`` when `b` is not a whole number of entries.
+  static func forEach(in b: UnsafeRawBufferPointer, _ body: (Int64, Int) -> Void) throws {
+    guard b.count % 12 == 0 else { throw RowCodecError(offset: b.count - b.count % 12) }
+    var i = 0
+    while i < b.count {
+      var h: UInt64 = 0
+      for k in 0..<8 { h |= UInt64(b[i + k]) << (8 * k) }
+      var r: UInt32 = 0
+      for k in 0..<4 { r |= UInt32(b[i + 8 + k]) << (8 * k) }
+      body(Int64(bitPattern: h), Int(r))
+      i += 12
+    }
+  }
+}
+
+/// Rows packed for `row_block.entries`: per row, its number (LEB128), `1` when it is error-free else `0`,
+/// the length of its encoded values (LEB128) and those bytes (``RowCodec``). A block holds rows of one
+/// submission in sheet order and is written once it passes ``limit`` bytes.
+struct RowBlock {
+  static let limit = 64 << 10
+
+  private(set) var submission: Int64 = 0
+  private(set) var firstRow = 0
+  private(set) var entries: [UInt8] = []
+
+  /// The block to write before a row of `submission` is appended (it is full or holds another
+  /// submission), emptied; nil when the row fits.
+  mutating func full(for submission: Int64) -> (Int64, Int, [UInt8])? {
+    guard !entries.isEmpty, entries.count >= Self.limit || submission != self.submission else { return nil }
+    return take()
+  }
+
+  /// The rows held, emptied; nil when there are none.
+  mutating func take() -> (Int64, Int, [UInt8])? {
+    guard !entries.isEmpty else { return nil }
+    defer { entries.removeAll(keepingCapacity: true) }
+    return (submission, firstRow, entries)
+  }
+
+  mutating func append(submission: Int64, row: Int, valid: Bool, encoded: UnsafeRawBufferPointer) {
+    if entries.isEmpty { self.submission = submission; firstRow = row }
+    Self.leb128(row, into: &entries)
+    entries.append(valid ? 1 : 0)
+    Self.leb128(encoded.count, into: &entries)
+    entries.append(contentsOf: encoded)
+  }
+
+  private static func leb128(_ v: Int, into out: inout [UInt8]) {
+    var n = UInt64(truncatingIfNeeded: v)
+    while n >= 0x80 { out.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
+    out.append(UInt8(n))
+  }
+
+  /// Calls `body` with each row of a block: its number, whether it is error-free, its encoded values.
+  /// - Throws: ``RowCodecError`` for a damaged block, or what `body` throws.
+  static func forEach(in b: UnsafeRawBufferPointer, _ body: (Int, Bool, UnsafeRawBufferPointer) throws -> Void) throws {
+    var i = 0
+    func number() throws -> Int {
+      var n: UInt64 = 0, shift: UInt64 = 0
+      while true {
+        guard i < b.count, shift < 63 else { throw RowCodecError(offset: i) }
+        let c = b[i]; i += 1
+        n |= UInt64(c & 0x7F) << shift
+        if c < 0x80 { return Int(truncatingIfNeeded: n) }
+        shift += 7
+      }
+    }
+    while i < b.count {
+      let row = try number()
+      guard i < b.count else { throw RowCodecError(offset: i) }
+      let valid = b[i] != 0
+      i += 1
+      let n = try number()
+      guard n >= 0, n <= b.count - i else { throw RowCodecError(offset: i) }
+      try body(row, valid, UnsafeRawBufferPointer(rebasing: b[i..<(i + n)]))
+      i += n
+    }
   }
 }

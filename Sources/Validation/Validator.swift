@@ -50,6 +50,8 @@ public struct Validator {
   private var aggregates: AggregatesCheck
   private var stats = ValidationStats()
   private var finished = false
+  /// True when the last row passed to `validate(row:into:)` had its cells typed (it was not blank).
+  private var lastRowTyped = false
 
   /// Prepares the checks for one table (the lifecycle's start).
   ///
@@ -112,6 +114,7 @@ public struct Validator {
   /// thread): `prechecked` holds its verdicts for this row. The findings equal `validate(row:into:)`'s.
   public mutating func validate(row: Row, prechecked: UnsafeBufferPointer<FastVerdict>?,
                                 into collector: inout DiagnosticCollector) {
+    lastRowTyped = false
     guard !finished else { return }
     stats.rows += 1
     let errorsBefore = emitter.counts[Int(Severity.error.rawValue)]
@@ -121,6 +124,7 @@ public struct Validator {
       return
     }
     typeAndFormat.check(row: row, typed: &typed, emitter: &emitter, into: &collector, prechecked: prechecked)
+    lastRowTyped = true
     constraints.check(row: row, typed: &typed, emitter: &emitter, into: &collector)
     if !rowRules.rules.isEmpty { rowRules.check(row: row, typed: &typed, emitter: &emitter, into: &collector) }
     if !uniqueKeys.keys.isEmpty { uniqueKeys.check(row: row, typed: &typed, emitter: &emitter, into: &collector) }
@@ -134,6 +138,24 @@ public struct Validator {
   /// A precheck of this validator's cells, to run ahead of it on another thread.
   public func makePrecheck() -> RowPrecheck {
     RowPrecheck(plans: typeAndFormat.plans, today: typeAndFormat.coercer.today)
+  }
+
+  /// The typed value of every field of the row just validated, as text: what
+  /// `CellCoercer.coerce(row, column:, field:).value.description` gives for the field's cell
+  /// (`""` for an unmapped field, a blank or missing value, or a cell that failed coercion), so
+  /// that a caller storing the values (the merge) need not coerce every cell a second time.
+  ///
+  /// - Parameters:
+  ///   - row: the row last passed to `validate(row:into:)`, unchanged.
+  ///   - texts: resized to the field count and overwritten.
+  /// - Returns: false, leaving `texts` untouched, when that row's cells were not typed (a blank
+  ///   row, or a row passed after `finish`); the caller then coerces the cells itself.
+  public func fieldTexts(of row: Row, into texts: inout [String]) -> Bool {
+    guard lastRowTyped, typed.rowIndex == row.index else { return false }
+    let n = schema.fields.count
+    if texts.count != n { texts = Array(repeating: "", count: n) }
+    for f in 0..<n { texts[f] = typed.text(of: f, in: row) }
+    return true
   }
 
   /// Ends the table: decides aggregate rules and returns the statistics (the lifecycle's end).

@@ -161,6 +161,31 @@ public final class Workbook {
     }
   }
 
+  /// Sheet parts at most this large (uncompressed) are inflated once into memory, scanned there for
+  /// merged cells and parsed from there, instead of being inflated twice (once for the scan, once for
+  /// the rows): small submissions are most of what a merge reads. Their reader holds the part (at most
+  /// this many bytes) while it is open.
+  static let inMemoryLimit: UInt64 = 2 << 20
+
+  /// The whole inflated entry, or nil when it turns out longer than `limit` (its declared size lied).
+  private func readWhole(_ entry: ZIPEntry, limit: UInt64) throws -> [UInt8]? {
+    var r = try archive.openEntry(entry)
+    var out = [UInt8](repeating: 0, count: Int(entry.uncompressedSize) + 1)
+    var n = 0
+    while true {
+      if n == out.count {
+        guard UInt64(out.count) <= limit else { return nil }
+        out.append(contentsOf: [UInt8](repeating: 0, count: max(64 << 10, out.count)))
+      }
+      let got = try out.withUnsafeMutableBytes { try r.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[n...])) }
+      if got == 0 { break }
+      n += got
+    }
+    guard UInt64(n) <= limit else { return nil }
+    out.removeLast(out.count - n)
+    return out
+  }
+
   /// Sheet parts at least this large (uncompressed) are inflated on a second thread, and the
   /// first worksheet's merged cells are pre-scanned on it while the shared strings are parsed.
   static let prefetchThreshold: UInt64 = 8 << 20
@@ -197,6 +222,18 @@ public final class Workbook {
     }
     var merges: [CellRange]
     do {
+      if entry.uncompressedSize <= Workbook.inMemoryLimit, prescanned?.part != part,
+         let xml = try readWhole(entry, limit: Workbook.inMemoryLimit) {
+        // Inflated once: scanned for merged cells and parsed from memory.
+        var offset = 0
+        return try SheetReader(sheetName: sheet.name, entry: entry.name, file: path, context: context,
+                               mergedRanges: MergeScanner.scan(xml)) { buf in
+          let n = min(buf.count, xml.count - offset)
+          if n > 0 { xml.withUnsafeBytes { buf.baseAddress!.copyMemory(from: $0.baseAddress! + offset, byteCount: n) } }
+          offset += n
+          return n
+        }
+      }
       if let p = prescanned, p.part == part {
         merges = p.ranges
       } else {

@@ -8,6 +8,9 @@ public struct WorkbookOptions: Sendable {
   public var sharedStrings: Bool = true
   /// zlib compression level, 0 (stored) … 9; 6 is zlib's default, 1 is ~4× faster and ~30 % larger.
   public var compressionLevel: Int32 = 6
+  /// Compress and write the archive on a thread of its own, so deflate overlaps with making the XML
+  /// (one more thread and up to about 1 MiB of queued part bytes). The output is the same.
+  public var compressOnOwnThread: Bool = false
   /// The date system serials are written in.
   public var dateSystem: DateSystem = .excel1900
   /// Document properties (title, author, created…).
@@ -20,9 +23,11 @@ public struct WorkbookOptions: Sendable {
   public var dateTimeFormat: String = "yyyy-mm-dd hh:mm:ss"
 
   /// Default options: shared strings, zlib level 6, 1900 date system.
-  public init(sharedStrings: Bool = true, compressionLevel: Int32 = 6, properties: DocumentProperties = .init()) {
+  public init(sharedStrings: Bool = true, compressionLevel: Int32 = 6, compressOnOwnThread: Bool = false,
+              properties: DocumentProperties = .init()) {
     self.sharedStrings = sharedStrings
     self.compressionLevel = compressionLevel
+    self.compressOnOwnThread = compressOnOwnThread
     self.properties = properties
   }
 }

@@ -54,8 +54,9 @@ public final class WorkbookWriter {
   public init(path: String, options: WorkbookOptions = WorkbookOptions()) throws {
     self.path = path
     self.options = options
-    package = try ZIPPackage(path: path, level: options.compressionLevel,
-                               modified: options.properties.created ?? DateTimeParts.now())
+    let zip = try ZIPPackage(path: path, level: options.compressionLevel,
+                             modified: options.properties.created ?? DateTimeParts.now())
+    package = options.compressOnOwnThread ? ThreadedPackage(zip) : zip
     sharedStrings = options.sharedStrings ? SharedStringTable() : nil
     dateStyles = (styles.id(for: CellStyle(numberFormat: options.dateFormat)),
                   styles.id(for: CellStyle(numberFormat: options.dateTimeFormat)),

@@ -1,10 +1,11 @@
 import Foundation
+import GRDB
 import Merge
 @testable import Store
 import TestSupport
 import XCTest
 
-/// SHA-256 against the FIPS 180-4 / NIST example vectors, the row codec, and store transactions.
+/// SHA-256 against the FIPS 180-4 / NIST example vectors, the row codec, store transactions and migrations.
 final class StoreInternalsTests: XCTestCase {
   private func hex(_ s: String, chunk: Int = 1 << 20) -> String {
     var h = SHA256()
@@ -66,5 +67,107 @@ final class StoreInternalsTests: XCTestCase {
     XCTAssertEqual(byID[second]?.status, .valid)
     XCTAssertEqual(byID[broken]?.status, .invalid)
     XCTAssertEqual(try store.history(agency: "农牧局").count, 3)
+  }
+
+  func testKeyHashesFromRowsSharingKeys() throws {
+    let dir = try CLIRunner.temporaryDirectory()
+    let store = try SubmissionStore(path: dir + "/s.sqlite", durable: false)
+    func add(_ file: String, _ rows: [(Int, [Int64])]) throws -> Int64 {
+      var id: Int64 = 0
+      try store.ingest(fileName: file, sha256: file, receivedAt: "t") { ingest in
+        id = try ingest.beginTable(sheet: nil, ledger: "training-hours", keysIndexed: true)
+        for (n, hashes) in rows {
+          try [UInt8(0)].withUnsafeBytes { try ingest.addRow(id, number: n, valid: true, encoded: $0, keyHashes: hashes[...]) }
+        }
+        try ingest.endTable(id, agency: file, period: "2023", errors: 0, warnings: 0, rows: rows.count, validRows: rows.count, reason: "")
+      }
+      return id
+    }
+    let a = try add("a.xlsx", [(4, [1, 2]), (5, [3]), (6, [-7])])
+    let b = try add("b.xlsx", [(4, [3]), (5, [9]), (6, [9])])
+    let c = try add("c.xlsx", [(4, [-7])])
+    let shared = try XCTUnwrap(try store.rowsSharingKeys(among: [a, b, c]))
+    XCTAssertEqual(shared, [a: [5, 6], b: [4, 5, 6], c: [4]])
+    XCTAssertEqual(try XCTUnwrap(try store.rowsSharingKeys(among: [a, b])), [a: [5], b: [4, 5, 6]])
+    XCTAssertEqual(try XCTUnwrap(try store.rowsSharingKeys(among: [c])), [:])
+  }
+
+  func testOpeningAnOlderStorePacksKeysAndRowsIntoBlobs() throws {
+    let dir = try CLIRunner.temporaryDirectory()
+    let path = dir + "/old.sqlite"
+    // A store as written before key hashes were packed: one `row_key` row per key.
+    let old = try DatabaseQueue(path: path)
+    try old.write { db in
+      try db.execute(sql: """
+        CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
+        INSERT INTO grdb_migrations VALUES ('v1'), ('v2-row-key');
+        CREATE TABLE submission (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          file_name TEXT NOT NULL, sheet TEXT, ledger TEXT, agency TEXT, period TEXT NOT NULL DEFAULT '',
+          sha256 TEXT NOT NULL, received_at TEXT NOT NULL, status TEXT NOT NULL,
+          errors INTEGER NOT NULL DEFAULT 0, warnings INTEGER NOT NULL DEFAULT 0,
+          rows INTEGER NOT NULL DEFAULT 0, valid_rows INTEGER NOT NULL DEFAULT 0,
+          reason TEXT NOT NULL DEFAULT '', superseded_by INTEGER REFERENCES submission(id),
+          keys_indexed INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX submission_sha256 ON submission(sha256);
+        CREATE INDEX submission_key ON submission(ledger, agency, period);
+        CREATE TABLE row (
+          submission_id INTEGER NOT NULL REFERENCES submission(id) ON DELETE CASCADE,
+          row_number INTEGER NOT NULL, valid INTEGER NOT NULL, vals TEXT NOT NULL,
+          PRIMARY KEY (submission_id, row_number)) WITHOUT ROWID;
+        CREATE TABLE row_key (
+          hash INTEGER NOT NULL, submission_id INTEGER NOT NULL, row_number INTEGER NOT NULL,
+          PRIMARY KEY (hash, submission_id, row_number)) WITHOUT ROWID;
+        INSERT INTO submission (id, file_name, ledger, agency, period, sha256, received_at, status, keys_indexed)
+          VALUES (1, 'a.xlsx', 'training-hours', 'A', '2023', 'a', 't', 'valid', 1),
+                 (2, 'b.xlsx', 'training-hours', 'B', '2023', 'b', 't', 'valid', 1);
+        INSERT INTO row_key VALUES (10, 1, 4), (11, 1, 5), (-3, 1, 6), (11, 2, 4), (12, 2, 5), (-3, 2, 7);
+        INSERT INTO row VALUES (1, 5, 0, '["x"]'), (1, 4, 1, '["a","b"]'), (1, 6, 1, '["c"]'), (2, 4, 1, '["d"]');
+        """)
+    }
+    try old.close()
+    let store = try SubmissionStore(path: path)
+    XCTAssertEqual(try XCTUnwrap(try store.rowsSharingKeys(among: [1, 2])), [1: [5, 6], 2: [4, 7]])
+    XCTAssertEqual(try store.allSubmissions().map(\.fileName), ["a.xlsx", "b.xlsx"])
+    // Rows stored one per `row` row are packed into blocks, in sheet order.
+    var rows: [StoredRow] = []
+    try store.forEachValidRow(of: 1) { rows.append($0) }
+    XCTAssertEqual(rows.map(\.rowNumber), [4, 6])
+    XCTAssertEqual(rows.map(\.values), [["a", "b"], ["c"]])
+    XCTAssertEqual(try store.rowCount(of: 1), 3)
+    XCTAssertEqual(try store.rowCount(of: 1, validOnly: true), 2)
+    XCTAssertEqual(try store.rowCount(of: 2), 1)
+  }
+
+  func testRowsArePackedIntoBlocksInSheetOrder() throws {
+    let dir = try CLIRunner.temporaryDirectory()
+    let store = try SubmissionStore(path: dir + "/s.sqlite")
+    let long = String(repeating: "鄂尔多斯市", count: 200)  // 3 KB a row: a table of 100 rows spans several blocks
+    var ids: [Int64] = []
+    try store.ingest(fileName: "a.xlsx", sha256: "a", receivedAt: "t") { ingest in
+      for sheet in ["S1", "S2"] {
+        let id = try ingest.beginTable(sheet: sheet, ledger: "training-hours")
+        ids.append(id)
+        for n in 4..<104 { try ingest.addRow(id, number: n, valid: n % 10 != 0, values: [sheet, String(n), long]) }
+        try ingest.endTable(id, agency: "A", period: "2023", errors: 10, warnings: 0, rows: 100, validRows: 90, reason: "")
+      }
+    }
+    for (id, sheet) in zip(ids, ["S1", "S2"]) {
+      var numbers: [Int] = []
+      try store.forEachValidRow(of: id) { row in
+        XCTAssertEqual(row.values, [sheet, String(row.rowNumber), long])
+        numbers.append(row.rowNumber)
+      }
+      XCTAssertEqual(numbers, (4..<104).filter { $0 % 10 != 0 })
+      XCTAssertEqual(try store.rowCount(of: id), 100)
+      XCTAssertEqual(try store.rowCount(of: id, validOnly: true), 90)
+    }
+    // A row number that does not follow the table's previous one is refused, and nothing of the file stays.
+    XCTAssertThrowsError(try store.ingest(fileName: "b.xlsx", sha256: "b", receivedAt: "t") { ingest in
+      let id = try ingest.beginTable(sheet: nil, ledger: "training-hours")
+      try ingest.addRow(id, number: 5, valid: true, values: ["x"])
+      try ingest.addRow(id, number: 5, valid: true, values: ["y"])
+    })
+    XCTAssertFalse(try store.contains(sha256: "b"))
   }
 }

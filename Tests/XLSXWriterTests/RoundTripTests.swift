@@ -26,8 +26,8 @@ final class RoundTripTests: XCTestCase {
   static let tricky = ["a<b&c>\"q\"", "_x0041_ stays", "ctl\u{1}char", " lead and trail ", "多行\n文本", "😀 emoji"]
 
   /// Writes the feature workbook used by several tests.
-  private func writeFeatureWorkbook(_ path: String, sharedStrings: Bool = true) throws {
-    var opts = WorkbookOptions(sharedStrings: sharedStrings)
+  private func writeFeatureWorkbook(_ path: String, sharedStrings: Bool = true, compressOnOwnThread: Bool = false) throws {
+    var opts = WorkbookOptions(sharedStrings: sharedStrings, compressOnOwnThread: compressOnOwnThread)
     opts.properties = DocumentProperties(title: "培训学时台账汇总", author: "鄂尔多斯市司法局",
                                          created: DateTimeParts(year: 2024, month: 6, day: 1, hour: 8, minute: 30))
     let wb = try WorkbookWriter(path: path, options: opts)
@@ -313,6 +313,25 @@ print(json.dumps(out, ensure_ascii=False))
     XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "previous")
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }
     XCTAssertEqual(leftovers, [])
+  }
+
+  func testCompressingOnItsOwnThreadWritesTheSameBytes() throws {
+    try writeFeatureWorkbook(dir + "/same.xlsx")
+    try writeFeatureWorkbook(dir + "/threaded.xlsx", compressOnOwnThread: true)
+    let a = try Data(contentsOf: URL(fileURLWithPath: dir + "/same.xlsx"))
+    let b = try Data(contentsOf: URL(fileURLWithPath: dir + "/threaded.xlsx"))
+    XCTAssertGreaterThan(a.count, 1000)
+    XCTAssertEqual(a, b)
+    // Released without close() on a deflate thread: the previous file stays, no temporary file is left.
+    let path = dir + "/keep.xlsx"
+    try Data("previous".utf8).write(to: URL(fileURLWithPath: path))
+    do {
+      let wb = try WorkbookWriter(path: path, options: WorkbookOptions(compressOnOwnThread: true))
+      try wb.beginSheet(name: "S")
+      for i in 0..<20000 { try wb.writeRow([.int(i), .text("row \(i)")]) }
+    }
+    XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "previous")
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains(".tmp-") }, [])
   }
 
   func testExactSheetXML() throws {
