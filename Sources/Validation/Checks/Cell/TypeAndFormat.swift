@@ -104,11 +104,7 @@ struct TypeAndFormatCheck: ValidationCheck {
         } else {
           v.valueKind = plan.usage == .value ? .text : .placeholder
         }
-        if plan.inKey {
-          var h = KeyHash()
-          h.add(bytes: b)
-          v.keyHash = h.value
-        }
+        if plan.inKey { v.keyHash = hash(bytes: b) }
         return true
       }
       if ok { v.plain = true; return v }
@@ -124,11 +120,7 @@ struct TypeAndFormatCheck: ValidationCheck {
         }
         v.plain = true
         v.valueKind = plan.usage == .value ? .text : .placeholder
-        if plan.inKey {
-          var h = KeyHash()
-          h.add(bytes: b)
-          v.keyHash = h.value
-        }
+        if plan.inKey { v.keyHash = hash(bytes: b) }
         return true
       }
       if ok { return v }
@@ -168,6 +160,13 @@ struct TypeAndFormatCheck: ValidationCheck {
       }
     }
     return FastVerdict(.undecided, ci)
+  }
+
+  @inline(__always)
+  private static func hash(bytes b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var h = KeyHash()
+    h.add(bytes: b)
+    return h.value
   }
 
   @inline(__always)
