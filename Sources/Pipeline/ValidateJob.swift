@@ -131,7 +131,9 @@ public struct ValidateJob {
     }
     if threading != .single {
       let pipeline = RowPipeline(reader: table, precheck: threading == .pipelined ? nil : validator.makePrecheck(),
-                                 precheckEveryBatch: threading == .pipelinedWithPrecheck)
+                                 precheckEveryBatch: threading == .pipelinedWithPrecheck,
+                                 // Three batches of 256 rows keep both threads busy; more only costs memory.
+                                 slots: 3, batchSize: 256)
       try Self.validateRows(of: pipeline, with: &validator, into: &collector)
       table = pipeline.reader
     } else {
