@@ -26,22 +26,26 @@ extension MergeJob {
   /// The output is replaced atomically: when anything fails, the previous output stays as it was.
   /// - Throws: store and output errors (an unreadable input is not an error: it is listed in `问题文件`).
   public func run(paths: [String], output: String, format: MergeOutputFormat, storePath: String?) throws -> RunResult {
-    var tempDir: String?
+    let (store, tempDir) = try Self.openStore(storePath)
     defer { if let d = tempDir { try? FileManager.default.removeItem(atPath: d) } }
-    let path: String
-    if let storePath {
-      path = storePath
-    } else {
-      let d = NSTemporaryDirectory() + "sheetgate-merge-" + UUID().uuidString
-      try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-      tempDir = d
-      path = d + "/store.sqlite"
-    }
-    let store = try SubmissionStore(path: path, durable: storePath != nil)
     let files = try ingest(paths: paths, into: store)
     let (outcome, outputs) = try Self.export(from: store, schemas: schemas, options: consolidationOptions,
                                              output: output, format: format)
     return RunResult(files: files, consolidation: outcome, outputs: outputs)
+  }
+
+  /// Opens the store at `storePath` (durable), or, when nil, a fresh temporary one that never
+  /// syncs, in a new folder the caller removes (`temporaryFolder`) once the merge is done.
+  public static func openStore(_ storePath: String?) throws -> (store: SubmissionStore, temporaryFolder: String?) {
+    if let storePath { return (try SubmissionStore(path: storePath, durable: true), nil) }
+    let d = NSTemporaryDirectory() + "sheetgate-merge-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+    do {
+      return (try SubmissionStore(path: d + "/store.sqlite", durable: false), d)
+    } catch {
+      try? FileManager.default.removeItem(atPath: d)
+      throw error
+    }
   }
 
   /// Writes the consolidated output of everything current in `store` (the sink on its own thread,

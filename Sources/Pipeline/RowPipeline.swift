@@ -21,8 +21,8 @@ import Validation
 /// - A batch with `count < batchSize` is the last one (it may be empty); `failure` is written
 ///   by the reader before that last `ready.signal()` and read by the consumer after it.
 /// - The `TableReader` (its notes, metadata) belongs to the reader thread until `finished`
-///   is signalled; read `reader` only after `forEach` returns.
-/// - `forEach` must run to the end (it is the only consumer): a consumer that stopped early
+///   is signalled; read `reader` only after `forEachInPlace` returns.
+/// - `forEachInPlace` must run to the end (it is the only consumer): a consumer that stopped early
 ///   would leave the reader blocked on `free` for ever.
 final class RowPipeline<Source: RowSource>: @unchecked Sendable {
   /// One reusable batch of rows.
@@ -112,19 +112,9 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
     finished.signal()
   }
 
-  /// Calls `body` with each row in order; rethrows a reading error after the rows read before it.
-  func forEach(_ body: (Row) -> Void) throws {
-    try forEachInPlace { body($0) }
-  }
-
-  /// Calls `body` with each row in order, in place in its batch (no copy of the row's arrays);
-  /// rethrows a reading error after the rows read before it. `body` may scribble on the row:
-  /// the reader refills it.
-  func forEachInPlace(_ body: (inout Row) -> Void) throws {
-    try forEachInPlace { row, _ in body(&row) }
-  }
-
-  /// Like `forEachInPlace(_:)`, with each row's precheck verdicts when the reader thread made them.
+  /// Calls `body` with each row in order, in place in its batch (no copy of the row's arrays),
+  /// and the row's precheck verdicts when the reader thread made them; rethrows a reading error
+  /// after the rows read before it. `body` may scribble on the row: the reader refills it.
   func forEachInPlace(_ body: (inout Row, UnsafeBufferPointer<FastVerdict>?) -> Void) throws {
     let width = precheck?.fieldCount ?? 0
     while !ended {

@@ -25,18 +25,8 @@ func runMergeBench(_ args: [String]) throws {
   let files = try FileManager.default.contentsOfDirectory(atPath: rest[0]).sorted()
     .filter { $0.hasSuffix(".xlsx") || $0.hasSuffix(".csv") }.map { rest[0] + "/" + $0 }
   // As MergeJob.run: a temporary store when none is named.
-  var tempDir: String?
+  let (db, tempDir) = try MergeJob.openStore(store)
   defer { if let d = tempDir { try? FileManager.default.removeItem(atPath: d) } }
-  let storePath: String
-  if let store {
-    storePath = store
-  } else {
-    let d = NSTemporaryDirectory() + "sheetbench-merge-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-    tempDir = d
-    storePath = d + "/store.sqlite"
-  }
-  let db = try SubmissionStore(path: storePath, durable: store != nil)
   let t1 = Date()
   let c1 = threadCPUSeconds()
   let p1 = processCPUSeconds()

@@ -5,21 +5,21 @@ import Tabular
 import XCTest
 
 final class ValidationCellTests: XCTestCase {
-  func testEveryIDCardReasonSurvivesThePrecheckEncoding() {
-    // A precheck hands an ID number's problem over as a code; every reason must come back as given.
+  func testEveryIDCardReasonOfTheFastCheckIsTheFullChecksReason() {
+    // The fast path hands an ID number's problem over as a case; its slug must be the reason the
+    // full check (`IDCard.validate`) gives for the same number.
     let today = LocalDate(year: 2024, month: 6, day: 1)!
     let samples = ["150624198001010010", "15062419800101001A", "990624198001010011", "150624198013010014",
                    "150624203001010013", "1506241980010100", "1506241980010100XX"]
     var seen = Set<String>()
     for id in samples {
-      guard let reason = Array(id.utf8).withUnsafeBufferPointer({ IDCard.problem(canonical18: $0, today: today) }) else { continue }
-      seen.insert(reason)
-      var v = FastVerdict()
-      v.reason = FastVerdict.reasonCode(reason)
-      XCTAssertEqual(v.reasonText, reason, id)
+      guard let problem = Array(id.utf8).withUnsafeBufferPointer({ IDCard.problem(canonical18: $0, today: today) }) else { continue }
+      seen.insert(problem.rawValue)
+      XCTAssertEqual(IDCard.validate(Array(id.utf8), today: today), .invalid(reason: problem.rawValue), id)
     }
     XCTAssertGreaterThanOrEqual(seen.count, 4, "samples cover most reasons: \(seen)")
   }
+
 
   func testCleanRowHasNoFindings() {
     let report = Ledger.validate([Ledger.cells()])

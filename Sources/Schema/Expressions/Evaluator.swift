@@ -22,14 +22,7 @@ extension RuleExpression {
       guard let x = a.evaluate(row, slots: slots).decimal, let y = b.evaluate(row, slots: slots).decimal else {
         return .null
       }
-      let r: ExactDecimal?
-      switch op {
-      case .add: r = x.adding(y)
-      case .subtract: r = x.subtracting(y)
-      case .multiply: r = x.multiplying(by: y)
-      case .divide: r = x.dividing(by: y)
-      }
-      return r.map { .decimal($0) } ?? .null
+      return op.apply(x, y).map { .decimal($0) } ?? .null
     case .compare(let op, let a, let b):
       let x = a.evaluate(row, slots: slots)
       let y = b.evaluate(row, slots: slots)
@@ -172,14 +165,7 @@ extension RuleExpression {
         if case .other = y { return .other }
         return .null
       }
-      let r: ExactDecimal?
-      switch op {
-      case .add: r = p.adding(q)
-      case .subtract: r = p.subtracting(q)
-      case .multiply: r = p.multiplying(by: q)
-      case .divide: r = p.dividing(by: q)
-      }
-      return r.map { .value($0) } ?? .null
+      return op.apply(p, q).map { .value($0) } ?? .null
     default:
       return .other
     }

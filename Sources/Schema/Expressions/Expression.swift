@@ -32,6 +32,17 @@ public enum ExpressionFunction: String, Sendable, CaseIterable {
 /// An arithmetic operator of the rule language (a case, so evaluating it compares no text).
 public enum ArithmeticOperator: String, Sendable {
   case add = "+", subtract = "-", multiply = "*", divide = "/"
+
+  /// `x op y`, or nil on overflow or division by zero.
+  @inline(__always)
+  public func apply(_ x: ExactDecimal, _ y: ExactDecimal) -> ExactDecimal? {
+    switch self {
+    case .add: return x.adding(y)
+    case .subtract: return x.subtracting(y)
+    case .multiply: return x.multiplying(by: y)
+    case .divide: return x.dividing(by: y)
+    }
+  }
 }
 
 /// A comparison operator of the rule language.

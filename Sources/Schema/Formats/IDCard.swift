@@ -25,31 +25,39 @@ public enum IDCard {
   /// `provinces` as a table indexed by the two-digit code (no hashing per check).
   static let provinceTable: [Bool] = (0..<100).map { provinces.contains($0) }
 
+  /// Why an ID number is invalid; the raw value is the reason `validate` gives.
+  public enum Problem: String, Sendable {
+    case length, characters, region
+    case birthDate = "birth-date"
+    case checkDigit = "check-digit"
+  }
+
   /// Checks an 18-character number in canonical form (17 ASCII digits, then a digit or `X`)
-  /// straight from its bytes: nil when valid, else the reason `validate` would give.
+  /// straight from its bytes: nil when valid, else the problem (its raw value is the reason
+  /// `validate` would give).
   ///
   /// Same verdict as `validate` for such input, without making a `String` or an array.
-  public static func problem(canonical18 b: UnsafeBufferPointer<UInt8>, today: LocalDate) -> String? {
-    guard b.count == 18 else { return "length" }
+  public static func problem(canonical18 b: UnsafeBufferPointer<UInt8>, today: LocalDate) -> Problem? {
+    guard b.count == 18 else { return .length }
     var sum = 0
     for i in 0..<17 {
       let d = Int(b[i]) &- 0x30
-      guard d >= 0 && d <= 9 else { return "characters" }
+      guard d >= 0 && d <= 9 else { return .characters }
       sum += d * weights[i]
     }
     let last = b[17] == UInt8(ascii: "x") ? UInt8(ascii: "X") : b[17]
-    guard (last >= 0x30 && last <= 0x39) || last == UInt8(ascii: "X") else { return "characters" }
+    guard (last >= 0x30 && last <= 0x39) || last == UInt8(ascii: "X") else { return .characters }
     @inline(__always) func num(_ i: Int, _ n: Int) -> Int {
       var v = 0
       for k in i..<(i + n) { v = v * 10 + Int(b[k] - 0x30) }
       return v
     }
-    guard provinceTable[num(0, 2)] else { return "region" }
+    guard provinceTable[num(0, 2)] else { return .region }
     let y = num(6, 4)
     guard y >= 1900, let date = LocalDate(year: y, month: num(10, 2), day: num(12, 2)), date <= today else {
-      return "birth-date"
+      return .birthDate
     }
-    guard checkChars[sum % 11] == last else { return "check-digit" }
+    guard checkChars[sum % 11] == last else { return .checkDigit }
     return nil
   }
 

@@ -53,7 +53,7 @@ struct TypeAndFormatCheck: ValidationCheck {
         typed.values[f] = .null
         typed.failed[f] = true
         emitter.cell(.typeError, .error, plan, row, typed,
-                     [.init("expected", plan.field.format.rawValue), .init("reason", v.reasonText)], into: &collector)
+                     [.init("expected", plan.field.format.rawValue), .init("reason", v.idProblem.rawValue)], into: &collector)
       case .undecided:
         coerce(plan, row: row, ci: Int(v.cellIndex), typed: &typed, emitter: &emitter, into: &collector)
       }
@@ -113,9 +113,9 @@ struct TypeAndFormatCheck: ValidationCheck {
       var v = FastVerdict(.accepted, ci)
       let ok: Bool = row.withText(ci) { b in
         guard fast.accepts(b), !plan.isMissing(b) else { return false }
-        if fast == .idCard, let reason = IDCard.problem(canonical18: b, today: today) {
+        if fast == .idCard, let problem = IDCard.problem(canonical18: b, today: today) {
           v.kind = .rejected
-          v.reason = FastVerdict.reasonCode(reason)
+          v.idProblem = problem
           return true
         }
         v.plain = true
@@ -186,7 +186,7 @@ public struct FastVerdict {
     case absent
     /// The cell's value is described by `valueKind` and `payload`.
     case accepted
-    /// An ID number that looks canonical but fails its check (`reason`).
+    /// An ID number that looks canonical but fails its check (`idProblem`).
     case rejected
     /// No fast path applies: the full coercion decides.
     case undecided
@@ -211,8 +211,8 @@ public struct FastVerdict {
   var valueKind = ValueKind.placeholder
   /// True when the value was accepted from the cell's bytes as plain text.
   var plain = false
-  /// The ID number's problem for `rejected` (`reasonCode`).
-  var reason: UInt8 = 0
+  /// The ID number's problem, for `rejected`.
+  var idProblem = IDCard.Problem.checkDigit
   var scale: Int8 = 0
   /// Index into `row.cells`, or -1.
   var cellIndex: Int32
@@ -227,29 +227,6 @@ public struct FastVerdict {
   init(_ kind: Kind, _ cellIndex: Int) {
     self.kind = kind
     self.cellIndex = Int32(truncatingIfNeeded: cellIndex)
-  }
-
-  /// `IDCard.problem`'s reason as a code (a switch: no table to initialise on the hot path).
-  static func reasonCode(_ reason: String) -> UInt8 {
-    switch reason {
-    case "check-digit": return 0
-    case "birth-date": return 1
-    case "region": return 2
-    case "characters": return 3
-    case "length": return 4
-    default: return 0
-    }
-  }
-
-  /// The reason `reasonCode` encoded.
-  var reasonText: String {
-    switch reason {
-    case 1: return "birth-date"
-    case 2: return "region"
-    case 3: return "characters"
-    case 4: return "length"
-    default: return "check-digit"
-    }
   }
 
   /// The accepted value.
