@@ -98,6 +98,13 @@ final class FieldPlan {
       && (c.minimum == nil || minimum != nil) && (c.maximum == nil || maximum != nil)
   }
 
+  /// A plan equal to this one that shares no reference count with it (for another thread).
+  func copy() -> FieldPlan {
+    let p = FieldPlan(index: index, field: field, column: column, usage: usage)
+    p.inKey = inKey
+    return p
+  }
+
   /// True when a non-null numeric value passes `minimum` and `maximum` (only meaningful when `boundsOnly`).
   @inline(__always)
   func withinBounds(_ d: ExactDecimal) -> Bool {
