@@ -31,6 +31,10 @@ import Tabular
 /// Per row: nothing beyond reused buffers (one typed-row slot per field). Across the table:
 /// one 64-bit hash and row number per row per unique key, a bounded cache of roster answers,
 /// and a constant-size accumulator per aggregate group. Diagnostics are bounded by the collector.
+///
+/// ### Threads
+/// One validator per table, used from one thread: its per-row scratch (`TypedRow`'s slots) is
+/// written in place and shared by copies. Hand work to another thread with `makePrecheck`.
 public struct Validator {
   /// The schema being validated against.
   public let schema: TableSchema
@@ -197,14 +201,26 @@ public struct Validator {
 /// made; one precheck per thread. Hand the verdicts over with whatever orders memory (the row
 /// pipeline's semaphores).
 public struct RowPrecheck: @unchecked Sendable {
+  /// Owns the plans; `unretained` reads them without a reference-count round trip per cell.
   let plans: [FieldPlan]
+  private let unretained: [Unmanaged<FieldPlan>]
   let today: LocalDate
+
+  init(plans: [FieldPlan], today: LocalDate) {
+    self.plans = plans
+    unretained = plans.map { Unmanaged.passUnretained($0) }
+    self.today = today
+  }
 
   /// Verdicts written per row.
   public var fieldCount: Int { plans.count }
 
   /// Writes `fieldCount` verdicts for `row` at `out`.
   public func run(_ row: Row, into out: UnsafeMutablePointer<FastVerdict>) {
-    for p in plans.indices { out[p] = TypeAndFormatCheck.decide(plans[p], row: row, today: today) }
+    unretained.withUnsafeBufferPointer { ps in
+      for p in ps.indices {
+        out[p] = ps[p]._withUnsafeGuaranteedRef { TypeAndFormatCheck.decide($0, row: row, today: today) }
+      }
+    }
   }
 }

@@ -13,20 +13,20 @@ struct TypedRow {
   /// reads by value hold a shared placeholder string instead of their text (see `Validator`).
   var values: [TypedValue]
   /// Index into `row.cells` of each field's cell, or -1 when the cell is absent.
-  var cellIndex: [Int]
+  let cellIndex: FieldSlots<Int>
   /// True when the field's cell failed coercion (it is reported once; later checks skip it).
-  var failed: [Bool]
+  let failed: FieldSlots<Bool>
   /// True when the value was accepted from the cell's bytes without coercion (plain text).
-  var plain: [Bool]
+  let plain: FieldSlots<Bool>
   /// Hash of the normalised value, for fields in keys (valid when the value is not null).
-  var keyHash: [UInt64]
+  let keyHash: FieldSlots<UInt64>
 
   init(fieldCount n: Int) {
     values = Array(repeating: .null, count: n)
-    cellIndex = Array(repeating: -1, count: n)
-    failed = Array(repeating: false, count: n)
-    plain = Array(repeating: false, count: n)
-    keyHash = Array(repeating: 0, count: n)
+    cellIndex = FieldSlots(repeating: -1, count: n)
+    failed = FieldSlots(repeating: false, count: n)
+    plain = FieldSlots(repeating: false, count: n)
+    keyHash = FieldSlots(repeating: 0, count: n)
   }
 
   /// The value put in place of a plain text nobody reads by value: non-empty, so `present()`
@@ -44,6 +44,38 @@ struct TypedRow {
     let i = cellIndex[f]
     guard i >= 0 else { return nil }
     return row.text(i)
+  }
+}
+
+/// One slot per field, written in place: an array would check that its buffer is uniquely
+/// referenced on every write, five writes per cell on the validator's hot path.
+///
+/// A reference type, owned by one `TypedRow` — which is owned by one `Validator` and used
+/// from one thread; a copy of the row shares the slots.
+final class FieldSlots<Element> {
+  private let base: UnsafeMutablePointer<Element>
+  let count: Int
+
+  init(repeating value: Element, count: Int) {
+    self.count = count
+    base = .allocate(capacity: max(count, 1))
+    base.initialize(repeating: value, count: count)
+  }
+
+  deinit {
+    base.deinitialize(count: count)
+    base.deallocate()
+  }
+
+  subscript(i: Int) -> Element {
+    @inline(__always) get {
+      precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "field slot out of range")
+      return base[i]
+    }
+    @inline(__always) set {
+      precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "field slot out of range")
+      base[i] = newValue
+    }
   }
 }
 

@@ -33,7 +33,7 @@ struct ConstraintsCheck: ValidationCheck {
   mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
                       into collector: inout DiagnosticCollector) {
     for p in constrained {
-      let plan = plans[p]
+      unowned(unsafe) let plan = plans[p]
       let f = plan.index
       if typed.failed[f] || plan.column == nil { continue }
       if plan.boundsOnly, !typed.plain[f] {

@@ -36,7 +36,7 @@ struct TypeAndFormatCheck: ValidationCheck {
                       prechecked: UnsafeBufferPointer<FastVerdict>?) {
     let today = coercer.today
     for p in plans.indices {
-      let plan = plans[p]
+      unowned(unsafe) let plan = plans[p]
       let f = plan.index
       let v = prechecked?[p] ?? Self.decide(plan, row: row, today: today)
       typed.failed[f] = false
