@@ -159,6 +159,50 @@ public struct CSVTokenizer: Sendable {
           state = .quoted
           prevCR = false
           i &+= 1
+        } else if delimiterLength == 1 {
+          // The common case: a run of unquoted fields. Their bytes are copied in one piece, the
+          // delimiters between them included (no cell covers those), instead of field by field.
+          let spanStart = i
+          let base = row.bytes.count &- spanStart
+          var fieldBegin = i
+          var j = i
+          var nextIsQuoted = false
+          while j < n {
+            let b = p[j]
+            if b > maxSpecial { j &+= 1; continue }
+            if b == d0 {
+              row.cells.append(Cell(column: Int32(truncatingIfNeeded: column), kind: .string,
+                                    textStart: Int32(truncatingIfNeeded: base &+ fieldBegin),
+                                    textLength: Int32(truncatingIfNeeded: j &- fieldBegin)))
+              column &+= 1
+              j &+= 1
+              fieldBegin = j
+              if j < n && p[j] == q { nextIsQuoted = true; break }
+              continue
+            }
+            if b == cr || b == lf { break }
+            j &+= 1
+          }
+          if j > spanStart {
+            row.bytes.append(contentsOf: UnsafeBufferPointer(start: p + spanStart, count: j &- spanStart))
+            prevCR = false
+          }
+          fieldStart = base &+ fieldBegin
+          i = j
+          if nextIsQuoted || (i == n && fieldBegin == n) {
+            // The next field starts with a quote, or is still to come in the next input.
+            state = .startField
+          } else if i == n {
+            state = .unquoted
+          } else {
+            // A line break ends the last field and the record.
+            let b = p[i]
+            i &+= 1
+            endField(&row)
+            countLineBreak(b)
+            state = .startRecord
+            return Progress(consumed: i, recordEnded: true)
+          }
         } else {
           state = .unquoted
         }
