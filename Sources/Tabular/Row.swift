@@ -70,7 +70,9 @@ public struct Row: Sendable {
   /// True when the sheet marks the row hidden.
   public var isHidden: Bool
   public var cells: [Cell]
-  /// The UTF-8 text of every cell, concatenated.
+  /// The UTF-8 text of the cells, in cell order; a cell's text is `bytes[textStart ..< textStart + textLength]`.
+  /// There may be bytes no cell covers between them (the CSV reader copies a run of fields with
+  /// their delimiters in one piece), so read cells through their ranges, never by splitting `bytes`.
   public var bytes: [UInt8]
 
   public init() {
