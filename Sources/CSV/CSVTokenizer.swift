@@ -162,26 +162,36 @@ public struct CSVTokenizer: Sendable {
         } else if delimiterLength == 1 {
           // The common case: a run of unquoted fields. Their bytes are copied in one piece, the
           // delimiters between them included (no cell covers those), instead of field by field.
+          // Their cells are gathered on the stack and appended together too.
           let spanStart = i
           let base = row.bytes.count &- spanStart
           var fieldBegin = i
           var j = i
           var nextIsQuoted = false
-          while j < n {
-            let b = p[j]
-            if b > maxSpecial { j &+= 1; continue }
-            if b == d0 {
-              row.cells.append(Cell(column: Int32(truncatingIfNeeded: column), kind: .string,
-                                    textStart: Int32(truncatingIfNeeded: base &+ fieldBegin),
-                                    textLength: Int32(truncatingIfNeeded: j &- fieldBegin)))
-              column &+= 1
+          var pending = 0
+          withUnsafeTemporaryAllocation(of: Cell.self, capacity: 32) { cells in
+            while j < n {
+              let b = p[j]
+              if b > maxSpecial { j &+= 1; continue }
+              if b == d0 {
+                if pending == cells.count {
+                  row.cells.append(contentsOf: UnsafeBufferPointer(rebasing: cells[0..<pending]))
+                  pending = 0
+                }
+                cells.initializeElement(at: pending, to: Cell(column: Int32(truncatingIfNeeded: column), kind: .string,
+                                      textStart: Int32(truncatingIfNeeded: base &+ fieldBegin),
+                                      textLength: Int32(truncatingIfNeeded: j &- fieldBegin)))
+                pending &+= 1
+                column &+= 1
+                j &+= 1
+                fieldBegin = j
+                if j < n && p[j] == q { nextIsQuoted = true; break }
+                continue
+              }
+              if b == cr || b == lf { break }
               j &+= 1
-              fieldBegin = j
-              if j < n && p[j] == q { nextIsQuoted = true; break }
-              continue
             }
-            if b == cr || b == lf { break }
-            j &+= 1
+            if pending > 0 { row.cells.append(contentsOf: UnsafeBufferPointer(rebasing: cells[0..<pending])) }
           }
           if j > spanStart {
             row.bytes.append(contentsOf: UnsafeBufferPointer(start: p + spanStart, count: j &- spanStart))
