@@ -24,6 +24,9 @@ enum FooterKind: String {
       if c.kind == .empty || c.textLength == 0 { continue }
       guard c.kind == .string else { return nil }
       return row.withText(i) { bytes -> FooterKind? in
+        // Every footer word starts with a CJK character (a lead byte ≥ 0xE0) or white space;
+        // data rows mostly start with a serial number, rejected here at one byte.
+        if let f = bytes.first, f < 0xE0, f != 0x20, f != 0x09, f != 0x0A, f != 0x0D, f != 0xC2 { return nil }
         for (w, kind) in whole where match(bytes, w, whole: true) { return kind }
         for p in prefixes where match(bytes, p, whole: false) { return .signature }
         return nil
