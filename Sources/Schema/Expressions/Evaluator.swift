@@ -8,63 +8,68 @@ extension RuleExpression {
   ///
   /// - Complexity: O(size of the expression); allocates only for string results of `coalesce`.
   public func evaluate(_ row: [TypedValue], slots: [TypedValue] = []) -> TypedValue {
+    row.withUnsafeBufferPointer { evaluate(buffer: $0, slots: slots) }
+  }
+
+  /// `evaluate` over values held in a buffer (the validator keeps its typed row in place).
+  public func evaluate(buffer row: UnsafeBufferPointer<TypedValue>, slots: [TypedValue] = []) -> TypedValue {
     switch self {
     case .literal(let v): return v
     case .field(let i): return i >= 0 && i < row.count ? Self.numeric(row[i]) : .null
     case .slot(let i): return i >= 0 && i < slots.count ? slots[i] : .null
     case .negate(let e):
-      guard let d = e.evaluate(row, slots: slots).decimal, let n = d.negated else { return .null }
+      guard let d = e.evaluate(buffer: row, slots: slots).decimal, let n = d.negated else { return .null }
       return .decimal(n)
     case .not(let e):
-      if case .boolean(let b) = e.evaluate(row, slots: slots) { return .boolean(!b) }
+      if case .boolean(let b) = e.evaluate(buffer: row, slots: slots) { return .boolean(!b) }
       return .null
     case .arithmetic(let op, let a, let b):
-      guard let x = a.evaluate(row, slots: slots).decimal, let y = b.evaluate(row, slots: slots).decimal else {
+      guard let x = a.evaluate(buffer: row, slots: slots).decimal, let y = b.evaluate(buffer: row, slots: slots).decimal else {
         return .null
       }
       return op.apply(x, y).map { .decimal($0) } ?? .null
     case .compare(let op, let a, let b):
-      let x = a.evaluate(row, slots: slots)
-      let y = b.evaluate(row, slots: slots)
+      let x = a.evaluate(buffer: row, slots: slots)
+      let y = b.evaluate(buffer: row, slots: slots)
       guard let c = Self.compare(x, y) else { return .null }
       return .boolean(op.holds(c))
     case .and(let a, let b):
-      let x = a.evaluate(row, slots: slots)
+      let x = a.evaluate(buffer: row, slots: slots)
       if case .boolean(false) = x { return .boolean(false) }
-      let y = b.evaluate(row, slots: slots)
+      let y = b.evaluate(buffer: row, slots: slots)
       if case .boolean(false) = y { return .boolean(false) }
       if case .boolean(true) = x, case .boolean(true) = y { return .boolean(true) }
       return .null
     case .or(let a, let b):
-      let x = a.evaluate(row, slots: slots)
+      let x = a.evaluate(buffer: row, slots: slots)
       if case .boolean(true) = x { return .boolean(true) }
-      let y = b.evaluate(row, slots: slots)
+      let y = b.evaluate(buffer: row, slots: slots)
       if case .boolean(true) = y { return .boolean(true) }
       if case .boolean(false) = x, case .boolean(false) = y { return .boolean(false) }
       return .null
     case .inList(let e, let items, let negated):
-      let x = e.evaluate(row, slots: slots)
+      let x = e.evaluate(buffer: row, slots: slots)
       if x.isNull { return .null }
       var sawNull = false
       for item in items {
-        let y = item.evaluate(row, slots: slots)
+        let y = item.evaluate(buffer: row, slots: slots)
         if y.isNull { sawNull = true; continue }
         if Self.compare(x, y) == 0 { return .boolean(!negated) }
       }
       return sawNull ? .null : .boolean(negated)
     case .matches(let e, let pattern):
-      guard case .string(let s) = e.evaluate(row, slots: slots) else { return .null }
+      guard case .string(let s) = e.evaluate(buffer: row, slots: slots) else { return .null }
       return .boolean(pattern.matches(s))
     case .call(let f, let args):
       // One-argument tests read their argument directly (no argument array per call).
       if args.count == 1, f == .present || f == .isNull {
-        let a = args[0].evaluate(row, slots: slots)
+        let a = args[0].evaluate(buffer: row, slots: slots)
         if f == .isNull { return .boolean(a.isNull) }
         if a.isNull { return .boolean(false) }
         if case .string(let s) = a { return .boolean(!s.isEmpty) }
         return .boolean(true)
       }
-      return Self.call(f, args.map { $0.evaluate(row, slots: slots) })
+      return Self.call(f, args.map { $0.evaluate(buffer: row, slots: slots) })
     }
   }
 
@@ -74,6 +79,11 @@ extension RuleExpression {
   /// fields, literals and arithmetic, `and`/`or`/`not`, and `present`/`is_null` of a field are
   /// decided without building intermediate `TypedValue`s (see `truth` and `numericValue`).
   public func outcome(_ row: [TypedValue], slots: [TypedValue] = []) -> RuleOutcome {
+    row.withUnsafeBufferPointer { outcome(buffer: $0, slots: slots) }
+  }
+
+  /// `outcome` over values held in a buffer (the validator keeps its typed row in place).
+  public func outcome(buffer row: UnsafeBufferPointer<TypedValue>, slots: [TypedValue] = []) -> RuleOutcome {
     switch truth(row, slots: slots) {
     case 1: return .passed
     case 0: return .failed
@@ -83,7 +93,7 @@ extension RuleExpression {
 
   /// The expression's truth in three values: 1 true, 0 false, 2 null (unknown); the same as
   /// `evaluate` gives (`.boolean(true)`, `.boolean(false)`, anything else).
-  func truth(_ row: [TypedValue], slots: [TypedValue]) -> UInt8 {
+  func truth(_ row: UnsafeBufferPointer<TypedValue>, slots: [TypedValue]) -> UInt8 {
     switch self {
     case .compare(let op, let a, let b):
       let x = a.numericValue(row, slots: slots)
@@ -91,7 +101,7 @@ extension RuleExpression {
       switch (x, y) {
       case (.value(let p), .value(let q)): return op.holds(p < q ? -1 : (p == q ? 0 : 1)) ? 1 : 0
       case (.null, _), (_, .null): return 2
-      default: return Self.truth(of: evaluate(row, slots: slots))
+      default: return Self.truth(of: evaluate(buffer: row, slots: slots))
       }
     case .and(let a, let b):
       let x = a.truth(row, slots: slots)
@@ -109,7 +119,7 @@ extension RuleExpression {
       let x = e.truth(row, slots: slots)
       return x == 2 ? 2 : 1 - x
     case .call(let f, let args) where args.count == 1 && (f == .present || f == .isNull):
-      guard case .field(let i) = args[0] else { return Self.truth(of: evaluate(row, slots: slots)) }
+      guard case .field(let i) = args[0] else { return Self.truth(of: evaluate(buffer: row, slots: slots)) }
       let present: Bool
       if i < 0 || i >= row.count {
         present = false
@@ -122,7 +132,7 @@ extension RuleExpression {
       }
       return (f == .present ? present : !present) ? 1 : 0
     default:
-      return Self.truth(of: evaluate(row, slots: slots))
+      return Self.truth(of: evaluate(buffer: row, slots: slots))
     }
   }
 
@@ -141,7 +151,7 @@ extension RuleExpression {
   }
 
   /// The value of a field, literal, negation or arithmetic over them, as `evaluate` computes it.
-  func numericValue(_ row: [TypedValue], slots: [TypedValue]) -> NumericValue {
+  func numericValue(_ row: UnsafeBufferPointer<TypedValue>, slots: [TypedValue]) -> NumericValue {
     switch self {
     case .field(let i):
       guard i >= 0 && i < row.count else { return .null }

@@ -78,6 +78,11 @@ public struct AggregateAccumulator: Sendable {
 
   /// Adds one typed row.
   public mutating func add(_ row: [TypedValue]) {
+    row.withUnsafeBufferPointer { add(buffer: $0) }
+  }
+
+  /// `add` for values held in a buffer (the validator keeps its typed row in place).
+  public mutating func add(buffer row: UnsafeBufferPointer<TypedValue>) {
     var key: [String] = []
     key.reserveCapacity(rule.groupBy.count)
     for i in rule.groupBy {
@@ -102,9 +107,9 @@ public struct AggregateAccumulator: Sendable {
       case .count:
         counts[g][s] += 1
       case .countIf(let e):
-        if case .boolean(true) = e.evaluate(row) { counts[g][s] += 1 }
+        if case .boolean(true) = e.evaluate(buffer: row) { counts[g][s] += 1 }
       case .sum(let e):
-        if let d = e.evaluate(row).decimal, let current = sums[g][s] {
+        if let d = e.evaluate(buffer: row).decimal, let current = sums[g][s] {
           sums[g][s] = current.adding(d)  // nil on overflow: the group's result becomes unknown
         }
       }

@@ -11,7 +11,7 @@ struct TypedRow {
   var rowIndex = 0
   /// Typed values by field index (`.null` for missing or failed cells). Fields that no rule
   /// reads by value hold a shared placeholder string instead of their text (see `Validator`).
-  var values: [TypedValue]
+  let values: FieldSlots<TypedValue>
   /// Index into `row.cells` of each field's cell, or -1 when the cell is absent.
   let cellIndex: FieldSlots<Int>
   /// True when the field's cell failed coercion (it is reported once; later checks skip it).
@@ -22,7 +22,7 @@ struct TypedRow {
   let keyHash: FieldSlots<UInt64>
 
   init(fieldCount n: Int) {
-    values = Array(repeating: .null, count: n)
+    values = FieldSlots(repeating: .null, count: n)
     cellIndex = FieldSlots(repeating: -1, count: n)
     failed = FieldSlots(repeating: false, count: n)
     plain = FieldSlots(repeating: false, count: n)
@@ -66,6 +66,9 @@ final class FieldSlots<Element> {
     base.deinitialize(count: count)
     base.deallocate()
   }
+
+  /// The slots as a buffer (valid while the owner lives; not across a write).
+  var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: base, count: count) }
 
   subscript(i: Int) -> Element {
     @inline(__always) get {

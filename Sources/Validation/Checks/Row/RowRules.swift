@@ -40,7 +40,7 @@ struct RowRulesCheck: ValidationCheck {
                       into collector: inout DiagnosticCollector) {
     for r in rules.indices {
       // Evaluated in place: copying a `RowRule` per row would retain its strings and expression.
-      guard expressions[r].outcome(typed.values) == .failed else { continue }
+      guard expressions[r].outcome(buffer: typed.values.buffer) == .failed else { continue }
       let rules = self.rules
       let plans = self.plans
       emitter.emit(codes[r], severities[r], into: &collector) { place in

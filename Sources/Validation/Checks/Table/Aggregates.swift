@@ -20,7 +20,7 @@ struct AggregatesCheck: ValidationCheck {
 
   mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
                       into collector: inout DiagnosticCollector) {
-    for a in accumulators.indices { accumulators[a].add(typed.values) }
+    for a in accumulators.indices { accumulators[a].add(buffer: typed.values.buffer) }
   }
 
   mutating func finish(emitter: inout Emitter, into collector: inout DiagnosticCollector) {
