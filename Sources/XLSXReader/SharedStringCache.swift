@@ -9,8 +9,8 @@ import Darwin
 ///
 /// Two levels, both filled only as they are needed:
 /// - **Blocks.** 128 slots, two-way set-associative by block index (set = block % 64, the less
-///   recently used way replaced), each a reusable buffer filled by one `pread` of the block
-///   (256 strings, about 5 KiB in a ledger).
+///   recently used way replaced, so a hot block survives the blocks streaming past), each a
+///   reusable buffer filled by one `pread` of the block (256 strings, about 5 KiB in a ledger).
 ///   Tables are written in order of first appearance, so a sheet's new strings are met nearly in
 ///   table order (one read per 256 of them), and values repeated all over the sheet (agency
 ///   names, categories) sit in a few low, hot blocks.
@@ -22,8 +22,9 @@ import Darwin
 ///   the oldest overwritten first. It is looked up only when the block level misses, so the
 ///   common path (a cached block) costs what it did.
 ///
-/// Memory: at most 128 blocks (under 1 MiB for ledger-like tables; a block as large as its
-/// strings) plus 2 MiB for the repeated strings (a 1 MiB index and a 1 MiB ring).
+/// Memory: at most 128 blocks (buffers of at least 8 KiB: about 1 MiB for ledger-like tables; a
+/// block holding a huge string is as large as it) plus 2 MiB for the repeated strings (a 1 MiB
+/// index and a 1 MiB ring).
 ///
 /// ### Adaptive fallback
 /// A table not written in order of first appearance (or a sheet that refers to it in an order
@@ -39,8 +40,8 @@ final class SharedStringCache {
   static let ringSize = 1 << 20
   /// Longer strings are not kept on their own (they are read with their block).
   static let longestKept = 1024
-  /// Lookups per window of the adaptive check; settable for tests.
-  nonisolated(unsafe) static var defaultWindow = 1 << 16
+  /// Lookups per window of the adaptive check (tests pass smaller windows to `init(table:window:)`).
+  static let defaultWindow = 1 << 16
 
   let table: SpilledStrings
   private let window: Int
