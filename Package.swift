@@ -66,7 +66,7 @@ let package = Package(
     .testTarget(name: "ZIPTests", dependencies: ["ZIP", "ByteIO", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v5),
     .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "CSVTests", dependencies: ["CSV", "Tabular", "TestSupport"], swiftSettings: v5),
-    .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "Tabular", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "ByteIO", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "XLSXWriterTests", dependencies: ["XLSXWriter", "XLSXReader", "ZIP", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v5),
     .testTarget(name: "ValidationTests", dependencies: ["Validation", "Recognition", "Schema", "Diagnostics", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),

@@ -65,6 +65,9 @@ extension InputProblem {
       case .malformedXML: zh = "工作簿内部内容损坏（XML 格式错误）。请用 Excel 或 WPS 打开并重新保存后报送。详情：\(x.detail)"
       case .limitExceeded: zh = "文件超出安全上限（可能是恶意构造的压缩炸弹），已停止读取。详情：\(x.detail)"
       case .notAWorkbook: zh = "该压缩包不是 Excel 工作簿（.xlsx）。请以 .xlsx 或 .csv 格式报送表格。"
+      case .temporaryFile:
+        zh = "工作簿的共享字符串表较大，需写入临时文件夹，但临时文件无法写入或读取（临时文件夹已满、不可写或磁盘故障）。"
+          + "请清理临时文件夹空间，或将环境变量 TMPDIR 设为有足够空间的本地文件夹后重试。详情：\(x.detail)"
       default: zh = "无法读取该工作簿：\(x.detail)"
       }
       self.init(code: x.code.slug, file: file, location: x.location, message: x.detail, messageZH: zh)

@@ -59,6 +59,7 @@ func read(_ path: String) throws {
     let t2 = now()
     while try reader.nextRow(into: &row) { v.add(row) }
     phases = " open=\(ms(t1 - t0)) sheetReader=\(ms(t2 - t1)) rows=\(ms(now() - t2))"
+      + " sharedStrings=\(wb.context.sharedStrings.isSpilled ? "spilled" : "memory")"
   case .csv:
     var reader = try CSVRowReader(path: path)
     while try reader.next(into: &row) { v.add(row) }

@@ -66,6 +66,8 @@ final class PieceParser: XMLHandler {
   private let open: [UInt8]
   private let close: [UInt8]
   private let statePointer: UnsafeMutablePointer<SheetParseState>
+  /// This thread's cache of a spilled shared-strings table, kept across pieces.
+  private let stringCache: SharedStringCache?
   private var batch: UnsafeMutablePointer<RowBatch>?
   private unowned(unsafe) var parser: XMLStreamParser?
 
@@ -73,8 +75,9 @@ final class PieceParser: XMLHandler {
     self.context = context
     self.open = open
     self.close = close
+    stringCache = SharedStringCache(context.sharedStrings)
     statePointer = .allocate(capacity: 1)
-    statePointer.initialize(to: SheetParseState(context: context))
+    statePointer.initialize(to: SheetParseState(context: context, stringCache: stringCache))
   }
 
   deinit {
@@ -85,7 +88,7 @@ final class PieceParser: XMLHandler {
   /// Parses `piece` into `batch` (reset first). Sets `batch.failed` instead of throwing.
   func parse(_ piece: UnsafeRawBufferPointer, into batch: inout RowBatch) {
     batch.reset()
-    statePointer.pointee = SheetParseState(context: context)
+    statePointer.pointee = SheetParseState(context: context, stringCache: stringCache)
     let p = XMLStreamParser(entry: nil, chunkSize: 1) { _ in 0 }
     p.setHandler(self)
     parser = p

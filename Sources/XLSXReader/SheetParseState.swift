@@ -8,6 +8,9 @@ import XMLStream
 /// reader must act: a row is complete (`rowReady`) or a cell is bad (`failure`).
 struct SheetParseState {
   let context: WorkbookContext
+  /// Block cache of a spilled shared-strings table (nil when the table is in memory). Owned by
+  /// whoever owns the state, so that it outlives the state's resets (one per thread).
+  let stringCache: SharedStringCache?
   var row = Row()
   var declaredDimension: CellRange?
   var failure: (code: XLSXReadError.Code, column: Int?, detail: String)?
@@ -39,8 +42,9 @@ struct SheetParseState {
   var rowReady = false
   var minRow = Int.max, maxRow = -1, minColumn = Int.max, maxColumn = -1
 
-  init(context: WorkbookContext) {
+  init(context: WorkbookContext, stringCache: SharedStringCache?) {
     self.context = context
+    self.stringCache = stringCache
     formula.reserveCapacity(256)
   }
 
@@ -265,7 +269,16 @@ struct SheetParseState {
                + "\(context.sharedStrings.count) strings; the file is damaged: ask the sender to save it again")
         return
       }
-      _ = context.sharedStrings.withString(index) { row.bytes.append(contentsOf: $0) }
+      if let cache = stringCache {
+        let e = cache.append(index, to: &row.bytes)
+        guard e == 0 else {
+          let reason = TemporaryFileError(operation: .read, code: e, directory: cache.table.directory)
+          fail(.temporaryFile, column: column, "shared string \(index) could not be read: \(reason)")
+          return
+        }
+      } else {
+        _ = context.sharedStrings.withString(index) { row.bytes.append(contentsOf: $0) }
+      }
       row.appendCell(column: column, kind: .string, number: 0, textStart: textStart, isFormula: hasFormula)
     case CellTypeCode.inlineString, CellTypeCode.formulaString:
       decodeEscapes(&row.bytes, from: textStart)

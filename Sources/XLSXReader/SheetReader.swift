@@ -37,7 +37,10 @@ public struct WorkbookContext: Sendable {
 ///
 /// ### Memory
 /// O(one row + merged ranges + parser buffers); rows are built in the reader's own `Row` and
-/// swapped with the caller's, so after the first rows no call allocates.
+/// swapped with the caller's, so after the first rows no call allocates. With a spilled
+/// shared-strings table (`SharedStrings.isSpilled`) each thread parsing the sheet also keeps a
+/// `SharedStringCache` (up to 128 blocks of 256 strings and 2 MiB of repeated strings, allocated
+/// as they are first needed).
 public final class SheetReader: RowSource, XMLHandler {
   /// The sheet's name (for error locations).
   public let sheetName: String
@@ -85,7 +88,7 @@ public final class SheetReader: RowSource, XMLHandler {
     self.file = file
     self.mergedRanges = mergedRanges
     statePointer = .allocate(capacity: 1)
-    statePointer.initialize(to: SheetParseState(context: context))
+    statePointer.initialize(to: SheetParseState(context: context, stringCache: SharedStringCache(context.sharedStrings)))
     // The head (up to <sheetData>) is kept so that the rows after it can be cut into pieces.
     let head = HeadRecorder(keeping: options != nil)
     parser = XMLStreamParser(entry: entry, chunkSize: 128 << 10) { buf in

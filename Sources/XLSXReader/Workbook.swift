@@ -23,8 +23,11 @@ import ZIP
 /// `nonWorksheets`, not in `sheets`.
 ///
 /// ### Memory
-/// The shared-strings table (its UTF-8 text plus 4 bytes per string) and one byte per cell
-/// format stay loaded; sheets stream (see `SheetReader`).
+/// One byte per cell format stays loaded, and the shared-strings table: in memory (its UTF-8
+/// text plus 4 bytes per string) when its part is under `sharedStringsSpillThreshold`
+/// (16 MiB by default), else in an unlinked temporary file read back through a small cache per
+/// parsing thread (see `SharedStrings`), so memory does not grow with the table. Sheets stream
+/// (see `SheetReader`).
 public final class Workbook {
   /// The path the workbook was opened from.
   public let path: String
@@ -47,10 +50,15 @@ public final class Workbook {
   private let prescanned: (part: String, ranges: [CellRange])?
 
   /// Opens the workbook at `path`.
+  /// - Parameters:
+  ///   - sharedStringsSpillThreshold: a shared-strings part at least this large (uncompressed)
+  ///     is kept in a temporary file instead of memory (`SharedStrings`, "Memory"); 0 spills any.
   /// - Throws: `XLSXReadError` — `.cannotOpen`, `.encrypted`, `.legacyXLS`, `.notAWorkbook`,
   ///   `.container` (damaged ZIP), `.missingPart` (no workbook part) or `.malformedXML`;
-  ///   `.limitExceeded`/`.container` naming the part when a part inflates past `limits` (a zip bomb).
-  public init(path: String, limits: ZIPLimits = .default) throws(XLSXReadError) {
+  ///   `.limitExceeded`/`.container` naming the part when a part inflates past `limits` (a zip bomb);
+  ///   `.temporaryFile` when a large shared-strings table cannot be written to the temporary folder.
+  public init(path: String, limits: ZIPLimits = .default,
+              sharedStringsSpillThreshold: Int = SharedStrings.defaultSpillThreshold) throws(XLSXReadError) {
     self.path = path
     self.limits = limits
     try FileSniffer.check(path: path)
@@ -148,7 +156,8 @@ public final class Workbook {
       do {
         var r = try archive.openEntry(e)
         let parser = XMLStreamParser(entry: e.name, chunkSize: 128 << 10) { buf in try r.read(into: buf) }
-        strings = try SharedStrings.read(parser, sizeHint: Int(clamping: e.uncompressedSize))
+        strings = try SharedStrings.read(parser, sizeHint: Int(clamping: e.uncompressedSize),
+                                         spillThreshold: sharedStringsSpillThreshold)
       } catch {
         throw XLSXReadError.from(error, file: path, entry: e.name, sheet: nil)
       }
@@ -284,6 +293,10 @@ extension XLSXReadError {
   static func from(_ error: Error, file: String?, entry: String?, sheet: String?) -> XLSXReadError {
     if let e = error as? XLSXReadError { return e }
     if let e = error as? XMLError { return .xml(e, file: file, sheet: sheet) }
+    if let e = error as? TemporaryFileError {
+      return XLSXReadError(code: .temporaryFile, location: SourceLocation(file: file, sheet: sheet, entry: entry),
+                           detail: e.description)
+    }
     if let e = error as? ZIPError {
       if e.code == .notAZip {
         return XLSXReadError(code: .notAWorkbook, location: SourceLocation(file: file),

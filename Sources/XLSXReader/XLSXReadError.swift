@@ -35,6 +35,9 @@ public struct XLSXReadError: Error, CustomStringConvertible, Sendable {
     public static let limitExceeded = Code("limit-exceeded")
     /// No worksheet with the requested name or index.
     public static let noSuchSheet = Code("no-such-sheet")
+    /// The temporary file holding a large shared-strings table could not be written or read
+    /// (the temporary folder, `$TMPDIR` or `/tmp`, is full, not writable or failing).
+    public static let temporaryFile = Code("temporary-file")
   }
 
   public var code: Code

@@ -1,29 +1,61 @@
 import XMLStream
 
 /// The shared-strings table (`xl/sharedStrings.xml`, ECMA-376 Part 1 §18.4.9), stored as one
-/// contiguous UTF-8 buffer plus an end-offset per string — no `[String]`.
+/// contiguous UTF-8 buffer plus an end-offset per string — no `[String]` — or, for a large
+/// table, in an unlinked temporary file (`isSpilled`).
 ///
 /// Reading rules: rich-text runs (`<r><t>`) are concatenated, phonetic runs (`<rPh>`) and their
 /// properties are excluded, `_xHHHH_` escapes are decoded (`_x005F_` escapes the underscore),
 /// and each `<t>` keeps its surrounding white space only with `xml:space="preserve"`.
 ///
 /// ### Memory
-/// The UTF-8 text of every string plus 4 bytes per string. The buffer is reserved up front from
-/// the part's uncompressed size so it never grows by copying (untouched reserved pages cost no RSS).
+/// The table is the one part of a workbook that grows with its rows (a ledger's names, ID and
+/// certificate numbers are mostly distinct), so a large one is not kept in memory.
+///
+/// - Below the spill threshold (the part's uncompressed size under `defaultSpillThreshold`,
+///   16 MiB, or the threshold given to `Workbook.init`): the UTF-8 text of every string plus
+///   4 bytes per string. The buffer is reserved up front from the part's uncompressed size so it
+///   never grows by copying (untouched reserved pages cost no RSS).
+/// - At or above it, *spilled*: while the part is parsed, strings are written in blocks of 256
+///   to a temporary file in `$TMPDIR` (else `/tmp`) that is unlinked as soon as it is created, so
+///   it has no name and nothing is left behind, even after a crash; the file is closed when the
+///   last copy of the table is dropped. Building holds one block and a 1 MiB write buffer. Sheet
+///   readers then read blocks back through a cache per parsing thread (`SharedStringCache`: 128
+///   blocks, about 1 MiB for a ledger, plus 2 MiB for strings repeated across the table); a
+///   reader whose cells refer to the strings in an order the cache cannot follow loads the whole
+///   table into memory once, shared by all readers of the workbook. If the temporary file cannot
+///   be created the table is kept in memory; if writing it fails (a full disk), opening the
+///   workbook throws `.temporaryFile`.
 public struct SharedStrings: Sendable {
-  /// All strings' UTF-8 bytes, back to back.
+  /// All strings' UTF-8 bytes, back to back (empty when spilled).
   @usableFromInline var bytes: [UInt8] = []
   /// `ends[i]` is the end offset of string `i` in `bytes`; string `i` starts at `ends[i-1]` (or 0).
   @usableFromInline var ends: [UInt32] = []
+  /// The table in its temporary file, when spilled.
+  @usableFromInline var spilled: SpilledStrings?
+
+  /// Tables whose part is at least this large (uncompressed, 16 MiB) are spilled to a temporary file.
+  public static let defaultSpillThreshold = 16 << 20
 
   public init() {}
 
+  init(spilled: SpilledStrings) {
+    self.spilled = spilled
+  }
+
   /// The number of strings.
-  public var count: Int { ends.count }
+  public var count: Int { spilled?.count ?? ends.count }
+
+  /// True when the table is kept in a temporary file rather than in memory.
+  public var isSpilled: Bool { spilled != nil }
 
   /// Calls `body` with the UTF-8 bytes of string `index`, or returns nil when out of range.
+  ///
+  /// A spilled table reads the string's block from its file on every call (sheet readers use a
+  /// `SharedStringCache` instead); it also returns nil when the file cannot be read.
   @inlinable
   public func withString<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+    if let spilled { return try spilled.withString(index, body) }
     guard index >= 0, index < ends.count else { return nil }
     let start = index == 0 ? 0 : Int(ends[index - 1])
     let end = Int(ends[index])
@@ -35,12 +67,15 @@ public struct SharedStrings: Sendable {
     withString(index) { String(decoding: $0, as: UTF8.self) }
   }
 
-  /// Reads the table from a parser. `sizeHint` is the part's uncompressed size (for reserving).
-  static func read(_ parser: XMLStreamParser, sizeHint: Int) throws -> SharedStrings {
-    let h = SharedStringsHandler(parser: parser, sizeHint: sizeHint)
+  /// Reads the table from a parser. `sizeHint` is the part's uncompressed size (for reserving);
+  /// the table is spilled to a temporary file when it is at least `spillThreshold`.
+  /// - Throws: the parser's errors; `TemporaryFileError` when the temporary file cannot be written.
+  static func read(_ parser: XMLStreamParser, sizeHint: Int,
+                   spillThreshold: Int = SharedStrings.defaultSpillThreshold) throws -> SharedStrings {
+    let h = SharedStringsHandler(parser: parser, sizeHint: sizeHint, spillThreshold: spillThreshold)
     parser.setHandler(h)
     while try parser.parse() {}
-    return h.table
+    return try h.finish()
   }
 }
 
@@ -54,11 +89,27 @@ final class SharedStringsHandler: XMLHandler {
   private var itemStart = 0
   private var runStart = 0
   private var runPreserves = false
+  /// Spill mode: where complete blocks go. `table` then stages one block (ends relative to it).
+  private var spill: SpillWriter?
 
-  init(parser: XMLStreamParser, sizeHint: Int) {
+  init(parser: XMLStreamParser, sizeHint: Int, spillThreshold: Int) {
     self.parser = parser
-    // Text is at most the XML size; the reservation is virtual memory until written.
-    table.bytes.reserveCapacity(min(max(sizeHint, 1024), 1 << 31))
+    if sizeHint >= spillThreshold, let writer = SpillWriter.create() {
+      spill = writer
+      table.bytes.reserveCapacity(64 << 10)
+      table.ends.reserveCapacity(SpilledStrings.blockSize)
+    } else {
+      // Text is at most the XML size; the reservation is virtual memory until written.
+      table.bytes.reserveCapacity(min(max(sizeHint, 1024), 1 << 31))
+    }
+  }
+
+  /// The table, once the parser has finished: in spill mode, the staged last block is written.
+  func finish() throws -> SharedStrings {
+    guard let spill else { return table }
+    try spill.append(ends: table.ends, bytes: table.bytes)
+    table = SharedStrings()
+    return SharedStrings(spilled: try spill.finish())
   }
 
   func startElement(_ name: XMLName, _ attributes: XMLAttributes) {
@@ -73,7 +124,7 @@ final class SharedStringsHandler: XMLHandler {
     } else if XMLBytes.equal(local, "rPh") {
       phoneticDepth += 1
     } else if XMLBytes.equal(local, "sst") {
-      if let v = attributes.value("uniqueCount"), let n = parseDecimal(v) {
+      if spill == nil, let v = attributes.value("uniqueCount"), let n = parseDecimal(v) {
         table.ends.reserveCapacity(min(n, 1 << 26))
       }
     }
@@ -92,6 +143,15 @@ final class SharedStringsHandler: XMLHandler {
         return
       }
       table.ends.append(UInt32(table.bytes.count))
+      if let spill, table.ends.count == SpilledStrings.blockSize {
+        do {
+          try spill.append(ends: table.ends, bytes: table.bytes)
+        } catch {
+          parser.fail(error)
+        }
+        table.bytes.removeAll(keepingCapacity: true)
+        table.ends.removeAll(keepingCapacity: true)
+      }
     } else if XMLBytes.equal(local, "rPh") {
       phoneticDepth -= 1
     }

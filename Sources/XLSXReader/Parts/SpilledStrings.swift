@@ -1,0 +1,265 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A shared-strings table kept in an unlinked temporary file instead of memory (see
+/// `SharedStrings`, "Memory").
+///
+/// Layout: the strings are grouped in blocks of 256 consecutive strings (block = index >> 8).
+/// Block `b` starts at `blockOffsets[b]` and holds `n` little-endian `UInt32` end offsets,
+/// relative to the start of the block's text, followed by the UTF-8 text of its `n` strings
+/// (`n` = 256 except in the last block). `blockOffsets` has one more entry: the end of the file.
+///
+/// Immutable once built, so one instance is shared by every thread reading the workbook: reads
+/// are `pread`s, which do not move a file position. The file was unlinked the moment it was
+/// created, so it has no name: its space is freed when `fd` is closed (on `deinit`, or when the
+/// process ends, however it ends) and nothing is left behind after a crash.
+///
+/// The whole table can be loaded into memory once (`loadAll`), shared by all threads, for
+/// workbooks whose cells refer to the strings in an order the block cache cannot follow
+/// (see `SharedStringCache`).
+@usableFromInline
+final class SpilledStrings: @unchecked Sendable {
+  static let blockShift = 8
+  static let blockSize = 1 << blockShift
+
+  /// The unlinked temporary file; closed on `deinit`.
+  let fd: Int32
+  /// The number of strings.
+  let count: Int
+  /// The file offset of each block, plus the end of the file.
+  let blockOffsets: [UInt64]
+  /// The folder the file was created in (for error messages).
+  let directory: String
+
+  private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+  /// Guarded by `mutex`: the table loaded into memory, or whether loading it failed.
+  private var image: SpilledImage?
+  private var imageFailed = false
+
+  init(fd: Int32, count: Int, blockOffsets: [UInt64], directory: String) {
+    self.fd = fd
+    self.count = count
+    self.blockOffsets = blockOffsets
+    self.directory = directory
+    pthread_mutex_init(mutex, nil)
+  }
+
+  deinit {
+    close(fd)
+    pthread_mutex_destroy(mutex)
+    mutex.deallocate()
+  }
+
+  /// The number of strings in block `block`.
+  @inline(__always)
+  func stringCount(inBlock block: Int) -> Int {
+    min(SpilledStrings.blockSize, count - block << SpilledStrings.blockShift)
+  }
+
+  /// The size in bytes of block `block` (end table and text).
+  @inline(__always)
+  func byteCount(ofBlock block: Int) -> Int {
+    Int(blockOffsets[block + 1] - blockOffsets[block])
+  }
+
+  /// Reads `byteCount` bytes at `offset` into `buffer`: 0, or the `errno` of the failure
+  /// (`EIO` when the file is shorter than its blocks say).
+  func read(into buffer: UnsafeMutableRawPointer, byteCount: Int, at offset: UInt64) -> Int32 {
+    var done = 0
+    while done < byteCount {
+      let n = pread(fd, buffer + done, byteCount - done, off_t(offset) + off_t(done))
+      if n > 0 {
+        done += n
+      } else if n == 0 {
+        return EIO
+      } else if errno != EINTR {
+        return errno
+      }
+    }
+    return 0
+  }
+
+  /// The whole table in memory, loaded by the first caller and shared by all; nil when it could
+  /// not be loaded (the caller keeps reading blocks from the file).
+  func loadAll() -> SpilledImage? {
+    pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
+    if image == nil && !imageFailed {
+      let size = Int(blockOffsets[blockOffsets.count - 1])
+      let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
+      if read(into: bytes, byteCount: size, at: 0) == 0 {
+        image = SpilledImage(bytes: bytes, byteCount: size)
+      } else {
+        bytes.deallocate()
+        imageFailed = true
+      }
+    }
+    return image
+  }
+
+  /// The loaded table, if some reader has loaded it.
+  var loadedImage: SpilledImage? {
+    pthread_mutex_lock(mutex)
+    defer { pthread_mutex_unlock(mutex) }
+    return image
+  }
+
+  /// Locates string `k` of a block whose `n` strings and `byteCount` bytes are at `block`:
+  /// the text's start and length, or nil when the end table does not fit the block (the file
+  /// changed under the reader).
+  @inline(__always)
+  static func locate(_ k: Int, n: Int, block: UnsafePointer<UInt8>, byteCount: Int) -> (start: Int, count: Int)? {
+    let raw = UnsafeRawPointer(block)
+    let start = k == 0 ? 0 : Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: (k - 1) << 2, as: UInt32.self)))
+    let end = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: k << 2, as: UInt32.self)))
+    let text = n << 2
+    guard start <= end, text + end <= byteCount else { return nil }
+    return (text + start, end - start)
+  }
+
+  /// Calls `body` with string `index`; nil when out of range or when the file cannot be read.
+  /// The slow path (a read of the string's block per call), for callers without a cache.
+  @usableFromInline
+  func withString<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+    guard index >= 0, index < count else { return nil }
+    let block = index >> SpilledStrings.blockShift
+    let k = index & (SpilledStrings.blockSize - 1)
+    let n = stringCount(inBlock: block)
+    let size = byteCount(ofBlock: block)
+    if let image = loadedImage {
+      let base = image.bytes + Int(blockOffsets[block])
+      guard let (start, length) = SpilledStrings.locate(k, n: n, block: base, byteCount: size) else { return nil }
+      return try body(UnsafeBufferPointer(start: base + start, count: length))
+    }
+    let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
+    defer { buffer.deallocate() }
+    guard size >= n << 2, read(into: buffer, byteCount: size, at: blockOffsets[block]) == 0,
+          let (start, length) = SpilledStrings.locate(k, n: n, block: buffer, byteCount: size) else { return nil }
+    return try body(UnsafeBufferPointer(start: buffer + start, count: length))
+  }
+}
+
+/// A spilled table's file loaded into memory (same layout), immutable and shared by all threads.
+final class SpilledImage: @unchecked Sendable {
+  let bytes: UnsafeMutablePointer<UInt8>
+  let byteCount: Int
+
+  init(bytes: UnsafeMutablePointer<UInt8>, byteCount: Int) {
+    self.bytes = bytes
+    self.byteCount = byteCount
+  }
+
+  deinit { bytes.deallocate() }
+}
+
+/// Why the temporary file of a spilled shared-strings table could not be written or read.
+struct TemporaryFileError: Error, CustomStringConvertible {
+  enum Operation { case write, read }
+  var operation: Operation
+  var code: Int32
+  var directory: String
+
+  var description: String {
+    let reason = String(cString: strerror(code))
+    switch operation {
+    case .write:
+      return "the shared-strings table is too large to keep in memory and could not be written to a temporary "
+        + "file in \(directory) (\(reason)); the temporary folder is full or not writable: free space there or set "
+        + "TMPDIR to a folder with free space, then read the file again"
+    case .read:
+      return "the shared-strings table kept in a temporary file in \(directory) could not be read back (\(reason)); "
+        + "the temporary folder's disk failed or is unreliable: set TMPDIR to a local folder with free space and "
+        + "read the file again"
+    }
+  }
+}
+
+/// Builds a `SpilledStrings` file: blocks are staged in a ~1 MiB buffer and written with
+/// `write(2)`. Owns the file until `finish()` hands it over (closed on `deinit` otherwise).
+final class SpillWriter {
+  /// The buffer is written out once it holds at least this many bytes.
+  static let bufferSize = 1 << 20
+
+  private var fd: Int32
+  let directory: String
+  private var buffer: [UInt8] = []
+  private var blockOffsets: [UInt64] = []
+  /// Bytes of the file so far (written and buffered).
+  private var size: UInt64 = 0
+  private var count = 0
+
+  private init(fd: Int32, directory: String) {
+    self.fd = fd
+    self.directory = directory
+    buffer.reserveCapacity(SpillWriter.bufferSize + (64 << 10))
+  }
+
+  deinit {
+    if fd >= 0 { close(fd) }
+  }
+
+  /// The folder for temporary files: `$TMPDIR`, else `/tmp`.
+  static var temporaryDirectory: String {
+    if let p = getenv("TMPDIR"), p.pointee != 0 { return String(cString: p) }
+    return "/tmp"
+  }
+
+  /// Creates the temporary file (`mkstemp`) and unlinks it at once; nil when it cannot be created.
+  static func create() -> SpillWriter? {
+    let directory = temporaryDirectory
+    var template = Array((directory + "/sheetgate-strings-XXXXXX").utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+    guard fd >= 0 else { return nil }
+    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+    return SpillWriter(fd: fd, directory: directory)
+  }
+
+  /// Adds one block: `ends` (offsets relative to the start of `bytes`) and the text.
+  func append(ends: [UInt32], bytes: [UInt8]) throws {
+    guard !ends.isEmpty else { return }
+    blockOffsets.append(size)
+    #if _endian(little)
+    ends.withUnsafeBytes { buffer.append(contentsOf: $0) }
+    #else
+    for e in ends { withUnsafeBytes(of: e.littleEndian) { buffer.append(contentsOf: $0) } }
+    #endif
+    buffer.append(contentsOf: bytes)
+    size += UInt64(ends.count << 2 + bytes.count)
+    count += ends.count
+    if buffer.count >= SpillWriter.bufferSize { try flush() }
+  }
+
+  /// Writes the buffer to the file.
+  private func flush() throws {
+    let error: Int32 = buffer.withUnsafeBytes { b in
+      var done = 0
+      while done < b.count {
+        let n = write(fd, b.baseAddress! + done, b.count - done)
+        if n > 0 {
+          done += n
+        } else if n == 0 {
+          return ENOSPC
+        } else if errno != EINTR {
+          return errno
+        }
+      }
+      return 0
+    }
+    guard error == 0 else { throw TemporaryFileError(operation: .write, code: error, directory: directory) }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// Writes what is buffered and hands the file over.
+  func finish() throws -> SpilledStrings {
+    try flush()
+    buffer = []
+    blockOffsets.append(size)
+    let table = SpilledStrings(fd: fd, count: count, blockOffsets: blockOffsets, directory: directory)
+    fd = -1
+    return table
+  }
+}
