@@ -28,9 +28,6 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CExpat", path: "Sources/CExpat", providers: [.apt(["libexpat1-dev"])]),
 
-    // A prefetch hint for the validator's key table (Swift has no intrinsic for it).
-    .target(name: "CPrefetch", path: "Sources/CPrefetch"),
-
     .target(name: "ByteIO", swiftSettings: v5),
     .target(name: "Tabular", swiftSettings: v5),
     .target(name: "ZIP", dependencies: ["ByteIO", "CZlib"], swiftSettings: v5),
@@ -42,7 +39,7 @@ let package = Package(
     .target(name: "Schema", dependencies: ["Tabular", "Diagnostics", "Yams"], swiftSettings: v5),
     // Recognition is self-contained for now (plain LedgerLabels input); a Schema adapter comes later.
     .target(name: "Recognition", dependencies: ["Tabular"], swiftSettings: v5),
-    .target(name: "Validation", dependencies: ["Tabular", "Schema", "Diagnostics", "CPrefetch"], swiftSettings: v5),
+    .target(name: "Validation", dependencies: ["Tabular", "Schema", "Diagnostics"], swiftSettings: v5),
     .target(name: "Reports", dependencies: ["Diagnostics", "Validation", "XLSXWriter", "Tabular", "ByteIO"], swiftSettings: v5),
     .target(name: "Merge", dependencies: ["Tabular", "Schema", "Diagnostics"], swiftSettings: v5),
     .target(name: "Store", dependencies: ["Merge", "Tabular", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),

@@ -112,17 +112,10 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
     finished.signal()
   }
 
-  /// How many rows ahead of the current one `forEachInPlace` hands out verdicts (`ahead`).
-  static var lookahead: Int { 6 }
-
   /// Calls `body` with each row in order, in place in its batch (no copy of the row's arrays),
-  /// the row's precheck verdicts when the reader thread made them, and those of the row
-  /// `lookahead` rows further on in the same batch, if any (`ahead`, for prefetching); rethrows a
-  /// reading error after the rows read before it. `body` may scribble on the row: the reader refills it.
-  func forEachInPlace(
-    _ body: (inout Row, _ verdicts: UnsafeBufferPointer<FastVerdict>?, _ ahead: UnsafeBufferPointer<FastVerdict>?) -> Void
-  ) throws {
-    let d = Self.lookahead
+  /// and the row's precheck verdicts when the reader thread made them; rethrows a reading error
+  /// after the rows read before it. `body` may scribble on the row: the reader refills it.
+  func forEachInPlace(_ body: (inout Row, UnsafeBufferPointer<FastVerdict>?) -> Void) throws {
     let width = precheck?.fieldCount ?? 0
     while !ended {
       ready.wait()
@@ -135,16 +128,12 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
       if b.prechecked {
         b.verdicts.withUnsafeBufferPointer { v in
           b.rows.withUnsafeMutableBufferPointer { rows in
-            for i in 0..<n {
-              let j = i + d
-              body(&rows[i], UnsafeBufferPointer(rebasing: v[(i * width)..<((i + 1) * width)]),
-                   j < n ? UnsafeBufferPointer(rebasing: v[(j * width)..<((j + 1) * width)]) : nil)
-            }
+            for i in 0..<n { body(&rows[i], UnsafeBufferPointer(rebasing: v[(i * width)..<((i + 1) * width)])) }
           }
         }
       } else {
         b.rows.withUnsafeMutableBufferPointer { rows in
-          for i in 0..<n { body(&rows[i], nil, nil) }
+          for i in 0..<n { body(&rows[i], nil) }
         }
       }
       let last = n < batchSize

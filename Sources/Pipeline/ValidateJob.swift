@@ -163,10 +163,7 @@ public struct ValidateJob {
   /// Validates every row the pipeline reads, a batch at a time.
   private static func validateRows<S: RowSource>(of pipeline: RowPipeline<S>, with validator: inout Validator,
                                                 into collector: inout DiagnosticCollector) throws {
-    try pipeline.forEachInPlace { row, verdicts, ahead in
-      if let ahead { validator.prefetchKeys(ahead) }
-      validator.validate(row: row, prechecked: verdicts, into: &collector)
-    }
+    try pipeline.forEachInPlace { row, verdicts in validator.validate(row: row, prechecked: verdicts, into: &collector) }
   }
 
   /// The submission's own metadata as display pairs, in the order a form lists them.

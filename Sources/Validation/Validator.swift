@@ -139,15 +139,6 @@ public struct Validator {
     if emitter.counts[Int(Severity.error.rawValue)] == errorsBefore { stats.validRows += 1 }
   }
 
-  /// Starts the cache misses of the unique-key lookups of a row to be validated a few rows from now,
-  /// from its precheck verdicts (a hint: the findings do not change whether or not it is called).
-  /// A million distinct keys fill a table far larger than the cache, so each new key's slot is a
-  /// miss; started early, it overlaps the work on the rows in between. (`mutating` only so that a
-  /// caller holding the validator in a closure's box calls it in place instead of copying it.)
-  public mutating func prefetchKeys(_ verdicts: UnsafeBufferPointer<FastVerdict>) {
-    if !uniqueKeys.keys.isEmpty { uniqueKeys.prefetch(verdicts) }
-  }
-
   /// A precheck of this validator's cells, to run ahead of it on another thread.
   public func makePrecheck() -> RowPrecheck {
     // Copies of the plans, so the two threads never retain and release the same objects: a shared

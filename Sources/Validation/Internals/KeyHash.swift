@@ -1,4 +1,3 @@
-import CPrefetch
 import Schema
 
 /// A 64-bit hash of a normalised key value, computed from bytes (no `String`).
@@ -82,12 +81,6 @@ struct KeyHashTable {
   mutating func insert(_ hash: UInt64, row: Int) -> Int? {
     shards[Int(truncatingIfNeeded: hash >> 58)].insert(hash, row: row)
   }
-
-  /// Starts loading the slot where `insert(hash, …)` will look first (a hint; changes nothing).
-  @inline(__always)
-  func prefetch(_ hash: UInt64) {
-    shards.withUnsafeBufferPointer { $0[Int(truncatingIfNeeded: hash >> 58)].prefetch(hash) }
-  }
 }
 
 /// One shard of a `KeyHashTable`: an open-addressing (linear probing) set of hashes with rows.
@@ -132,16 +125,6 @@ struct KeyHashShard {
     if earlier >= 0 { return Int(earlier) }
     count += 1
     return nil
-  }
-
-  /// Starts loading the home slot of `hash` in both arrays (a hint: a stale slot after a growth
-  /// only wastes the load).
-  @inline(__always)
-  func prefetch(_ hash: UInt64) {
-    let key = hash == 0 ? 1 : hash
-    let i = Int(truncatingIfNeeded: (key << 6).multipliedFullWidth(by: UInt64(hashes.count)).high)
-    hashes.withUnsafeBufferPointer { sg_prefetch_write($0.baseAddress! + i) }
-    rows.withUnsafeBufferPointer { sg_prefetch_write($0.baseAddress! + i) }
   }
 
   private mutating func grow() {

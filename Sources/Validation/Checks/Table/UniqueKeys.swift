@@ -44,22 +44,6 @@ struct UniqueKeysCheck: ValidationCheck {
   /// Every field that takes part in a key (the type check hashes these).
   var keyFields: Set<Int> { Set(keys.flatMap(\.fields)) }
 
-  /// Starts loading the key-table slots a row with these precheck verdicts will look up, for keys
-  /// whose every field the precheck accepted (the others are left to `check`).
-  @inline(__always)
-  func prefetch(_ verdicts: UnsafeBufferPointer<FastVerdict>) {
-    for k in keys.indices {
-      var h = KeyHash()
-      var complete = true
-      for f in keys[k].fields {
-        let v = verdicts[f]
-        if v.kind != .accepted { complete = false; break }
-        h.add(word: v.keyHash)
-      }
-      if complete { keys[k].table.prefetch(h.value) }
-    }
-  }
-
   mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
                       into collector: inout DiagnosticCollector) {
     for k in keys.indices {
