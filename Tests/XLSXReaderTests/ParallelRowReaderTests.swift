@@ -13,11 +13,7 @@ private func readAll(_ bytes: [UInt8], context: WorkbookContext, chunkSize: Int 
                                  parallel: parallel)
     var row = Row()
     while try reader.nextRow(into: &row) {
-      var s = "\(row.index)\(row.isHidden ? "h" : ""):"
-      for (k, c) in row.cells.enumerated() {
-        s += " \(c.column)=\(c.kind)/\(c.isFormula):\(row.text(k))#\(c.number)"
-      }
-      out.append(s)
+      out.append(row.dumpLine(prefix: ""))
     }
     if let d = reader.computedDimension { out.append("dim \(d.a1)") }
     if let d = reader.declaredDimension { out.append("declared \(d.a1)") }

@@ -200,11 +200,7 @@ final class SpilledStringsReadingTests: XCTestCase {
         let reader = try workbook.sheetReader(at: i)
         var row = Row()
         while try reader.nextRow(into: &row) {
-          var s = "\(i)/\(row.index)\(row.isHidden ? "h" : ""):"
-          for (k, c) in row.cells.enumerated() {
-            s += " \(c.column)=\(c.kind)/\(c.isFormula):\(row.text(k))#\(c.number)"
-          }
-          out.append(s)
+          out.append(row.dumpLine(prefix: "\(i)/"))
         }
       } catch {
         out.append("error \(error)")
