@@ -16,7 +16,7 @@ public struct DiagnosticCollector: Sendable {
   public private(set) var diagnostics: [Diagnostic] = []
   /// True once a diagnostic was counted but not kept.
   public private(set) var isPartial = false
-  private var severityCounts: [Int] = Array(repeating: 0, count: Severity.allCases.count)
+  private var severityCounts = SeverityCounts()
   /// Counts by code, in first-seen order: a ledger has a handful of codes, so a short list
   /// (compared by slug, usually the same static string) is cheaper per finding than hashing.
   private var codeCounts: [(code: DiagnosticCode, count: Int)] = []
@@ -78,7 +78,7 @@ public struct DiagnosticCollector: Sendable {
   public func count(_ severity: Severity) -> Int { severityCounts[Int(severity.rawValue)] }
 
   /// How many diagnostics were added in all, including those not kept.
-  public var totalCount: Int { severityCounts.reduce(0, +) }
+  public var totalCount: Int { severityCounts.total }
 
   /// True when no `error` was added.
   public var isValid: Bool { count(.error) == 0 }

@@ -35,3 +35,37 @@ public enum Severity: UInt8, Sendable, Hashable, Comparable, CaseIterable, Custo
 
   public static func < (a: Severity, b: Severity) -> Bool { a.rawValue < b.rawValue }
 }
+
+/// One counter per severity, indexed by `Severity.rawValue`, held inline: findings are counted
+/// once each, millions of times on a large file, and an array would check its buffer's
+/// uniqueness on every increment.
+public struct SeverityCounts: Sendable, Hashable {
+  private var info = 0, policy = 0, warning = 0, error = 0
+
+  public init() {}
+
+  /// The counter of the severity whose raw value is `i` (0 for an unknown value; setting one is ignored).
+  public subscript(i: Int) -> Int {
+    @inline(__always) get {
+      switch i {
+      case 0: return info
+      case 1: return policy
+      case 2: return warning
+      case 3: return error
+      default: return 0
+      }
+    }
+    @inline(__always) set {
+      switch i {
+      case 0: info = newValue
+      case 1: policy = newValue
+      case 2: warning = newValue
+      case 3: error = newValue
+      default: break
+      }
+    }
+  }
+
+  /// All counters added up.
+  public var total: Int { info + policy + warning + error }
+}

@@ -88,7 +88,7 @@ struct Emitter {
   /// The file and sheet every location names.
   let place: Place
   /// Findings added by this validator, by `Severity.rawValue`.
-  var counts = [0, 0, 0, 0]
+  var counts = SeverityCounts()
 
   init(file: String?, sheet: String?) { place = Place(file: file, sheet: sheet) }
 
