@@ -213,14 +213,8 @@ final class SharedStringCache {
   }
 
   private func appendFromImage(_ index: Int, to out: inout [UInt8]) -> Int32 {
-    guard let image = state.pointee.image else { return EIO }
-    let block = index >> SpilledStrings.blockShift
-    let base = image.bytes + Int(table.blockOffsets[block])
-    guard let (start, length) = SpilledStrings.locate(index & (SpilledStrings.blockSize - 1),
-                                                      n: table.stringCount(inBlock: block), block: base,
-                                                      byteCount: table.byteCount(ofBlock: block))
-    else { return EIO }
-    out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: length))
+    guard let image = state.pointee.image, let text = table.string(index, in: image) else { return EIO }
+    out.append(contentsOf: text)
     return 0
   }
 

@@ -4,8 +4,8 @@ import Tabular
 
 /// The current row's typed values and per-field facts, reused from row to row.
 ///
-/// Only the current row is kept: every array has one slot per field and is overwritten in
-/// place, so a table of any length costs the same memory here.
+/// Only the current row is kept: each list has one slot per field (`FieldSlots`) and is overwritten
+/// in place, so a table of any length costs the same memory here.
 struct TypedRow {
   /// Zero-based sheet row of the current row.
   var rowIndex = 0

@@ -120,6 +120,18 @@ final class SpilledStrings: @unchecked Sendable {
     return (text + start, end - start)
   }
 
+  /// String `index` (in range) in the table loaded into memory; nil when the end table does not fit its block.
+  @inline(__always)
+  func string(_ index: Int, in image: SpilledImage) -> UnsafeBufferPointer<UInt8>? {
+    let block = index >> SpilledStrings.blockShift
+    let base = image.bytes + Int(blockOffsets[block])
+    guard let (start, length) = SpilledStrings.locate(index & (SpilledStrings.blockSize - 1),
+                                                      n: stringCount(inBlock: block), block: base,
+                                                      byteCount: byteCount(ofBlock: block))
+    else { return nil }
+    return UnsafeBufferPointer(start: base + start, count: length)
+  }
+
   /// Calls `body` with string `index`; nil when out of range or when the file cannot be read.
   /// The slow path (a read of the string's block per call), for callers without a cache.
   @usableFromInline
@@ -127,13 +139,12 @@ final class SpilledStrings: @unchecked Sendable {
     guard index >= 0, index < count else { return nil }
     let block = index >> SpilledStrings.blockShift
     let k = index & (SpilledStrings.blockSize - 1)
+    if let image = loadedImage {
+      guard let text = string(index, in: image) else { return nil }
+      return try body(text)
+    }
     let n = stringCount(inBlock: block)
     let size = byteCount(ofBlock: block)
-    if let image = loadedImage {
-      let base = image.bytes + Int(blockOffsets[block])
-      guard let (start, length) = SpilledStrings.locate(k, n: n, block: base, byteCount: size) else { return nil }
-      return try body(UnsafeBufferPointer(start: base + start, count: length))
-    }
     let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
     defer { buffer.deallocate() }
     guard size >= n << 2, read(into: buffer, byteCount: size, at: blockOffsets[block]) == 0,
