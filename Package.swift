@@ -39,7 +39,7 @@ let package = Package(
     .target(name: "Schema", dependencies: ["Tabular", "Diagnostics", "Yams"], swiftSettings: v5),
     // Recognition is self-contained for now (plain LedgerLabels input); a Schema adapter comes later.
     .target(name: "Recognition", dependencies: ["Tabular"], swiftSettings: v5),
-    .target(name: "Validation", dependencies: ["Tabular", "Schema", "Diagnostics"], swiftSettings: v5),
+    .target(name: "Validation", dependencies: ["ByteIO", "Tabular", "Schema", "Diagnostics"], swiftSettings: v5),
     .target(name: "Reports", dependencies: ["Diagnostics", "Validation", "XLSXWriter", "Tabular", "ByteIO"], swiftSettings: v5),
     .target(name: "Merge", dependencies: ["Tabular", "Schema", "Diagnostics"], swiftSettings: v5),
     .target(name: "Store", dependencies: ["Merge", "Tabular", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
@@ -66,7 +66,7 @@ let package = Package(
     .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "ByteIO", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "XLSXWriterTests", dependencies: ["XLSXWriter", "XLSXReader", "ZIP", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v5),
-    .testTarget(name: "ValidationTests", dependencies: ["Validation", "Recognition", "Schema", "Diagnostics", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "ValidationTests", dependencies: ["ByteIO", "Validation", "Recognition", "Schema", "Diagnostics", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Validation", "Diagnostics", "XLSXWriter", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "MergeTests", dependencies: ["Merge", "Store", "Pipeline", "Schema", "Tabular", "XLSXReader", "TestSupport",
                                                   .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),

@@ -76,5 +76,7 @@ enum CatalogEN {
                             hint: "Replace it with the 18-character number"),
     "limit-reached": .init(title: "Too many findings", message: "More than {limit} findings; the rest are not listed", hint: "Fix the listed ones first"),
     "not-submitted": .init(title: "Not submitted", message: "\"{group}\" has not submitted", hint: "Remind the agency to submit"),
+    "check-incomplete": .init(title: "Check incomplete", message: "A temporary file in {directory} could not be read back ({reason}); repeats of \"{fields}\" were not fully checked",
+                              hint: "Check the disk of the temporary folder, or set TMPDIR to a local folder with free space, then validate again"),
   ]
 }

@@ -76,5 +76,7 @@ enum CatalogZH {
                             hint: "请更换为18位身份证号"),
     "limit-reached": .init(title: "问题过多", message: "问题超过{limit}条，其余未列出", hint: "请先修改已列出的问题"),
     "not-submitted": .init(title: "未报送", message: "「{group}」未报送", hint: "请督促该单位报送"),
+    "check-incomplete": .init(title: "检查未完成", message: "临时文件夹{directory}中的临时文件读取失败（{reason}），「{fields}」是否重复未能查完",
+                              hint: "请检查临时文件夹所在磁盘，或将 TMPDIR 设为本机有空余空间的文件夹，然后重新校验"),
   ]
 }

@@ -98,6 +98,8 @@ public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConver
   public static let limitReached = DiagnosticCode("limit-reached")
   /// An agency on the roster has not submitted.
   public static let notSubmitted = DiagnosticCode("not-submitted")
+  /// A check could not be completed (its temporary file could not be read back).
+  public static let checkIncomplete = DiagnosticCode("check-incomplete")
 
   /// Every code this module defines, in slug order.
   public static let all: [DiagnosticCode] = [
@@ -106,6 +108,6 @@ public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConver
     numberLostPrecision, formulaWithoutValue, mergedCellFilled, docNumberNormalized, valueNormalized,
     headerNotFound, schemaChosen, footerSkipped, legacyXLS, encryptedWorkbook, notASpreadsheet, emptyFile,
     corruptFile, aggregateConstraint, policyViolation, hiddenSheet, hiddenRow, raggedRow,
-    foreignKeySuggestion, legacyIDCard, limitReached, notSubmitted,
+    foreignKeySuggestion, legacyIDCard, limitReached, notSubmitted, checkIncomplete,
   ].sorted()
 }

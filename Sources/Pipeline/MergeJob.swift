@@ -185,8 +185,11 @@ public struct MergeJob {
     let schema = candidates[rec.ledgerIndex]
     var out = PreparedTable(sheet: context.sheetName, ledger: schema.name)
     var collector = DiagnosticCollector(limit: 50)
-    let vctx = ValidationContext(file: context.fileName, sheet: context.sheetName, dateSystem: dateSystem,
+    var vctx = ValidationContext(file: context.fileName, sheet: context.sheetName, dateSystem: dateSystem,
                                  roster: options.roster, headerWidth: nil, rowsAreDense: dense, today: options.today)
+    // The table's rows are held here until stored, so its unique keys stay in memory too, and every
+    // repeat is known at its row (the row's error-free flag is stored with it).
+    vctx.uniqueKeysInMemory = .max
     var validator = Validator(schema: schema, mapping: rec.fieldColumns, context: vctx)
     var coercer = CellCoercer(dateSystem: dateSystem, today: options.today)
     let mapping = rec.fieldColumns

@@ -25,6 +25,13 @@ public struct ValidationContext: Sendable {
   public var rowsAreDense: Bool
   /// The date ID-card birth dates must not pass (fixed in tests; today by default).
   public var today: LocalDate
+  /// Distinct values of one unique key kept in memory (16–24 bytes each); past this the key's set
+  /// moves to an unlinked temporary file in `$TMPDIR` (else `/tmp`), memory keeps about 2 bytes per
+  /// value, and repeats past this point are reported when the table ends. `Int.max` keeps every
+  /// set in memory and reports each repeat at its row (the merge does: it holds its rows anyway).
+  public var uniqueKeysInMemory = 65_536
+  /// The most one unique key's temporary file may hold, in bytes (a full disk acts the same).
+  var keySpillByteLimit: UInt64 = .max
 
   /// Makes a context; `roster` (if given) is registered as the `agency-roster` lookup.
   public init(file: String? = nil, sheet: String? = nil, dateSystem: DateSystem = .excel1900,

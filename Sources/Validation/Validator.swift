@@ -29,8 +29,13 @@ import Tabular
 ///
 /// ### Memory
 /// Per row: nothing beyond reused buffers (one typed-row slot per field). Across the table:
-/// one 64-bit hash and row number per row per unique key, a bounded cache of roster answers,
+/// one 64-bit hash and row number per distinct value per unique key — in memory up to
+/// `ValidationContext.uniqueKeysInMemory` values, then in a temporary file with a filter of
+/// about 2 bytes per value in memory (`UniqueKeysCheck`) — a bounded cache of roster answers,
 /// and a constant-size accumulator per aggregate group. Diagnostics are bounded by the collector.
+///
+/// Findings come in row order, except repeats of a unique key found after its set moved to a
+/// temporary file: those come at `finish`, in row order, before the aggregate rules.
 ///
 /// ### Threads
 /// One validator per table, used from one thread: its per-row scratch (`TypedRow`'s slots) is
@@ -85,7 +90,8 @@ public struct Validator {
       let column = i < mapping.count ? mapping[i].flatMap { $0 >= 0 ? $0 : nil } : nil
       return FieldPlan(index: i, field: schema.fields[i], column: column, usage: usage[i])
     }
-    let unique = UniqueKeysCheck(schema: schema, plans: plans)
+    let unique = UniqueKeysCheck(schema: schema, plans: plans, inMemoryLimit: context.uniqueKeysInMemory,
+                                 byteLimit: context.keySpillByteLimit)
     let keyFields = unique.keyFields
     for i in plans.indices where keyFields.contains(i) { plans[i].inKey = true }
 
@@ -98,7 +104,7 @@ public struct Validator {
                                        coercer: CellCoercer(dateSystem: context.dateSystem, today: context.today))
     constraints = ConstraintsCheck(plans: plans)
     rowRules = RowRulesCheck(plans: plans, rules: schema.rules)
-    uniqueKeys = UniqueKeysCheck(schema: schema, plans: plans)
+    uniqueKeys = unique
     foreignKeys = ForeignKeysCheck(schema: schema, plans: plans, lookups: context.lookups)
     aggregates = AggregatesCheck(plans: plans, accumulators: schema.aggregates.map { $0.makeAccumulator() })
   }
@@ -136,7 +142,9 @@ public struct Validator {
     if !aggregates.accumulators.isEmpty {
       aggregates.check(row: row, typed: &typed, emitter: &emitter, into: &collector)
     }
-    if emitter.counts[Int(Severity.error.rawValue)] == errorsBefore { stats.validRows += 1 }
+    let valid = emitter.counts[Int(Severity.error.rawValue)] == errorsBefore
+    if valid { stats.validRows += 1 }
+    uniqueKeys.endRow(row.index, countedValid: valid)
   }
 
   /// A precheck of this validator's cells, to run ahead of it on another thread.
@@ -171,6 +179,8 @@ public struct Validator {
   public mutating func finish(into collector: inout DiagnosticCollector) -> ValidationStats {
     if !finished {
       finished = true
+      uniqueKeys.finish(emitter: &emitter, into: &collector)
+      stats.validRows -= uniqueKeys.rowsInvalidatedAtEnd
       aggregates.finish(emitter: &emitter, into: &collector)
     }
     return currentStats

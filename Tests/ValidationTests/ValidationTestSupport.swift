@@ -73,8 +73,10 @@ enum Ledger {
 
   /// Validates rows (sheet rows from index 1, after the header) and returns the report.
   static func validate(_ rows: [[Int: TestCell]], schema: TableSchema = Ledger.schema, mapping: [Int?] = Ledger.mapping,
-                       limit: Int = 1000, firstIndex: Int = 1) -> ValidationReport {
-    let context = context()
+                       limit: Int = 1000, firstIndex: Int = 1,
+                       configure: (inout ValidationContext) -> Void = { _ in }) -> ValidationReport {
+    var context = context()
+    configure(&context)
     var v = Validator(schema: schema, mapping: mapping, context: context)
     var collector = DiagnosticCollector(limit: limit)
     for (i, cells) in rows.enumerated() { v.validate(row: row(firstIndex + i, cells), into: &collector) }

@@ -392,8 +392,8 @@ final class SpilledStringsReadingTests: XCTestCase {
     let good = try spilledContext()
     guard let file = good.sharedStrings.spilled else { return XCTFail("not spilled") }
     // The same blocks over a descriptor that cannot be read (write-only): every pread fails.
-    let broken = SpilledStrings(fd: open("/dev/null", O_WRONLY), count: file.count, blockOffsets: file.blockOffsets,
-                                directory: "/tmp")
+    let broken = SpilledStrings(file: TemporaryFile(adopting: open("/dev/null", O_WRONLY), directory: "/tmp"),
+                                count: file.count, blockOffsets: file.blockOffsets)
     let context = WorkbookContext(sharedStrings: SharedStrings(spilled: broken))
     XCTAssertNil(context.sharedStrings[5])
     for parallel in [nil, ParallelRowReader.Options(pieceSize: 200, slots: 3, workers: 1)] {

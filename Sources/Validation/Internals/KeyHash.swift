@@ -73,13 +73,22 @@ struct KeyHash {
 /// 18 MB for a million keys), plus one shard's growth at a time. No per-insert allocation.
 struct KeyHashTable {
   private var shards: [KeyHashShard]
+  /// Distinct hashes held.
+  private(set) var count = 0
 
   init() { shards = (0..<64).map { _ in KeyHashShard() } }
 
   /// Inserts `hash` for `row`; returns the earlier row when the hash was already there.
   @inline(__always)
   mutating func insert(_ hash: UInt64, row: Int) -> Int? {
-    shards[Int(truncatingIfNeeded: hash >> 58)].insert(hash, row: row)
+    let earlier = shards[Int(truncatingIfNeeded: hash >> 58)].insert(hash, row: row)
+    if earlier == nil { count += 1 }
+    return earlier
+  }
+
+  /// Calls `body` with every hash and its row (in no particular order).
+  func forEach(_ body: (UInt64, Int) -> Void) {
+    for s in shards { s.forEach(body) }
   }
 }
 
@@ -125,6 +134,11 @@ struct KeyHashShard {
     if earlier >= 0 { return Int(earlier) }
     count += 1
     return nil
+  }
+
+  /// Calls `body` with every hash and its row.
+  func forEach(_ body: (UInt64, Int) -> Void) {
+    for j in hashes.indices where hashes[j] != 0 { body(hashes[j], Int(rows[j])) }
   }
 
   private mutating func grow() {

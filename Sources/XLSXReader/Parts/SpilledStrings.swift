@@ -1,3 +1,4 @@
+import ByteIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -13,9 +14,8 @@ import Darwin
 /// (`n` = 256 except in the last block). `blockOffsets` has one more entry: the end of the file.
 ///
 /// Immutable once built, so one instance is shared by every thread reading the workbook: reads
-/// are `pread`s, which do not move a file position. The file was unlinked the moment it was
-/// created, so it has no name: its space is freed when `fd` is closed (on `deinit`, or when the
-/// process ends, however it ends) and nothing is left behind after a crash.
+/// are `pread`s, which do not move a file position. The file is a `TemporaryFile`: it has no
+/// name, and its space is freed when it is closed, or when the process ends, however it ends.
 ///
 /// The whole table can be loaded into memory once (`loadAll`), shared by all threads, for
 /// workbooks whose cells refer to the strings in an order the block cache cannot follow
@@ -26,29 +26,27 @@ final class SpilledStrings: @unchecked Sendable {
   static let blockSize = 1 << blockShift
 
   /// The unlinked temporary file; closed on `deinit`.
-  let fd: Int32
+  let file: TemporaryFile
   /// The number of strings.
   let count: Int
   /// The file offset of each block, plus the end of the file.
   let blockOffsets: [UInt64]
   /// The folder the file was created in (for error messages).
-  let directory: String
+  var directory: String { file.directory }
 
   private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
   /// Guarded by `mutex`: the table loaded into memory, or whether loading it failed.
   private var image: SpilledImage?
   private var imageFailed = false
 
-  init(fd: Int32, count: Int, blockOffsets: [UInt64], directory: String) {
-    self.fd = fd
+  init(file: TemporaryFile, count: Int, blockOffsets: [UInt64]) {
+    self.file = file
     self.count = count
     self.blockOffsets = blockOffsets
-    self.directory = directory
     pthread_mutex_init(mutex, nil)
   }
 
   deinit {
-    close(fd)
     pthread_mutex_destroy(mutex)
     mutex.deallocate()
   }
@@ -67,19 +65,9 @@ final class SpilledStrings: @unchecked Sendable {
 
   /// Reads `byteCount` bytes at `offset` into `buffer`: 0, or the `errno` of the failure
   /// (`EIO` when the file is shorter than its blocks say).
+  @inline(__always)
   func read(into buffer: UnsafeMutableRawPointer, byteCount: Int, at offset: UInt64) -> Int32 {
-    var done = 0
-    while done < byteCount {
-      let n = pread(fd, buffer + done, byteCount - done, off_t(offset) + off_t(done))
-      if n > 0 {
-        done += n
-      } else if n == 0 {
-        return EIO
-      } else if errno != EINTR {
-        return errno
-      }
-    }
-    return 0
+    file.read(into: buffer, byteCount: byteCount, at: offset)
   }
 
   /// The whole table in memory, loaded by the first caller and shared by all; nil when it could
@@ -188,45 +176,28 @@ struct TemporaryFileError: Error, CustomStringConvertible {
   }
 }
 
-/// Builds a `SpilledStrings` file: blocks are staged in a ~1 MiB buffer and written with
-/// `write(2)`. Owns the file until `finish()` hands it over (closed on `deinit` otherwise).
+/// Builds a `SpilledStrings` file: blocks are staged in a ~1 MiB buffer and appended to a
+/// `TemporaryFile`, which `finish()` hands over.
 final class SpillWriter {
   /// The buffer is written out once it holds at least this many bytes.
   static let bufferSize = 1 << 20
 
-  private var fd: Int32
-  let directory: String
+  private let file: TemporaryFile
+  var directory: String { file.directory }
   private var buffer: [UInt8] = []
   private var blockOffsets: [UInt64] = []
   /// Bytes of the file so far (written and buffered).
   private var size: UInt64 = 0
   private var count = 0
 
-  private init(fd: Int32, directory: String) {
-    self.fd = fd
-    self.directory = directory
+  private init(file: TemporaryFile) {
+    self.file = file
     buffer.reserveCapacity(SpillWriter.bufferSize + (64 << 10))
   }
 
-  deinit {
-    if fd >= 0 { close(fd) }
-  }
-
-  /// The folder for temporary files: `$TMPDIR`, else `/tmp`.
-  static var temporaryDirectory: String {
-    if let p = getenv("TMPDIR"), p.pointee != 0 { return String(cString: p) }
-    return "/tmp"
-  }
-
-  /// Creates the temporary file (`mkstemp`) and unlinks it at once; nil when it cannot be created.
+  /// Creates the temporary file; nil when it cannot be created.
   static func create() -> SpillWriter? {
-    let directory = temporaryDirectory
-    var template = Array((directory + "/sheetgate-strings-XXXXXX").utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-    guard fd >= 0 else { return nil }
-    template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-    _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-    return SpillWriter(fd: fd, directory: directory)
+    TemporaryFile.create(prefix: "sheetgate-strings").map(SpillWriter.init(file:))
   }
 
   /// Adds one block: `ends` (offsets relative to the start of `bytes`) and the text.
@@ -246,20 +217,7 @@ final class SpillWriter {
 
   /// Writes the buffer to the file.
   private func flush() throws {
-    let error: Int32 = buffer.withUnsafeBytes { b in
-      var done = 0
-      while done < b.count {
-        let n = write(fd, b.baseAddress! + done, b.count - done)
-        if n > 0 {
-          done += n
-        } else if n == 0 {
-          return ENOSPC
-        } else if errno != EINTR {
-          return errno
-        }
-      }
-      return 0
-    }
+    let error = buffer.withUnsafeBytes { file.append($0) }
     guard error == 0 else { throw TemporaryFileError(operation: .write, code: error, directory: directory) }
     buffer.removeAll(keepingCapacity: true)
   }
@@ -269,8 +227,6 @@ final class SpillWriter {
     try flush()
     buffer = []
     blockOffsets.append(size)
-    let table = SpilledStrings(fd: fd, count: count, blockOffsets: blockOffsets, directory: directory)
-    fd = -1
-    return table
+    return SpilledStrings(file: file, count: count, blockOffsets: blockOffsets)
   }
 }
