@@ -68,7 +68,7 @@ struct KeyCandidate {
 /// over the file finds, for each candidate's hash, the row it was first seen in (`resolve`).
 /// The result is the same as the in-memory `KeyHashTable`'s, found later.
 ///
-/// Memory: the filter (1.25–1.9 bytes per distinct key), a 64 KiB write buffer, and one
+/// Memory: the filter (1.25–2.5 bytes per distinct key), a 64 KiB write buffer, and one
 /// candidate per repeated key or false positive; the file holds 12 bytes per distinct key.
 final class SpilledKeys {
   /// One record: the 64-bit hash and the 32-bit zero-based row, little-endian.
@@ -152,9 +152,9 @@ final class SpilledKeys {
     return e
   }
 
-  /// A filter 1.5 times as large, filled again from the file, the buffer and the candidates.
+  /// A filter twice as large, filled again from the file, the buffer and the candidates.
   private func grow() -> Int32 {
-    capacity = capacity * 3 / 2
+    capacity *= 2
     filter = KeyFilter(capacity: 0)  // the old filter goes before the new one is made
     filter = KeyFilter(capacity: capacity)
     let e = forEachRecord { hash, _ in _ = filter.insert(hash) }
