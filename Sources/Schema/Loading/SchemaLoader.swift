@@ -36,7 +36,7 @@ struct SchemaLoader {
   func load() throws(SchemaError) -> TableSchema {
     let root: Node
     do {
-      guard let n = try Yams.compose(yaml: text) else { throw SchemaError(.syntax, "the schema is empty", file: file) }
+      guard let n = try Yams.compose(yaml: text, .basic) else { throw SchemaError(.syntax, "the schema is empty", file: file) }
       root = n
     } catch let e as SchemaError {
       throw e
