@@ -15,12 +15,20 @@ public enum RowCodec {
   public static func encodeBinary(_ values: [String], into out: inout [UInt8]) {
     out.append(binaryTag)
     for v in values {
-      var n = v.utf8.count
-      while n >= 0x80 { out.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
-      out.append(UInt8(n))
       var v = v
-      v.withUTF8 { out.append(contentsOf: $0) }
+      v.withUTF8 { appendBinaryField($0, into: &out) }
     }
+  }
+
+  /// Appends one field of a binary row (its LEB128 length and its bytes) to `out`, which must hold
+  /// `binaryTag` and the row's earlier fields: the same bytes `encodeBinary` writes for the field's
+  /// text, with no `String` in between. `bytes` must be valid UTF-8.
+  @inline(__always)
+  public static func appendBinaryField(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    var n = bytes.count
+    while n >= 0x80 { out.append(UInt8(truncatingIfNeeded: n) | 0x80); n >>= 7 }
+    out.append(UInt8(n))
+    out.append(contentsOf: bytes)
   }
 
   /// The binary form of `values`.

@@ -197,23 +197,45 @@ public struct MergeJob {
     let keys = Consolidation.keyFields(schema)
     var rowAgency: String?
     var values = [String](repeating: "", count: schema.fields.count)
+    var fields: [Range<Int>] = []
+    fields.reserveCapacity(schema.fields.count)
     var row = Row()
     while try table.nextRow(into: &row) {
       let before = validator.currentStats.errors
       validator.validate(row: row, into: &collector)
       let valid = validator.currentStats.errors == before
-      // The validator's typed values, as text; a row it did not type (a blank row) is coerced here.
-      if !validator.fieldTexts(of: row, into: &values) {
+      // The validator's typed values, as text, written into the row's blob as they come (plain
+      // cells as their bytes); a row it did not type (a blank row) is coerced here.
+      let start = out.bytes.count
+      out.bytes.append(RowCodec.binaryTag)
+      fields.removeAll(keepingCapacity: true)
+      let typed = validator.withFieldTexts(of: row) { text in
+        RowCodec.appendBinaryField(text, into: &out.bytes)
+        fields.append((out.bytes.count - text.count)..<out.bytes.count)
+      }
+      if !typed {
         for (i, field) in schema.fields.enumerated() {
           guard i < mapping.count, let column = mapping[i] else { values[i] = ""; continue }
           values[i] = coercer.coerce(row, column: column, field: field).value.description
         }
-      }
-      if rowAgency == nil, let a = agencyField, !values[a].isEmpty { rowAgency = values[a] }
-      RowCodec.encodeBinary(values, into: &out.bytes)
-      if valid {
-        for (k, key) in keys.enumerated() {
-          if let h = Consolidation.keyHash(key, number: k, values: values) { out.keys.append(h) }
+        out.bytes.removeSubrange(start...)
+        RowCodec.encodeBinary(values, into: &out.bytes)
+        if rowAgency == nil, let a = agencyField, !values[a].isEmpty { rowAgency = values[a] }
+        if valid {
+          for (k, key) in keys.enumerated() {
+            if let h = Consolidation.keyHash(key, number: k, values: values) { out.keys.append(h) }
+          }
+        }
+      } else {
+        out.bytes.withUnsafeBufferPointer { b in
+          if rowAgency == nil, let a = agencyField, !fields[a].isEmpty {
+            rowAgency = String(decoding: UnsafeBufferPointer(rebasing: b[fields[a]]), as: UTF8.self)
+          }
+          if valid {
+            for (k, key) in keys.enumerated() {
+              if let h = Consolidation.keyHash(key, number: k, bytes: b, fields: fields) { out.keys.append(h) }
+            }
+          }
         }
       }
       out.rows.append(PreparedTable.RowEntry(number: row.index + 1, valid: valid, end: out.bytes.count, keysEnd: out.keys.count))

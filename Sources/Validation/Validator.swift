@@ -172,6 +172,25 @@ public struct Validator {
     return true
   }
 
+  /// Calls `body` with the text of every field of the row just validated, in field order, as
+  /// UTF-8: the same text `fieldTexts(of:into:)` gives, but a cell accepted from its bytes is handed
+  /// over as those bytes, with no `String` made (the readers hand out valid UTF-8 only).
+  ///
+  /// - Returns: false, without calling `body`, when that row's cells were not typed.
+  public func withFieldTexts(of row: Row, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+    guard lastRowTyped, typed.rowIndex == row.index else { return false }
+    for f in 0..<schema.fields.count {
+      let ci = typed.cellIndex[f]
+      if typed.plain[f], ci >= 0 {
+        row.withText(ci, body)
+      } else {
+        var s = typed.values[f].description
+        s.withUTF8(body)
+      }
+    }
+    return true
+  }
+
   /// Ends the table: decides aggregate rules and returns the statistics (the lifecycle's end).
   ///
   /// Calling it again adds nothing and returns the same statistics.
