@@ -24,9 +24,6 @@ struct KeyFilter {
     words = Array(repeating: 0, count: blockCount * 8)
   }
 
-  /// Bytes held.
-  var byteCount: Int { words.count * 8 }
-
   /// Adds `hash`; true when it may have been added before (all its bits were already set).
   @inline(__always)
   mutating func insert(_ hash: UInt64) -> Bool {
@@ -81,7 +78,7 @@ final class SpilledKeys {
   private var buffered = 0
   /// Records in the file (written).
   private var written = 0
-  /// Keys the filter has taken (records written or buffered, and candidates' first sightings).
+  /// Keys the filter has taken as new (records written or buffered).
   private var filterCount = 0
   private var capacity: Int
   private var filter: KeyFilter
@@ -94,7 +91,9 @@ final class SpilledKeys {
     guard let file = TemporaryFile.create(prefix: "sheetgate-keys", in: directory) else { return nil }
     file.sizeLimit = byteLimit
     self.file = file
-    buffer = UnsafeMutableRawPointer.allocate(byteCount: SpilledKeys.bufferRecords * SpilledKeys.recordSize,
+    // Room for one record more than a write's worth: after a failed write the record that filled
+    // the buffer is still in it, and no record is added after a failure.
+    buffer = UnsafeMutableRawPointer.allocate(byteCount: (SpilledKeys.bufferRecords + 1) * SpilledKeys.recordSize,
                                               alignment: 8)
     capacity = max(1024, table.count * 2)
     filter = KeyFilter(capacity: capacity)
@@ -110,24 +109,20 @@ final class SpilledKeys {
 
   deinit { buffer.deallocate() }
 
-  /// Memory held, in bytes (filter and buffer).
-  var byteCount: Int { filter.byteCount + SpilledKeys.bufferRecords * SpilledKeys.recordSize }
-
   /// What `insert` found.
   enum Insertion { case new, maybeSeen, writeFailed(Int32) }
 
   /// Adds the key `hash` first seen at `row`, or says it may have been seen. On `writeFailed`
-  /// the record is kept (buffered); the caller moves the set back into memory.
+  /// the record is kept (buffered) and the set must not be added to again: the caller moves it
+  /// back into memory.
   @inline(__always)
   func insert(_ hash: UInt64, row: Int) -> Insertion {
     let hash = SpilledKeys.stored(hash)
     if filter.insert(hash) { return .maybeSeen }
     filterCount += 1
-    if filterCount > capacity {
-      let e = grow()
-      if e != 0 { return .writeFailed(e) }
-    }
-    let e = append(hash, row: row)
+    // The record first, so that a failure below never loses it.
+    var e = append(hash, row: row)
+    if e == 0 && filterCount > capacity { e = grow() }
     return e == 0 ? .new : .writeFailed(e)
   }
 
@@ -141,7 +136,7 @@ final class SpilledKeys {
     p.storeBytes(of: hash.littleEndian, as: UInt64.self)
     (p + 8).storeBytes(of: UInt32(truncatingIfNeeded: row).littleEndian, as: UInt32.self)
     buffered += 1
-    return buffered == SpilledKeys.bufferRecords ? flush() : 0
+    return buffered >= SpilledKeys.bufferRecords ? flush() : 0
   }
 
   /// Writes the buffered records; on failure they stay buffered.

@@ -81,9 +81,6 @@ struct UniqueKeysCheck: ValidationCheck {
   /// Every field that takes part in a key (the type check hashes these).
   var keyFields: Set<Int> { Set(keys.flatMap(\.fields)) }
 
-  /// Memory held by the key sets in temporary files (filters and buffers), in bytes.
-  var spilledByteCount: Int { keys.reduce(0) { $0 + ($1.spill?.byteCount ?? 0) } }
-
   mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
                       into collector: inout DiagnosticCollector) {
     for k in keys.indices where !keys[k].abandoned {
@@ -121,8 +118,8 @@ struct UniqueKeysCheck: ValidationCheck {
     }
   }
 
-  /// Called after every row with a finding-free verdict: candidates of that row remember whether
-  /// the row was counted valid.
+  /// Called after every row with whether the validator counted it valid (no error): that row's
+  /// candidates remember it, so that finding one a repeat later can take the row back.
   @inline(__always)
   mutating func endRow(_ row: Int, countedValid: Bool) {
     guard rowHasCandidates else { return }
