@@ -24,13 +24,15 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
-    // System libraries (Debian: zlib1g-dev, libexpat1-dev).
+    // System libraries (Debian: zlib1g-dev, libexpat1-dev, libisal-dev).
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(name: "CExpat", path: "Sources/CExpat", providers: [.apt(["libexpat1-dev"])]),
+    // Intel ISA-L's deflate, the writer's fast level (Debian: libisal-dev).
+    .systemLibrary(name: "CIsal", path: "Sources/CIsal", providers: [.apt(["libisal-dev"])]),
 
     .target(name: "ByteIO", swiftSettings: v5),
     .target(name: "Tabular", swiftSettings: v5),
-    .target(name: "ZIP", dependencies: ["ByteIO", "CZlib"], swiftSettings: v5),
+    .target(name: "ZIP", dependencies: ["ByteIO", "CZlib", "CIsal"], swiftSettings: v5),
     .target(name: "XMLStream", dependencies: ["ByteIO", "CExpat"], swiftSettings: v5),
     .target(name: "CSV", dependencies: ["ByteIO", "Tabular"], swiftSettings: v5),
     .target(name: "XLSXReader", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO"], swiftSettings: v5),

@@ -57,6 +57,24 @@ final class ZIPWriterTests: XCTestCase {
     ])
   }
 
+  func testLevelOneUsesTheFastDeflaterAndReadsBack() throws {
+    // Level 1 is ISA-L's deflate: its streams must read back through zlib (the reader) and
+    // Python's zipfile, whatever the size: empty, one byte, buffer-sized, large text, random bytes.
+    var random = SystemRandomNumberGenerator()
+    let noise = (0..<1_000_000).map { _ in UInt8.random(in: 0...255, using: &random) }
+    _ = try checkRoundTrip([
+      ("empty.xml", .deflate(level: 1), []),
+      ("one.xml", .deflate(level: 1), [0x3C]),
+      ("buffer.xml", .deflate(level: 1), sampleBytes(count: 65_536, seed: 5)),
+      ("xl/worksheets/sheet1.xml", .deflate(level: 1), sampleBytes(count: 3_000_000, seed: 11)),
+      ("noise.bin", .deflate(level: 1), noise),
+      ("after.xml", .deflate(level: 6), sampleBytes(count: 10_000, seed: 2)),
+      ("again.xml", .deflate(level: 1), sampleBytes(count: 70_000, seed: 4)),
+    ])
+    guard case .fast = try EntryDeflater(level: 1) else { return XCTFail("level 1 should use ISA-L") }
+    guard case .zlib = try EntryDeflater(level: 6) else { return XCTFail("level 6 should use zlib") }
+  }
+
   func testLargeFlagWritesZIP64LocalFields() throws {
     let bytes = try checkRoundTrip([("a.xml", .deflate(level: 6), sampleBytes(count: 10_000)),
                                     ("b.bin", .stored, sampleBytes(count: 100))], large: true)
