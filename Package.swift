@@ -45,18 +45,23 @@ let package = Package(
     .target(name: "Reports", dependencies: ["Diagnostics", "Validation", "XLSXWriter", "Tabular", "ByteIO"], swiftSettings: v5),
     .target(name: "Merge", dependencies: ["Tabular", "Schema", "Diagnostics"], swiftSettings: v5),
     .target(name: "Store", dependencies: ["Merge", "Tabular", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
+    // The one way in: sniff → open → walk sheets → recognise → hand each table on.
+    .target(
+      name: "Intake",
+      dependencies: ["CSV", "XLSXReader", "XMLStream", "ZIP", "Tabular", "Diagnostics", "Schema", "Recognition"],
+      swiftSettings: v5),
     .target(
       name: "Pipeline",
       dependencies: ["ByteIO", "ZIP", "XMLStream", "Tabular", "CSV", "XLSXReader", "XLSXWriter",
-                     "Diagnostics", "Schema", "Recognition", "Validation", "Reports", "Merge", "Store"],
+                     "Diagnostics", "Schema", "Recognition", "Validation", "Reports", "Merge", "Store", "Intake"],
       swiftSettings: v5),
     .executableTarget(
       name: "sheetgate",
-      dependencies: ["Pipeline", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["Pipeline", "Intake", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: v5),
     .executableTarget(
       name: "SheetBench",
-      dependencies: ["Pipeline", "ByteIO", "ZIP", "XMLStream", "Tabular", "CSV", "XLSXReader", "XLSXWriter",
+      dependencies: ["Pipeline", "Intake", "ByteIO", "ZIP", "XMLStream", "Tabular", "CSV", "XLSXReader", "XLSXWriter",
                      "Diagnostics", "Schema", "Recognition", "Validation", "Store"],
       swiftSettings: v5),
     .target(name: "TestSupport", dependencies: ["ByteIO", "Tabular"], path: "Sources/TestSupport", swiftSettings: v5),
@@ -70,7 +75,7 @@ let package = Package(
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v5),
     .testTarget(name: "ValidationTests", dependencies: ["ByteIO", "Validation", "Recognition", "Schema", "Diagnostics", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Validation", "Diagnostics", "XLSXWriter", "Tabular", "TestSupport"], swiftSettings: v5),
-    .testTarget(name: "MergeTests", dependencies: ["Merge", "Store", "Pipeline", "Schema", "Tabular", "XLSXReader", "TestSupport",
+    .testTarget(name: "MergeTests", dependencies: ["Merge", "Store", "Pipeline", "Intake", "Schema", "Tabular", "XLSXReader", "TestSupport",
                                                   .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Validation", "Diagnostics", "Schema", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v5),

@@ -101,6 +101,41 @@ public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConver
   /// A check could not be completed (its temporary file could not be read back).
   public static let checkIncomplete = DiagnosticCode("check-incomplete")
 
+  // MARK: Input problems (a file that cannot be read at all; `InputProblem` in Intake)
+
+  /// The path names no file.
+  public static let fileNotFound = DiagnosticCode("file-not-found")
+  /// The path names a folder where a file was expected.
+  public static let notAFile = DiagnosticCode("not-a-file")
+  /// The file exists but cannot be opened (permissions).
+  public static let cannotOpenFile = DiagnosticCode("cannot-open-file")
+  /// An OLE compound file that holds no workbook (a Word or other Office document).
+  public static let oleDocument = DiagnosticCode("ole-document")
+  /// A PDF document sent where a spreadsheet was expected.
+  public static let pdfDocument = DiagnosticCode("pdf-document")
+  /// A web page (HTML) saved with a spreadsheet's name.
+  public static let htmlDisguised = DiagnosticCode("html-disguised")
+  /// An XML Spreadsheet 2003 file.
+  public static let xmlSpreadsheet2003 = DiagnosticCode("xml-spreadsheet-2003")
+  /// The workbook's ZIP container is damaged (bad headers, CRC mismatch).
+  public static let damagedContainer = DiagnosticCode("damaged-container")
+  /// A part of the workbook is not well-formed XML, or was refused.
+  public static let malformedXML = DiagnosticCode("malformed-xml")
+  /// A part or the workbook exceeds a safety cap (a ZIP or XML bomb).
+  public static let limitExceeded = DiagnosticCode("limit-exceeded")
+  /// A ZIP archive that is not an Excel workbook.
+  public static let notAWorkbook = DiagnosticCode("not-a-workbook")
+  /// A temporary file the reader needs could not be written or read.
+  public static let temporaryFile = DiagnosticCode("temporary-file")
+  /// The workbook could not be read for another reason (named in `detail`).
+  public static let unreadableWorkbook = DiagnosticCode("unreadable-workbook")
+  /// A text table could not be read (encoding, I/O).
+  public static let unreadableCSV = DiagnosticCode("unreadable-csv")
+  /// A file could not be read for a reason no other code names.
+  public static let unreadable = DiagnosticCode("unreadable")
+  /// A sheet asked for by name or number is not in the workbook.
+  public static let noSuchSheet = DiagnosticCode("no-such-sheet")
+
   /// Every code this module defines, in slug order.
   public static let all: [DiagnosticCode] = [
     typeError, constraintError, uniqueError, primaryKey, foreignKey, missingLabel, extraLabel, blankLabel,
@@ -109,5 +144,6 @@ public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConver
     headerNotFound, schemaChosen, footerSkipped, legacyXLS, encryptedWorkbook, notASpreadsheet, emptyFile,
     corruptFile, aggregateConstraint, policyViolation, hiddenSheet, hiddenRow, raggedRow,
     foreignKeySuggestion, legacyIDCard, limitReached, notSubmitted, checkIncomplete,
+    fileNotFound, notAFile, cannotOpenFile, oleDocument, pdfDocument, htmlDisguised, xmlSpreadsheet2003, damagedContainer, malformedXML, limitExceeded, notAWorkbook, temporaryFile, unreadableWorkbook, unreadableCSV, unreadable, noSuchSheet,
   ].sorted()
 }

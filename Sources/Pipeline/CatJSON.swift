@@ -1,9 +1,10 @@
 import CSV
+import Intake
 import Tabular
 import XLSXReader
 
 /// `sheetgate cat --json`: prints what was read, in the shape of the conformance corpus
-/// (`shared/corpus/README.md`): for a workbook `{"date1904", "sheets": [{"name", "visible",
+/// (the corpus README): for a workbook `{"date1904", "sheets": [{"name", "visible",
 /// "merged", "cells": {"A1": ["s", "text"], "B1": ["n", 1.5], "C1": ["d", iso, serial]}}]}`, for a
 /// CSV `{"encoding", "delimiter", "bom", "line_endings", "rows": [[…]]}`.
 ///
@@ -16,61 +17,76 @@ public enum CatJSON {
   }
 
   public static func write(_ file: OpenedFile, sheet: String? = nil, flush: @escaping ([UInt8]) -> Void) throws -> Summary {
-    var json = JSONWriter(flush: flush)
-    var summary = Summary()
+    var visitor = Visitor(json: JSONWriter(flush: flush))
     switch file {
     case .workbook(let wb):
-      json.beginObject()
-      json.key("date1904"); json.bool(wb.dateSystem == .excel1904)
-      json.key("sheets"); json.beginArray()
-      for info in try SheetSelection.sheets(of: wb, selector: sheet) {
-        let reader: SheetReader
-        do { reader = try wb.sheetReader(for: info) } catch { throw InputProblem(error, file: wb.path) }
-        json.beginObject()
-        json.key("name"); json.string(info.name)
-        json.key("visible"); json.string(info.visibility.rawValue)
-        json.key("merged"); json.beginArray()
-        for m in reader.mergedRanges { json.string(m.a1) }
-        json.endArray()
-        json.key("cells"); json.beginObject()
-        var row = Row()
-        do {
-          while try reader.nextRow(into: &row) {
-            for i in 0..<row.cells.count {
-              let c = row.cells[i]
-              let a1 = CellAddress(row: row.index, column: Int(c.column)).a1
-              switch c.kind {
-              case .empty: continue
-              case .string:
-                json.key(a1); json.beginArray(); json.string("s"); row.withText(i) { json.string(utf8: $0) }; json.endArray()
-              case .number:
-                json.key(a1); json.beginArray(); json.string("n"); json.number(c.number); json.endArray()
-              case .boolean:
-                json.key(a1); json.beginArray(); json.string("b"); json.bool(c.number != 0); json.endArray()
-              case .error:
-                json.key(a1); json.beginArray(); json.string("e"); row.withText(i) { json.string(utf8: $0) }; json.endArray()
-              case .date:
-                json.key(a1); json.beginArray(); json.string("d")
-                if let iso = wb.dateSystem.isoString(serial: c.number, kind: c.dateKind) { json.string(iso) } else { json.null() }
-                json.number(c.number); json.endArray()
-              case .formulaWithoutValue:
-                json.key(a1); json.beginArray(); json.string("f"); row.withText(i) { json.string(utf8: $0) }; json.endArray()
-                summary.formulasWithoutValue.append("\(info.name)!\(a1)")
-              }
-            }
-            json.flush()
-          }
-        } catch {
-          throw InputProblem(error, file: wb.path)
-        }
-        json.endObject()
-        json.endObject()
+      visitor.json.beginObject()
+      visitor.json.key("date1904"); visitor.json.bool(wb.dateSystem == .excel1904)
+      visitor.json.key("sheets"); visitor.json.beginArray()
+      try file.walk(&visitor, sheets: sheet)
+      visitor.json.endArray()
+      visitor.json.endObject()
+    case .csv:
+      do { try file.walk(&visitor) } catch { visitor.json.flush(); throw error }
+    }
+    visitor.json.raw("\n")
+    visitor.json.flush()
+    return visitor.summary
+  }
+
+  /// Writes each sheet as it is read.
+  private struct Visitor: SheetVisitor {
+    var json: JSONWriter
+    var summary = Summary()
+
+    mutating func visit<Rows: RowSource>(_ sheet: inout SheetInput<Rows>) throws -> Bool {
+      switch sheet.kind {
+      case .worksheet(let info, _): try worksheet(&sheet, info)
+      case .csv: try csv(&sheet)
       }
+      return true
+    }
+
+    private mutating func worksheet<Rows: RowSource>(_ sheet: inout SheetInput<Rows>, _ info: SheetInfo) throws {
+      json.beginObject()
+      json.key("name"); json.string(info.name)
+      json.key("visible"); json.string(info.visibility.rawValue)
+      json.key("merged"); json.beginArray()
+      for m in sheet.mergedRanges { json.string(m.a1) }
       json.endArray()
+      json.key("cells"); json.beginObject()
+      var row = Row()
+      while try sheet.rows.nextRow(into: &row) {
+        for i in 0..<row.cells.count {
+          let c = row.cells[i]
+          let a1 = CellAddress(row: row.index, column: Int(c.column)).a1
+          switch c.kind {
+          case .empty: continue
+          case .string:
+            json.key(a1); json.beginArray(); json.string("s"); row.withText(i) { json.string(utf8: $0) }; json.endArray()
+          case .number:
+            json.key(a1); json.beginArray(); json.string("n"); json.number(c.number); json.endArray()
+          case .boolean:
+            json.key(a1); json.beginArray(); json.string("b"); json.bool(c.number != 0); json.endArray()
+          case .error:
+            json.key(a1); json.beginArray(); json.string("e"); row.withText(i) { json.string(utf8: $0) }; json.endArray()
+          case .date:
+            json.key(a1); json.beginArray(); json.string("d")
+            if let iso = sheet.dateSystem.isoString(serial: c.number, kind: c.dateKind) { json.string(iso) } else { json.null() }
+            json.number(c.number); json.endArray()
+          case .formulaWithoutValue:
+            json.key(a1); json.beginArray(); json.string("f"); row.withText(i) { json.string(utf8: $0) }; json.endArray()
+            summary.formulasWithoutValue.append("\(info.name)!\(a1)")
+          }
+        }
+        json.flush()
+      }
       json.endObject()
-    case .csv(let path, let options):
-      var reader: CSVRowReader
-      do { reader = try CSVRowReader(path: path, options: options) } catch { throw InputProblem(error, file: path) }
+      json.endObject()
+    }
+
+    private mutating func csv<Rows: RowSource>(_ sheet: inout SheetInput<Rows>) throws {
+      guard let reader = sheet.rows as? CSVRowReader else { return }
       json.beginObject()
       json.key("encoding"); json.string(reader.encoding)
       json.key("delimiter"); json.string(String(Character(reader.delimiter)))
@@ -78,35 +94,14 @@ public enum CatJSON {
       json.key("line_endings"); json.string(reader.lineEndings.rawValue)
       json.key("rows"); json.beginArray()
       var row = Row()
-      do {
-        while try reader.next(into: &row) {
-          json.beginArray()
-          for i in 0..<row.cells.count { row.withText(i) { json.string(utf8: $0) } }
-          json.endArray()
-          json.flush()
-        }
-      } catch {
+      while try sheet.rows.nextRow(into: &row) {
+        json.beginArray()
+        for i in 0..<row.cells.count { row.withText(i) { json.string(utf8: $0) } }
+        json.endArray()
         json.flush()
-        throw InputProblem(error, file: path)
       }
       json.endArray()
       json.endObject()
     }
-    json.raw("\n")
-    json.flush()
-    return summary
-  }
-}
-
-/// Picks sheets by name or by 1-based index (`--sheet 培训学时台账`, `--sheet 2`).
-public enum SheetSelection {
-  public static func sheets(of wb: Workbook, selector: String?) throws -> [SheetInfo] {
-    guard let selector else { return wb.sheets }
-    if let s = wb.sheet(named: selector) { return [s] }
-    if let n = Int(selector), n >= 1, n <= wb.sheets.count { return [wb.sheets[n - 1]] }
-    let names = wb.sheets.map { $0.name }.joined(separator: "、")
-    throw InputProblem(code: "no-such-sheet", file: wb.path,
-                       message: "there is no sheet \"\(selector)\"; the sheets are: \(names) (or give a number from 1 to \(wb.sheets.count)).",
-                       messageZH: "没有名为「\(selector)」的工作表；现有工作表：\(names)（也可用序号 1–\(wb.sheets.count)）。")
   }
 }

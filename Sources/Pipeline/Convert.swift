@@ -1,4 +1,5 @@
 import CSV
+import Intake
 import Tabular
 import XLSXReader
 
@@ -31,34 +32,72 @@ public enum Converter {
   /// gives one file per sheet: `OUT_<sheet name>.csv`.
   public static func toCSV(input: String, output: String, options: Options) throws -> Result {
     let opened = try OpenedFile.open(path: input, options: .init(csvEncoding: options.inputEncoding))
-    let wopts = CSVWriter.Options(encoding: options.encoding, bom: options.bom, delimiter: options.delimiter,
-                                  lineEnding: .crlf, safe: options.safe)
+    var sheetCount = 1
+    if case .workbook(let wb) = opened { sheetCount = try OpenedFile.sheets(of: wb, selector: options.sheet).count }
+    var visitor = CSVOutput(output: output, sheetCount: sheetCount,
+                            options: CSVWriter.Options(encoding: options.encoding, bom: options.bom, delimiter: options.delimiter,
+                                                       lineEnding: .crlf, safe: options.safe))
+    try opened.walk(&visitor, sheets: options.sheet)
+    return visitor.result
+  }
+
+  /// Writes each sheet to its CSV file as it is read.
+  private struct CSVOutput: SheetVisitor {
+    let output: String
+    let sheetCount: Int
+    let options: CSVWriter.Options
     var result = Result()
-    switch opened {
-    case .workbook(let wb):
-      let sheets = try SheetSelection.sheets(of: wb, selector: options.sheet)
-      for info in sheets {
-        let path = sheets.count == 1 ? output : perSheetPath(output, sheet: info.name)
-        let rows = try writeSheet(wb, info, to: path, options: wopts, formulas: &result.formulasWithoutValue)
-        result.outputs.append((path, info.name, rows))
-      }
-    case .csv(let path, let ropts):
-      var reader: CSVRowReader
-      do { reader = try CSVRowReader(path: path, options: ropts) } catch { throw InputProblem(error, file: input) }
+
+    mutating func visit<Rows: RowSource>(_ sheet: inout SheetInput<Rows>) throws -> Bool {
+      let name = sheet.context.sheetName
+      let path = sheetCount == 1 || name == nil ? output : perSheetPath(output, sheet: name!)
       let writer: CSVWriter
-      do { writer = try CSVWriter(path: output, options: wopts) } catch { throw OutputProblem(error, file: output) }
+      do { writer = try CSVWriter(path: path, options: options) } catch { throw OutputProblem(error, file: path) }
       var row = Row()
       var n = 0
-      do {
-        while try reader.next(into: &row) {
-          do { try writer.write(row) } catch { throw OutputProblem(error, file: output) }
+      if case .csv = sheet.kind {
+        // Text to text: the fields as read, re-encoded.
+        while try sheet.rows.nextRow(into: &row) {
+          try writeRow(writer, row, path)
           n += 1
         }
-      } catch let e as OutputProblem { throw e } catch { throw InputProblem(error, file: input) }
-      do { try writer.finish() } catch { throw OutputProblem(error, file: output) }
-      result.outputs.append((output, nil, n))
+      } else {
+        var out = Row()
+        var text: [UInt8] = []
+        var nextIndex = 0
+        while try sheet.rows.nextRow(into: &row) {
+          // Blank rows between data rows are kept, so row numbers in the CSV match the sheet.
+          while nextIndex < row.index {
+            out.removeAll()
+            try writeRow(writer, out, path)
+            nextIndex += 1
+            n += 1
+          }
+          out.removeAll()
+          var col = 0
+          for i in 0..<row.cells.count {
+            let c = row.cells[i]
+            while col < Int(c.column) {
+              out.append(column: col, kind: .string, text: UnsafeRawBufferPointer(start: nil, count: 0))
+              col += 1
+            }
+            text.removeAll(keepingCapacity: true)
+            CellText.append(row, i, dateSystem: sheet.dateSystem, to: &text)
+            if c.kind == .formulaWithoutValue {
+              result.formulasWithoutValue.append("\(name ?? "")!\(CellAddress(row: row.index, column: col).a1)")
+            }
+            text.withUnsafeBytes { out.append(column: col, kind: .string, text: $0) }
+            col += 1
+          }
+          try writeRow(writer, out, path)
+          nextIndex = row.index + 1
+          n += 1
+        }
+      }
+      do { try writer.finish() } catch { throw OutputProblem(error, file: path) }
+      result.outputs.append((path, name, n))
+      return true
     }
-    return result
   }
 
   static func perSheetPath(_ output: String, sheet: String) -> String {
@@ -67,49 +106,6 @@ public enum Converter {
       return String(output[..<dot]) + "_" + safeName + String(output[dot...])
     }
     return output + "_" + safeName + ".csv"
-  }
-
-  private static func writeSheet(_ wb: Workbook, _ info: SheetInfo, to path: String, options: CSVWriter.Options,
-                                 formulas: inout [String]) throws -> Int {
-    let reader: SheetReader
-    do { reader = try wb.sheetReader(for: info) } catch { throw InputProblem(error, file: wb.path) }
-    let writer: CSVWriter
-    do { writer = try CSVWriter(path: path, options: options) } catch { throw OutputProblem(error, file: path) }
-    var row = Row()
-    var out = Row()
-    var text: [UInt8] = []
-    var nextIndex = 0
-    var n = 0
-    do {
-      while try reader.nextRow(into: &row) {
-        // Blank rows between data rows are kept, so row numbers in the CSV match the sheet.
-        while nextIndex < row.index {
-          out.removeAll()
-          try writeRow(writer, out, path)
-          nextIndex += 1
-          n += 1
-        }
-        out.removeAll()
-        var col = 0
-        for i in 0..<row.cells.count {
-          let c = row.cells[i]
-          while col < Int(c.column) {
-            out.append(column: col, kind: .string, text: UnsafeRawBufferPointer(start: nil, count: 0))
-            col += 1
-          }
-          text.removeAll(keepingCapacity: true)
-          CellText.append(row, i, dateSystem: wb.dateSystem, to: &text)
-          if c.kind == .formulaWithoutValue { formulas.append("\(info.name)!\(CellAddress(row: row.index, column: col).a1)") }
-          text.withUnsafeBytes { out.append(column: col, kind: .string, text: $0) }
-          col += 1
-        }
-        try writeRow(writer, out, path)
-        nextIndex = row.index + 1
-        n += 1
-      }
-    } catch let e as OutputProblem { throw e } catch { throw InputProblem(error, file: wb.path) }
-    do { try writer.finish() } catch { throw OutputProblem(error, file: path) }
-    return n
   }
 
   private static func writeRow(_ writer: CSVWriter, _ row: Row, _ path: String) throws {

@@ -1,4 +1,5 @@
 import CSV
+import Intake
 import Tabular
 import XLSXReader
 import XLSXWriter
@@ -14,18 +15,38 @@ extension Converter {
   ///   dates, hidden rows), e.g. to repair a file that other programs cannot open.
   public static func toXLSX(input: String, output: String, options: Options, infer: Bool) throws -> Result {
     let opened = try OpenedFile.open(path: input, options: .init(csvEncoding: options.inputEncoding))
-    var result = Result()
     var wopts = WorkbookOptions()
     wopts.properties = DocumentProperties(title: lastPathComponent(input), author: "sheetgate")
-    if case .workbook(let wb) = opened { wopts.dateSystem = wb.dateSystem }
+    wopts.dateSystem = opened.dateSystem
     let writer: WorkbookWriter
     do { writer = try WorkbookWriter(path: output, options: wopts) } catch { throw OutputProblem(error, file: output) }
     var committed = false
     defer { if !committed { writer.discard() } }
-    switch opened {
-    case .csv(let path, let ropts):
-      var reader: CSVRowReader
-      do { reader = try CSVRowReader(path: path, options: ropts) } catch { throw InputProblem(error, file: input) }
+    var visitor = XLSXOutput(writer: writer, input: input, output: output, infer: infer)
+    try opened.walk(&visitor, sheets: options.sheet)
+    do { try writer.close() } catch { throw OutputProblem(error, file: output) }
+    committed = true
+    return visitor.result
+  }
+
+  /// Writes each sheet into the workbook as it is read.
+  private struct XLSXOutput: SheetVisitor {
+    let writer: WorkbookWriter
+    let input: String
+    let output: String
+    let infer: Bool
+    var result = Result()
+
+    mutating func visit<Rows: RowSource>(_ sheet: inout SheetInput<Rows>) throws -> Bool {
+      switch sheet.kind {
+      case .csv: try text(&sheet)
+      case .worksheet(let info, _): try worksheet(&sheet, info)
+      }
+      return true
+    }
+
+    /// CSV → a sheet named after the file; the first row is the header (bold, frozen, autofilter).
+    private mutating func text<Rows: RowSource>(_ sheet: inout SheetInput<Rows>) throws {
       let header = writer.addStyle(.header)
       let dateStyle = writer.addStyle(CellStyle(numberFormat: "yyyy-mm-dd"))
       do { try writer.beginSheet(name: sheetName(fromFile: input), options: SheetOptions(freezeRows: 1)) }
@@ -35,52 +56,44 @@ extension Converter {
       var n = 0
       var width = 0
       var styles: [StyleID?] = []
-      do {
-        while try reader.next(into: &row) {
-          width = max(width, row.cells.count)
-          if n == 0 {
-            try write(writer, row, styles: Array(repeating: header, count: row.cells.count), output: output)
-          } else if infer {
-            Inference.type(row, into: &typed, styles: &styles, dateStyle: dateStyle)
-            try write(writer, typed, styles: styles, output: output)
-          } else {
-            try write(writer, row, styles: [], output: output)
-          }
-          n += 1
+      while try sheet.rows.nextRow(into: &row) {
+        width = max(width, row.cells.count)
+        if n == 0 {
+          try write(writer, row, styles: Array(repeating: header, count: row.cells.count), output: output)
+        } else if infer {
+          Inference.type(row, into: &typed, styles: &styles, dateStyle: dateStyle)
+          try write(writer, typed, styles: styles, output: output)
+        } else {
+          try write(writer, row, styles: [], output: output)
         }
-      } catch let e as OutputProblem { throw e } catch { throw InputProblem(error, file: input) }
+        n += 1
+      }
       if width > 0 && n > 1 {
         do { try writer.autofilter(CellRange(first: CellAddress(row: 0, column: 0), last: CellAddress(row: n - 1, column: width - 1))) }
         catch { throw OutputProblem(error, file: output) }
       }
       do { try writer.endSheet() } catch { throw OutputProblem(error, file: output) }
       result.outputs.append((output, nil, n))
-    case .workbook(let wb):
-      for info in try SheetSelection.sheets(of: wb, selector: options.sheet) {
-        let reader: SheetReader
-        do { reader = try wb.sheetReader(for: info) } catch { throw InputProblem(error, file: input) }
-        do {
-          try writer.beginSheet(name: info.name, options: SheetOptions(hidden: info.visibility != .visible))
-          for m in reader.mergedRanges { try writer.mergeCells(m) }
-        } catch { throw OutputProblem(error, file: output) }
-        var row = Row()
-        var n = 0
-        do {
-          while try reader.nextRow(into: &row) {
-            for c in row.cells where c.kind == .formulaWithoutValue {
-              result.formulasWithoutValue.append("\(info.name)!\(CellAddress(row: row.index, column: Int(c.column)).a1)")
-            }
-            do { try writer.write(row: row, at: row.index) } catch { throw OutputProblem(error, file: output) }
-            n += 1
-          }
-        } catch let e as OutputProblem { throw e } catch { throw InputProblem(error, file: input) }
-        do { try writer.endSheet() } catch { throw OutputProblem(error, file: output) }
-        result.outputs.append((output, info.name, n))
-      }
     }
-    do { try writer.close() } catch { throw OutputProblem(error, file: output) }
-    committed = true
-    return result
+
+    /// xlsx → xlsx: the sheet's values, name, visibility and merged ranges.
+    private mutating func worksheet<Rows: RowSource>(_ sheet: inout SheetInput<Rows>, _ info: SheetInfo) throws {
+      do {
+        try writer.beginSheet(name: info.name, options: SheetOptions(hidden: info.visibility != .visible))
+        for m in sheet.mergedRanges { try writer.mergeCells(m) }
+      } catch { throw OutputProblem(error, file: output) }
+      var row = Row()
+      var n = 0
+      while try sheet.rows.nextRow(into: &row) {
+        for c in row.cells where c.kind == .formulaWithoutValue {
+          result.formulasWithoutValue.append("\(info.name)!\(CellAddress(row: row.index, column: Int(c.column)).a1)")
+        }
+        do { try writer.write(row: row, at: row.index) } catch { throw OutputProblem(error, file: output) }
+        n += 1
+      }
+      do { try writer.endSheet() } catch { throw OutputProblem(error, file: output) }
+      result.outputs.append((output, info.name, n))
+    }
   }
 
   private static func write(_ w: WorkbookWriter, _ row: Row, styles: [StyleID?], output: String) throws {

@@ -1,5 +1,6 @@
 import CSV
 import Foundation
+import Intake
 import Recognition
 import Schema
 import Tabular
@@ -52,90 +53,74 @@ public struct InspectReport: Sendable {
   public var nonWorksheets: [String] = []
 
   public static func make(_ file: OpenedFile, path: String, previewRows: Int = 5) throws -> InspectReport {
-    switch file {
-    case .workbook(let wb):
-      var report = InspectReport(file: path, format: "xlsx")
+    var report = InspectReport(file: path, format: file.format == .xlsx ? "xlsx" : "csv")
+    if case .workbook(let wb) = file {
       report.date1904 = wb.dateSystem == .excel1904
       report.nonWorksheets = wb.nonWorksheets.map { "\($0.name) (\($0.kind.rawValue))" }
-      let recognizer = try? Self.recognizer()
-      for info in wb.sheets {
-        var s = Sheet(name: info.name, visibility: info.visibility.rawValue)
-        do {
-          let reader = try wb.sheetReader(for: info)
-          s.declaredDimension = reader.declaredDimension?.a1
-          s.mergedCount = reader.mergedRanges.count
-          var row = Row()
-          var head: [Row] = []
-          while try reader.nextRow(into: &row) {
-            if head.count < 30 { head.append(row) }
-            s.rowCount += 1
-            s.cellCount += row.cells.count
-            if row.isHidden { s.hiddenRows += 1 }
-            for (i, c) in row.cells.enumerated() where c.kind == .formulaWithoutValue {
-              _ = i
-              s.formulasWithoutValue.append(CellAddress(row: row.index, column: Int(c.column)).a1)
-            }
-            if s.preview.count < previewRows { s.preview.append(CellText.texts(of: row, dateSystem: wb.dateSystem)) }
-          }
-          s.computedDimension = reader.computedDimension?.a1
-          if let recognizer {
-            s.ledger = Self.ledger(recognizer, rows: head, merged: reader.mergedRanges,
-                                   context: SheetContext(fileName: lastPathComponent(path), sheetName: info.name,
-                                                         isHidden: info.visibility != .visible))
-          }
-        } catch {
-          throw InputProblem(error, file: path)
-        }
-        report.sheets.append(s)
+    }
+    var visitor = Visitor(report: report, ledgers: try? Ledgers(schema: nil), previewRows: previewRows)
+    try file.walk(&visitor)
+    return visitor.report
+  }
+
+  /// Reads each sheet once: counts, hidden rows, formulas without a value, the preview, and the
+  /// first 30 rows for recognition.
+  private struct Visitor: SheetVisitor {
+    var report: InspectReport
+    let ledgers: Ledgers?
+    let previewRows: Int
+
+    mutating func visit<Rows: RowSource>(_ sheet: inout SheetInput<Rows>) throws -> Bool {
+      var s = Sheet(name: sheet.context.sheetName ?? lastPathComponent(report.file), visibility: "Visible")
+      var reader: SheetReader?
+      if case .worksheet(let info, let r) = sheet.kind {
+        reader = r
+        s.visibility = info.visibility.rawValue
+        s.declaredDimension = r.declaredDimension?.a1
+        s.mergedCount = sheet.mergedRanges.count
       }
-      return report
-    case .csv(let p, let options):
-      var report = InspectReport(file: path, format: "csv")
-      var reader: CSVRowReader
-      do { reader = try CSVRowReader(path: p, options: options) } catch { throw InputProblem(error, file: path) }
-      report.encoding = reader.encoding
-      report.delimiter = String(Character(reader.delimiter))
-      report.bom = reader.hasBOM
-      report.lineEndings = reader.lineEndings.rawValue
-      var s = Sheet(name: lastPathComponent(p), visibility: "Visible")
       var row = Row()
-      var width = 0
       var head: [Row] = []
-      do {
-        while try reader.next(into: &row) {
-          if head.count < 30 { head.append(row) }
-          s.rowCount += 1
-          s.cellCount += row.cells.count
-          width = max(width, row.cells.count)
-          if s.preview.count < previewRows { s.preview.append((0..<row.cells.count).map { row.text($0) }) }
+      var width = 0
+      while try sheet.rows.nextRow(into: &row) {
+        if head.count < 30 { head.append(row) }
+        s.rowCount += 1
+        s.cellCount += row.cells.count
+        width = max(width, row.cells.count)
+        if row.isHidden { s.hiddenRows += 1 }
+        for c in row.cells where c.kind == .formulaWithoutValue {
+          s.formulasWithoutValue.append(CellAddress(row: row.index, column: Int(c.column)).a1)
         }
-      } catch {
-        throw InputProblem(error, file: path)
+        if s.preview.count < previewRows {
+          s.preview.append(reader != nil ? CellText.texts(of: row, dateSystem: sheet.dateSystem) : (0..<row.cells.count).map { row.text($0) })
+        }
       }
-      if s.rowCount > 0 {
+      if let reader {
+        s.computedDimension = reader.computedDimension?.a1
+      } else if s.rowCount > 0 {
         s.computedDimension = CellRange(first: CellAddress(row: 0, column: 0),
                                         last: CellAddress(row: s.rowCount - 1, column: max(0, width - 1))).a1
       }
-      if let recognizer = try? Self.recognizer() {
-        s.ledger = Self.ledger(recognizer, rows: head, merged: [], context: SheetContext(fileName: lastPathComponent(path)))
+      if let ledgers {
+        s.ledger = InspectReport.ledger(ledgers, rows: head, merged: sheet.mergedRanges, context: sheet.context)
       }
-      report.headerWidth = reader.headerWidth
-      report.raggedRecords = reader.raggedRecords.map { ($0.index, $0.line, $0.width) }
-      report.sheets = [s]
-      return report
+      if let csv = sheet.rows as? CSVRowReader {
+        report.encoding = csv.encoding
+        report.delimiter = String(Character(csv.delimiter))
+        report.bom = csv.hasBOM
+        report.lineEndings = csv.lineEndings.rawValue
+        report.headerWidth = csv.headerWidth
+        report.raggedRecords = csv.raggedRecords.map { ($0.index, $0.line, $0.width) }
+      }
+      report.sheets.append(s)
+      return true
     }
   }
 
-  private static func recognizer() throws -> (TableRecognizer, [TableSchema]) {
-    let schemas = try SchemaCatalog.builtinLedgers()
-    return (TableRecognizer(ledgers: schemas.map(SchemaCatalog.labels)), schemas)
-  }
-
-  private static func ledger(_ r: (TableRecognizer, [TableSchema]), rows: [Row], merged: [CellRange],
-                             context: SheetContext) -> RecognizedLedger? {
-    let rec = r.0.recognize(rows: rows, mergedRanges: merged, context: context, ledgerName: nil)
+  private static func ledger(_ ledgers: Ledgers, rows: [Row], merged: [CellRange], context: SheetContext) -> RecognizedLedger? {
+    let rec = ledgers.recognizer.recognize(rows: rows, mergedRanges: merged, context: context, ledgerName: nil)
     guard let t = rec.table else { return nil }
-    let schema = r.1[t.ledgerIndex]
+    let schema = ledgers.schemas[t.ledgerIndex]
     let columns = t.columns.map { c in
       (CellAddress.columnName(c.column), c.text, c.field.map { schema.fields[$0].displayName })
     }
@@ -260,7 +245,3 @@ public struct InspectReport: Sendable {
   }
 }
 
-/// The last path component, without Foundation.
-func lastPathComponent(_ path: String) -> String {
-  path.split(separator: "/").last.map(String.init) ?? path
-}

@@ -1,13 +1,12 @@
-import CSV
 import Diagnostics
 import Foundation
+import Intake
 import Merge
 import Recognition
 import Schema
 import Store
 import Tabular
 import Validation
-import XLSXReader
 
 /// Merges agency submissions into one consolidated workbook or CSV (`sheetgate merge`).
 ///
@@ -51,14 +50,13 @@ public struct MergeJob {
   }
 
   public let options: Options
-  private let candidates: [TableSchema]
-  private let recognizer: TableRecognizer
+  /// The ledgers each sheet is recognised against (the named schema alone, or every built-in one).
+  public let ledgers: Ledgers
 
   /// - Throws: a schema loading error for the built-in ledgers.
   public init(options: Options) throws {
     self.options = options
-    candidates = try options.schema.map { [$0] } ?? SchemaCatalog.builtinLedgers()
-    recognizer = TableRecognizer(ledgers: candidates.map(SchemaCatalog.labels))
+    ledgers = try Ledgers(schema: options.schema)
   }
 
   /// Ingests each file not yet in `store` (one transaction per file), in the order given.
@@ -117,7 +115,7 @@ public struct MergeJob {
   }
 
   /// The ledgers the output may hold, in sheet order.
-  public var schemas: [TableSchema] { candidates }
+  public var schemas: [TableSchema] { ledgers.schemas }
 
   /// Now as ISO 8601 (UTC), for `received_at`.
   public static func now() -> String {
@@ -141,9 +139,8 @@ public struct MergeJob {
     do {
       let tables = try read(path: path, name: name)
       if tables.isEmpty {
-        let names = candidates.map { $0.title ?? $0.name }.joined(separator: "、")
         return PreparedFile(path: path, name: name, digest: digest,
-                            content: .unusable(.unrecognized, "未找到任何台账的表头（可识别的台账：\(names)）"))
+                            content: .unusable(.unrecognized, "未找到任何台账的表头（可识别的台账：\(ledgers.titles)）"))
       }
       return PreparedFile(path: path, name: name, digest: digest, content: .tables(tables))
     } catch let p as InputProblem {
@@ -153,46 +150,35 @@ public struct MergeJob {
 
   private func read(path: String, name: String) throws -> [PreparedTable] {
     let opened = try OpenedFile.open(path: path, options: .init(csvEncoding: options.csvEncoding))
-    let known = options.roster?.entries.map { $0.name } ?? []
-    var tables: [PreparedTable] = []
-    switch opened {
-    case .workbook(let wb):
-      for info in wb.sheets {
-        do {
-          let reader = try wb.sheetReader(for: info)
-          let ctx = SheetContext(fileName: name, sheetName: info.name, isHidden: info.visibility != .visible, knownAgencies: known)
-          if let t = try table(reader, merged: reader.mergedRanges, context: ctx, dateSystem: wb.dateSystem, dense: false) {
-            tables.append(t)
-          }
-        } catch let e as InputProblem { throw e } catch { throw InputProblem(error, file: path) }
-      }
-    case .csv(let p, let o):
-      do {
-        let reader = try CSVRowReader(path: p, options: o)
-        let ctx = SheetContext(fileName: name, sheetName: nil, isHidden: false, knownAgencies: known)
-        if let t = try table(reader, merged: [], context: ctx, dateSystem: .excel1900, dense: true) { tables.append(t) }
-      } catch let e as InputProblem { throw e } catch { throw InputProblem(error, file: path) }
-    }
-    return tables
+    var visitor = Preparer(job: self)
+    try opened.walkTables(ledgers, visitor: &visitor, knownAgencies: options.roster?.entries.map { $0.name } ?? [])
+    return visitor.tables
   }
 
-  /// Recognises, validates and encodes one sheet; nil when it matches no ledger.
-  private func table<S: RowSource>(_ source: S, merged: [CellRange], context: SheetContext, dateSystem: DateSystem,
-                                   dense: Bool) throws -> PreparedTable? {
-    var table = try TableReader(source: source, recognizer: recognizer, context: context, mergedRanges: merged,
-                                ledgerName: options.schema?.name)
-    guard table.isRecognized, let rec = table.recognition.table else { return nil }
-    let schema = candidates[rec.ledgerIndex]
-    var out = PreparedTable(sheet: context.sheetName, ledger: schema.name)
+  /// Validates and encodes each table the walk hands over.
+  private struct Preparer: TableVisitor {
+    let job: MergeJob
+    var tables: [PreparedTable] = []
+
+    mutating func visit<Rows: RowSource>(_ t: inout TableInput<Rows>) throws -> Bool {
+      tables.append(try job.table(&t))
+      return true
+    }
+  }
+
+  /// Validates and encodes one recognised table.
+  private func table<S: RowSource>(_ t: inout TableInput<S>) throws -> PreparedTable {
+    let schema = t.schema
+    var out = PreparedTable(sheet: t.context.sheetName, ledger: schema.name)
     var collector = DiagnosticCollector(limit: 50)
-    var vctx = ValidationContext(file: context.fileName, sheet: context.sheetName, dateSystem: dateSystem,
-                                 roster: options.roster, headerWidth: nil, rowsAreDense: dense, today: options.today)
+    var vctx = ValidationContext(file: t.context.fileName, sheet: t.context.sheetName, dateSystem: t.dateSystem,
+                                 roster: options.roster, headerWidth: nil, rowsAreDense: t.rowsAreDense, today: options.today)
     // The table's rows are held here until stored, so its unique keys stay in memory too, and every
     // repeat is known at its row (the row's error-free flag is stored with it).
     vctx.uniqueKeysInMemory = .max
-    var validator = Validator(schema: schema, mapping: rec.fieldColumns, context: vctx)
-    var coercer = CellCoercer(dateSystem: dateSystem, today: options.today)
-    let mapping = rec.fieldColumns
+    var validator = Validator(schema: schema, mapping: t.fieldColumns, context: vctx)
+    var coercer = CellCoercer(dateSystem: t.dateSystem, today: options.today)
+    let mapping = t.fieldColumns
     let agencyField = schema.fieldIndex(named: "agency")
     let keys = Consolidation.keyFields(schema)
     var rowAgency: String?
@@ -200,7 +186,7 @@ public struct MergeJob {
     var fields: [Range<Int>] = []
     fields.reserveCapacity(schema.fields.count)
     var row = Row()
-    while try table.nextRow(into: &row) {
+    while try t.reader.nextRow(into: &row) {
       let before = validator.currentStats.errors
       validator.validate(row: row, into: &collector)
       let valid = validator.currentStats.errors == before
@@ -241,20 +227,17 @@ public struct MergeJob {
       out.rows.append(PreparedTable.RowEntry(number: row.index + 1, valid: valid, end: out.bytes.count, keysEnd: out.keys.count))
     }
     var stats = validator.finish(into: &collector)
-    for note in table.notes {
-      if let d = ValidateJob.diagnostic(note, schema: schema, table: rec, file: context.fileName, sheet: context.sheetName) {
-        collector.add(d)
-        if d.severity == .error { stats.errors += 1 }
-        if d.severity == .warning { stats.warnings += 1 }
-      }
+    for d in t.recognitionDiagnostics() {
+      collector.add(d)
+      stats.count(d.severity)
     }
-    let meta = table.metadata
+    let meta = t.reader.metadata
     out.agency = canonicalAgency(meta.agency) ?? canonicalAgency(rowAgency) ?? meta.agency ?? rowAgency
     out.reason = collector.diagnostics.first { $0.severity == .error }.map { d in
       let where_ = d.location.a1.map { "\($0)：" } ?? d.location.row.map { "第\($0 + 1)行：" } ?? ""
       return "共 \(stats.errors) 处错误；首个：" + where_ + MessageCatalog.render(d, lang: .zhCN).message
     } ?? ""
-    out.period = period(meta: meta, fileName: context.fileName ?? "")
+    out.period = period(meta: meta, fileName: t.context.fileName ?? "")
     out.errors = stats.errors; out.warnings = stats.warnings; out.rowCount = stats.rows; out.validRows = stats.validRows
     return out
   }

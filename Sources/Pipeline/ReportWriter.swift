@@ -1,5 +1,6 @@
 import CSV
 import Foundation
+import Intake
 import Recognition
 import Reports
 import Schema
@@ -93,44 +94,37 @@ public struct ReportWriter {
   /// over the bounded header buffer); for a CSV file one sheet named after the file.
   func sourceSheets(path: String, fileName: String) throws -> ([SourceSheet], DateSystem) {
     let opened = try OpenedFile.open(path: path, options: .init(csvEncoding: job.options.csvEncoding))
-    let ledger = job.options.schema?.name
-    switch opened {
-    case .workbook(let wb):
-      var sheets: [SourceSheet] = []
-      for info in wb.sheets {
-        let merged: [CellRange]
-        let headerRows: Int
-        do {
-          let probe = try wb.sheetReader(for: info)
-          merged = probe.mergedRanges
-          let ctx = SheetContext(fileName: fileName, sheetName: info.name, isHidden: info.visibility != .visible,
-                                 knownAgencies: [])
-          let table = try TableReader(source: probe, recognizer: job.recognizer, context: ctx, mergedRanges: merged,
-                                      ledgerName: ledger)
-          headerRows = table.recognition.table.map { $0.headerRows.upperBound + 1 } ?? 0
-        } catch {
-          throw InputProblem(error, file: path)
-        }
+    var probe = HeaderProbe(opened: opened, ledgers: job.ledgers, fileName: fileName)
+    try opened.walk(&probe)
+    return (probe.sheets, opened.dateSystem)
+  }
+
+  /// Finds each sheet's header rows again and describes how to read the sheet a second time.
+  private struct HeaderProbe: SheetVisitor {
+    let opened: OpenedFile
+    let ledgers: Ledgers
+    let fileName: String
+    var sheets: [SourceSheet] = []
+
+    mutating func visit<Rows: RowSource>(_ sheet: inout SheetInput<Rows>) throws -> Bool {
+      let table = try TableReader(source: sheet.rows, recognizer: ledgers.recognizer, context: sheet.context,
+                                  mergedRanges: sheet.mergedRanges, ledgerName: ledgers.named?.name)
+      let headerRows = table.recognition.table.map { $0.headerRows.upperBound + 1 } ?? 0
+      let path = opened.path
+      switch (sheet.kind, opened) {
+      case (.worksheet(let info, _), .workbook(let wb)):
         sheets.append(SourceSheet(name: info.name, findingsSheet: info.name, isHidden: info.visibility != .visible,
-                                  headerRows: headerRows, mergedRanges: merged) {
+                                  headerRows: headerRows, mergedRanges: sheet.mergedRanges) {
           do { return try wb.sheetReader(for: info) } catch { throw InputProblem(error, file: path) }
         })
+      case (_, .csv(let p, let o)):
+        sheets.append(SourceSheet(name: ReportFile.stem(of: fileName), findingsSheet: nil, headerRows: headerRows) {
+          do { return try CSVRowReader(path: p, options: o) } catch { throw InputProblem(error, file: path) }
+        })
+      default:
+        break
       }
-      return (sheets, wb.dateSystem)
-    case .csv(let p, let o):
-      var headerRows = 0
-      do {
-        let probe = try CSVRowReader(path: p, options: o)
-        let ctx = SheetContext(fileName: fileName, sheetName: nil, isHidden: false, knownAgencies: [])
-        let table = try TableReader(source: probe, recognizer: job.recognizer, context: ctx, ledgerName: ledger)
-        headerRows = table.recognition.table.map { $0.headerRows.upperBound + 1 } ?? 0
-      } catch {
-        throw InputProblem(error, file: path)
-      }
-      let sheet = SourceSheet(name: ReportFile.stem(of: fileName), findingsSheet: nil, headerRows: headerRows) {
-        do { return try CSVRowReader(path: p, options: o) } catch { throw InputProblem(error, file: path) }
-      }
-      return ([sheet], .excel1900)
+      return true
     }
   }
 }

@@ -60,8 +60,8 @@ public struct FieldLabels: Sendable, Hashable {
 /// indices; `value` is the raw text, truncated to 64 bytes. Messages are rendered later from
 /// the code and `params`, never here.
 public struct RecognitionNote: Sendable, Hashable, CustomStringConvertible {
-  /// The stable slug.
-  public var code: String
+  /// What kind of note it is (its `rawValue` is the stable slug).
+  public var code: RecognitionCode
   /// Zero-based sheet row, when the note is about a row or a cell.
   public var row: Int?
   /// Zero-based column, when the note is about a column or a cell.
@@ -72,7 +72,7 @@ public struct RecognitionNote: Sendable, Hashable, CustomStringConvertible {
   public var params: [String: String]
 
   /// Creates a note; `value` is truncated to 64 UTF-8 bytes on a character boundary.
-  public init(code: String, row: Int? = nil, column: Int? = nil, value: String? = nil, params: [String: String] = [:]) {
+  public init(code: RecognitionCode, row: Int? = nil, column: Int? = nil, value: String? = nil, params: [String: String] = [:]) {
     self.code = code
     self.row = row
     self.column = column
@@ -88,7 +88,7 @@ public struct RecognitionNote: Sendable, Hashable, CustomStringConvertible {
 
   /// `code@A1 value`, for logs and test failure messages.
   public var description: String {
-    var s = code
+    var s = code.rawValue
     if let a1 {
       s += "@" + a1
     } else if let row {
@@ -111,28 +111,34 @@ public struct RecognitionNote: Sendable, Hashable, CustomStringConvertible {
   }
 }
 
-/// The stable note codes recognition emits.
-public enum RecognitionCode {
+/// The kinds of note recognition emits; the raw value is the stable slug.
+///
+/// An enum, so that whoever turns notes into diagnostics handles every kind (a new kind is a
+/// compile error there, never a silent default).
+public enum RecognitionCode: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+  /// The slug (`blank-row`).
+  public var description: String { rawValue }
+
   /// No row among the scanned rows looks like the header of any candidate ledger.
-  public static let headerNotFound = "header-not-found"
+  case headerNotFound = "header-not-found"
   /// A field of the ledger has no column (`params`: `field`, `title`, `required`).
-  public static let missingLabel = "missing-label"
+  case missingLabel = "missing-label"
   /// A header cell matches no field.
-  public static let extraLabel = "extra-label"
+  case extraLabel = "extra-label"
   /// A blank header cell between labelled columns.
-  public static let blankLabel = "blank-label"
+  case blankLabel = "blank-label"
   /// A second column matches a field already matched (`params`: `field`, `firstColumn`).
-  public static let duplicateLabel = "duplicate-label"
+  case duplicateLabel = "duplicate-label"
   /// A footer row (`合计`, `填表人：…`) or a row after it, not counted as data.
-  public static let footerSkipped = "footer-skipped"
+  case footerSkipped = "footer-skipped"
   /// A run of blank rows between data rows (one note per run; `params["count"]`).
-  public static let blankRow = "blank-row"
+  case blankRow = "blank-row"
   /// The ledger was chosen automatically (`params`: `ledger`, `score`, `runnerUp`, `runnerUpScore`).
-  public static let schemaChosen = "schema-chosen"
+  case schemaChosen = "schema-chosen"
   /// A vertically merged cell's value was applied to the rows of its range (once per range).
-  public static let mergedCellFilled = "merged-cell-filled"
+  case mergedCellFilled = "merged-cell-filled"
   /// A sheet matched no ledger and was skipped (`params`: `sheet`, `hidden`).
-  public static let sheetSkipped = "sheet-skipped"
+  case sheetSkipped = "sheet-skipped"
 }
 
 /// Where a sheet comes from: names that help choose the ledger and find the agency.

@@ -1,5 +1,6 @@
 import CSV
 import Glibc
+import Intake
 import Pipeline
 import Schema
 import Tabular

@@ -65,4 +65,15 @@ public struct ValidationStats: Sendable, Hashable {
   public var infos = 0
 
   public init() {}
+
+  /// Counts one more finding of `severity` (a finding made outside the validator, e.g. a
+  /// recognition note).
+  public mutating func count(_ severity: Severity) {
+    switch severity {
+    case .error: errors += 1
+    case .warning: warnings += 1
+    case .policy: policyFindings += 1
+    case .info: infos += 1
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Intake
 import Pipeline
 
 /// `sheetgate cat FILE --json`: every value as read, in the conformance corpus's shape.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Intake
 import Pipeline
 
 /// `sheetgate convert IN OUT`: xlsx → csv per sheet, csv → csv re-encoded.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Intake
 import Pipeline
 
 /// `sheetgate inspect FILE`: what is in a file before anything is checked.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Intake
 import Pipeline
 
 /// The `sheetgate` command: thin commands over the Pipeline library (DESIGN.md §9).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Merge
+import Intake
 import Pipeline
 import Schema
 import Store

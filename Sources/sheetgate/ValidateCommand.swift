@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diagnostics
 import Foundation
+import Intake
 import Pipeline
 import Schema
 import Validation

@@ -1,5 +1,6 @@
 import Foundation
 import Merge
+import Intake
 import Pipeline
 import Store
 import Tabular

@@ -46,7 +46,7 @@ final class RecognitionHeaderTests: XCTestCase {
     XCTAssertEqual(t.fieldColumns, Array(0..<12).map { Optional($0) })
     XCTAssertEqual(t.columns.map(\.text)[6...8], ["培训学时/公共法律知识", "培训学时/行业法律知识", "培训学时/合计"])
     XCTAssertEqual(rec.titleLines, ["2023年度行政执法人员培训（轮训）学时台账"])
-    XCTAssertEqual(rec.notes.map(\.code), ["schema-chosen"])
+    XCTAssertEqual(rec.notes.map(\.code.rawValue), ["schema-chosen"])
     XCTAssertEqual(rec.notes[0].params["ledger"], "training-hours")
     XCTAssertNotNil(rec.runnerUp)
     XCTAssertGreaterThan(rec.best!.score, rec.runnerUp!.score + 0.3)
@@ -65,7 +65,7 @@ final class RecognitionHeaderTests: XCTestCase {
     XCTAssertEqual(t.fieldColumns[6], 6)
     XCTAssertEqual(t.fieldColumns[7], 7)
     XCTAssertEqual(t.fieldColumns[8], 8)
-    XCTAssertFalse(rec.notes.contains { $0.code == "missing-label" || $0.code == "extra-label" }, "\(rec.notes)")
+    XCTAssertFalse(rec.notes.contains { $0.code.rawValue == "missing-label" || $0.code.rawValue == "extra-label" }, "\(rec.notes)")
   }
 
   func testUnmergedTwoRowHeaderInheritsGroupTitle() {
@@ -110,7 +110,7 @@ final class RecognitionHeaderTests: XCTestCase {
     let rec = TableRecognizer(ledgers: Ledgers.all).recognize(rows: rows, ledgerName: "training-hours")
     guard let t = rec.table else { return XCTFail("not recognised: \(rec.notes)") }
     XCTAssertTrue(rec.ledgerWasNamed)
-    XCTAssertFalse(rec.notes.contains { $0.code == "schema-chosen" })
+    XCTAssertFalse(rec.notes.contains { $0.code.rawValue == "schema-chosen" })
     let flat = rec.notes.map { "\($0.code)|\($0.a1 ?? "-")|\($0.params["field"] ?? $0.value ?? "")" }
     XCTAssertEqual(flat, [
       "blank-label|D2|", "extra-label|I2|联系电话", "duplicate-label|J2|name",
@@ -139,7 +139,7 @@ final class RecognitionHeaderTests: XCTestCase {
     XCTAssertEqual(a.table?.headerRows, 1...1)
     XCTAssertEqual(a.runnerUp?.ledgerName, "normative-documents-repealed")
     XCTAssertEqual(b.table?.ledger.name, "normative-documents-repealed")
-    XCTAssertEqual(b.notes.filter { $0.code == "missing-label" }.compactMap { $0.params["field"] }, ["reason"])
+    XCTAssertEqual(b.notes.filter { $0.code.rawValue == "missing-label" }.compactMap { $0.params["field"] }, ["reason"])
     // Neither title names an agency: `乌审旗规范性文件清理目录` ends in no institution suffix.
     XCTAssertNil(a.metadata.agency)
   }
@@ -148,14 +148,14 @@ final class RecognitionHeaderTests: XCTestCase {
     let rows = [textRow(0, ["集中轮训"]), textRow(1, ["网络培训"]), textRow(2, ["执法能力比赛"])]
     let rec = TableRecognizer(ledgers: Ledgers.all).recognize(rows: rows, context: SheetContext(sheetName: "下拉选项", isHidden: true))
     XCTAssertNil(rec.table)
-    XCTAssertEqual(rec.notes.map(\.code), ["header-not-found"])
+    XCTAssertEqual(rec.notes.map(\.code.rawValue), ["header-not-found"])
     XCTAssertEqual(rec.notes[0].params["sheet"], "下拉选项")
     XCTAssertEqual(rec.notes[0].params["scannedRows"], "3")
   }
 
   func testUnknownLedgerNameAndDegenerateInputsDoNotTrap() {
     let r = TableRecognizer(ledgers: Ledgers.all, options: RecognitionOptions(headerScanRows: -5))
-    XCTAssertEqual(r.recognize(rows: TrainingSheet.rows, ledgerName: "no-such-ledger").notes.map(\.code), ["header-not-found"])
+    XCTAssertEqual(r.recognize(rows: TrainingSheet.rows, ledgerName: "no-such-ledger").notes.map(\.code.rawValue), ["header-not-found"])
     XCTAssertNil(r.recognize(rows: []).table)
     XCTAssertNil(TableRecognizer(ledgers: []).recognize(rows: TrainingSheet.rows).table)
     var odd = Row()

@@ -72,7 +72,7 @@ final class RecognitionTableReaderTests: XCTestCase {
     XCTAssertEqual(reader.recognition.table?.ledger.name, "discretion-benchmarks")
     XCTAssertEqual(data.map(\.0), [1, 4, 7])
     XCTAssertEqual(data.map { $0.1[5] }, ["一般", "从轻", "从重"])
-    let notes = reader.notes.filter { $0.code != "schema-chosen" && $0.code != "missing-label" }
+    let notes = reader.notes.filter { $0.code.rawValue != "schema-chosen" && $0.code.rawValue != "missing-label" }
       .map { "\($0.code)|\(($0.row ?? -2) + 1)|\($0.params["count"] ?? $0.params["kind"] ?? "")" }
     XCTAssertEqual(notes, ["blank-row|3|2", "footer-skipped|6|subtotal", "blank-row|7|1", "footer-skipped|10|totals"])
   }
@@ -87,7 +87,7 @@ final class RecognitionTableReaderTests: XCTestCase {
     ]
     var reader = try TableReader(source: ArraySource(rows), recognizer: TableRecognizer(ledgers: Ledgers.all))
     XCTAssertEqual(try drain(&reader).map(\.0), [1, 2])
-    XCTAssertEqual(reader.notes.filter { $0.code == "footer-skipped" }.map { $0.params["kind"] ?? "" }, ["signature", "after-footer"])
+    XCTAssertEqual(reader.notes.filter { $0.code.rawValue == "footer-skipped" }.map { $0.params["kind"] ?? "" }, ["signature", "after-footer"])
     XCTAssertNil(reader.totals)
     XCTAssertEqual(reader.metadata.filler, "李四")
     XCTAssertEqual(reader.metadata.entries.first?.key, "审核人(签字)")
@@ -101,7 +101,7 @@ final class RecognitionTableReaderTests: XCTestCase {
     XCTAssertFalse(reader.isRecognized)
     var row = Row()
     XCTAssertFalse(try reader.nextRow(into: &row))
-    XCTAssertEqual(reader.notes.map(\.code), ["header-not-found", "sheet-skipped"])
+    XCTAssertEqual(reader.notes.map(\.code.rawValue), ["header-not-found", "sheet-skipped"])
     XCTAssertEqual(reader.notes[1].params, ["sheet": "下拉选项", "hidden": "true"])
   }
 
@@ -137,7 +137,7 @@ final class RecognitionTableReaderTests: XCTestCase {
     XCTAssertEqual(t.columns[7].text, "罚款下限(元)")
     XCTAssertEqual(t.columns[7].unit, "元")
     XCTAssertEqual(t.columns[8].unit, "元")
-    XCTAssertEqual(reader.recognition.notes.map(\.code), ["schema-chosen"])
+    XCTAssertEqual(reader.recognition.notes.map(\.code.rawValue), ["schema-chosen"])
     XCTAssertGreaterThanOrEqual(reader.recognition.best?.keywordHits ?? 0, 1)
     let data = try drain(&reader)
     XCTAssertEqual(data.count, 3)
@@ -152,7 +152,7 @@ final class RecognitionTableReaderTests: XCTestCase {
     // None of the bureau's ledgers fits a payment export.
     let gov = try TableReader(source: try CSVRowReader(path: path), recognizer: TableRecognizer(ledgers: Ledgers.all))
     XCTAssertFalse(gov.isRecognized)
-    XCTAssertEqual(gov.notes.first?.code, "header-not-found")
+    XCTAssertEqual(gov.notes.first?.code, .headerNotFound)
 
     let alipay = LedgerLabels(name: "alipay", title: "支付宝交易记录", fields: [
       FieldLabels(name: "time", title: "交易时间", required: true), FieldLabels(name: "category", title: "交易分类"),
@@ -162,8 +162,8 @@ final class RecognitionTableReaderTests: XCTestCase {
     var reader = try TableReader(source: try CSVRowReader(path: path), recognizer: TableRecognizer(ledgers: [alipay]))
     guard let t = reader.recognition.table else { return XCTFail("\(reader.notes)") }
     XCTAssertEqual(t.headerRows, 24...24)
-    XCTAssertEqual(reader.recognition.notes.filter { $0.code == "extra-label" }.count, 6)
-    XCTAssertTrue(reader.recognition.notes.contains { $0.code == "schema-chosen" })
+    XCTAssertEqual(reader.recognition.notes.filter { $0.code.rawValue == "extra-label" }.count, 6)
+    XCTAssertTrue(reader.recognition.notes.contains { $0.code.rawValue == "schema-chosen" })
     XCTAssertTrue(reader.metadata.entries.contains { $0.key == "姓名" && $0.value == "xx" })
     XCTAssertTrue(reader.metadata.entries.contains { $0.key == "起始时间" && $0.value == "[2023-02-10 00:00:00]" })
     XCTAssertTrue(reader.metadata.entries.contains { $0.key == "导出时间" && $0.value == "[2023-02-13 09:12:52]" })
