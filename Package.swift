@@ -73,7 +73,7 @@ let package = Package(
     .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "ByteIO", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "XLSXWriterTests", dependencies: ["XLSXWriter", "XLSXReader", "ZIP", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v5),
-    .testTarget(name: "ValidationTests", dependencies: ["ByteIO", "Validation", "Recognition", "Schema", "Diagnostics", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "ValidationTests", dependencies: ["ByteIO", "Validation", "Reports", "Recognition", "Schema", "Diagnostics", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Validation", "Diagnostics", "XLSXWriter", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "MergeTests", dependencies: ["Merge", "Store", "Pipeline", "Intake", "Schema", "Tabular", "XLSXReader", "TestSupport",
                                                   .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),

@@ -1,5 +1,6 @@
 import CSV
 import Intake
+import Reports
 import Tabular
 import XLSXReader
 

@@ -3,6 +3,7 @@ import Foundation
 import Intake
 import Recognition
 import Schema
+import Reports
 import Tabular
 import XLSXReader
 

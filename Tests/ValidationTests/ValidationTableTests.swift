@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Reports
 import Schema
 import Tabular
 @testable import Validation

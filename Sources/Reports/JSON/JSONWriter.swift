@@ -1,12 +1,18 @@
-/// A small streaming JSON writer on bytes: strings are escaped straight from UTF-8, numbers are
-/// written shortest-round-trip, and the buffer is handed to `flush` whenever it passes 64 KiB,
-/// so `sheetgate cat` prints a million-row sheet in constant memory.
+/// The one JSON writer of sheetgate, on bytes: strings are escaped straight from UTF-8, numbers
+/// are written shortest-round-trip, and the buffer is handed to `flush` whenever it passes 64 KiB,
+/// so `sheetgate cat` prints a million-row sheet in constant memory. `pretty` indents by two
+/// spaces and writes `"key" : value`, as Foundation's pretty printer does.
 public struct JSONWriter {
   public private(set) var buffer: [UInt8] = []
   private let flushHandler: ([UInt8]) -> Void
+  /// Per open container: whether it has a member yet (so the next one needs a comma).
   private var needsComma: [Bool] = [false]
+  /// True right after a key: the value follows on the same line, without a comma.
+  private var afterKey = false
+  private let pretty: Bool
 
-  public init(flush: @escaping ([UInt8]) -> Void) {
+  public init(pretty: Bool = false, flush: @escaping ([UInt8]) -> Void) {
+    self.pretty = pretty
     flushHandler = flush
     buffer.reserveCapacity(1 << 16)
   }
@@ -17,27 +23,39 @@ public struct JSONWriter {
 
   private mutating func maybeFlush() { if buffer.count >= 1 << 16 { flush() } }
 
+  private mutating func newline(depth: Int) {
+    buffer.append(UInt8(ascii: "\n"))
+    for _ in 0..<depth { buffer.append(0x20); buffer.append(0x20) }
+  }
+
   private mutating func separator() {
-    if needsComma[needsComma.count - 1] { buffer.append(UInt8(ascii: ",")) }
-    needsComma[needsComma.count - 1] = true
+    if afterKey { afterKey = false; return }
+    let top = needsComma.count - 1
+    if needsComma[top] { buffer.append(UInt8(ascii: ",")) }
+    needsComma[top] = true
+    if pretty && top > 0 { newline(depth: top) }
+  }
+
+  private mutating func close(_ byte: UInt8) {
+    let hadMembers = needsComma.removeLast()
+    if pretty && hadMembers { newline(depth: needsComma.count - 1) }
+    buffer.append(byte)
+    maybeFlush()
   }
 
   public mutating func beginObject() { separator(); buffer.append(UInt8(ascii: "{")); needsComma.append(false) }
-  public mutating func endObject() { needsComma.removeLast(); buffer.append(UInt8(ascii: "}")); maybeFlush() }
+  public mutating func endObject() { close(UInt8(ascii: "}")) }
   public mutating func beginArray() { separator(); buffer.append(UInt8(ascii: "[")); needsComma.append(false) }
-  public mutating func endArray() { needsComma.removeLast(); buffer.append(UInt8(ascii: "]")); maybeFlush() }
+  public mutating func endArray() { close(UInt8(ascii: "]")) }
 
   /// Writes `"key":` inside an object; the value call that follows adds no comma.
   public mutating func key(_ k: String) {
     separator()
     var k = k
     k.withUTF8 { appendEscaped($0) }
-    buffer.append(UInt8(ascii: ":"))
-    needsComma[needsComma.count - 1] = false
+    if pretty { buffer.append(contentsOf: [0x20, UInt8(ascii: ":"), 0x20]) } else { buffer.append(UInt8(ascii: ":")) }
+    afterKey = true
   }
-
-  /// Restores the comma state after a key's value.
-  private mutating func afterValue() { needsComma[needsComma.count - 1] = true }
 
   public mutating func string(_ s: String) {
     separator()

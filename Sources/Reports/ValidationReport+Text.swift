@@ -1,5 +1,6 @@
 import Diagnostics
 import Tabular
+import Validation
 
 extension ValidationReport {
   /// The report as terminal text, grouped by row: for each finding the A1 reference, the
