@@ -65,7 +65,10 @@ public struct MergeJob {
   /// one per core, a few files ahead); the calling thread stores them strictly in input order, so
   /// submission ids, supersession and the output do not depend on timing.
   /// - Throws: store errors only; an unreadable file is recorded as such, not thrown.
-  public func ingest(paths: [String], into store: SubmissionStore, receivedAt: String = MergeJob.now()) throws -> [FileOutcome] {
+  /// `progress`, when given, is called on the calling thread after each file is stored, with the
+  /// files done, the total and the rows read so far.
+  public func ingest(paths: [String], into store: SubmissionStore, receivedAt: String = MergeJob.now(),
+                     progress: ((_ done: Int, _ total: Int, _ rows: Int) -> Void)? = nil) throws -> [FileOutcome] {
     let stored = try store.storedDigests()
     let workers = OrderedWorkers(count: paths.count, threads: min(ProcessInfo.processInfo.activeProcessorCount, 4)) { i in
       try self.prepare(path: paths[i], skipping: stored)
@@ -73,8 +76,12 @@ public struct MergeJob {
     defer { workers.stop() }
     var out: [FileOutcome] = []
     out.reserveCapacity(paths.count)
+    var rows = 0
     for i in paths.indices {
-      out.append(try save(try workers.take(i), into: store, receivedAt: receivedAt))
+      let outcome = try save(try workers.take(i), into: store, receivedAt: receivedAt)
+      rows += outcome.submissions.reduce(0) { $0 + $1.rows }
+      out.append(outcome)
+      progress?(i + 1, paths.count, rows)
     }
     return out
   }

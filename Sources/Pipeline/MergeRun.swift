@@ -25,10 +25,11 @@ extension MergeJob {
   ///
   /// The output is replaced atomically: when anything fails, the previous output stays as it was.
   /// - Throws: store and output errors (an unreadable input is not an error: it is listed in `问题文件`).
-  public func run(paths: [String], output: String, format: MergeOutputFormat, storePath: String?) throws -> RunResult {
+  public func run(paths: [String], output: String, format: MergeOutputFormat, storePath: String?,
+                  progress: ((_ done: Int, _ total: Int, _ rows: Int) -> Void)? = nil) throws -> RunResult {
     let (store, tempDir) = try Self.openStore(storePath)
     defer { if let d = tempDir { try? FileManager.default.removeItem(atPath: d) } }
-    let files = try ingest(paths: paths, into: store)
+    let files = try ingest(paths: paths, into: store, progress: progress)
     let (outcome, outputs) = try Self.export(from: store, schemas: schemas, options: consolidationOptions,
                                              output: output, format: format)
     return RunResult(files: files, consolidation: outcome, outputs: outputs)

@@ -12,7 +12,10 @@ extension ValidationReport {
   ///     培训学时台账!K17  培训日期  「2023年13月1日」  错误：「培训日期」应为日期，…
   ///         → 请按 2023-07-13 或 2023年7月13日 填写
   /// ```
-  public func text(lang: MessageLanguage = .zhCN) -> String {
+  ///
+  /// Findings of severity `info` (the schema chosen, footers skipped, merged cells filled) are
+  /// listed only with `listingInfo`; otherwise one line per table counts them.
+  public func text(lang: MessageLanguage = .zhCN, listingInfo: Bool = true) -> String {
     var out = ""
     let zh = lang == .zhCN
     for t in tables {
@@ -36,7 +39,7 @@ extension ValidationReport {
         let ca = a.element.location.column ?? -1, cb = b.element.location.column ?? -1
         if ca != cb { return ca < cb }
         return a.offset < b.offset
-      }.map(\.element)
+      }.map(\.element).filter { listingInfo || $0.severity != .info }
       for d in ordered {
         if currentRow == nil || currentRow! != d.location.row {
           currentRow = .some(d.location.row)
@@ -54,6 +57,11 @@ extension ValidationReport {
         parts.append(Self.severityLabel(d.severity, lang) + (zh ? "：" : ": ") + m.message)
         out += "    " + parts.joined(separator: "  ") + "\n"
         if !m.hint.isEmpty { out += "        → " + m.hint + "\n" }
+      }
+      let infos = t.diagnostics.count { $0.severity == .info }
+      if !listingInfo && infos > 0 {
+        out += zh ? "  另有 \(infos) 条提示（识别结果、跳过的表尾、填充的合并单元格），加 --verbose 可列出\n"
+                  : "  \(infos) info findings (what was recognised, footers skipped, merged cells filled); --verbose lists them\n"
       }
       if t.isPartial {
         out += zh ? "  （问题超过上限，仅列出前 \(t.diagnostics.count) 条）\n"

@@ -26,17 +26,15 @@ struct CatCommand: ParsableCommand {
   @Option(help: "Text encoding of a CSV input when detection is not enough.")
   var encoding: String?
 
-  @Option(help: "Message language: zh or en.")
-  var lang: Language?
+  @OptionGroup var global: GlobalOptions
 
   func run() throws {
-    if let lang { Language.current = lang }
     let opened = try OpenedFile.open(path: file, options: .init(csvEncoding: encoding))
     let summary = try CatJSON.write(opened, sheet: sheet) { Output.stdout.write($0) }
     if !summary.formulasWithoutValue.isEmpty {
       let list = summary.formulasWithoutValue.prefix(10).joined(separator: ", ")
       Output.stdout.flush()
-      Output.error(Language.current.isChinese
+      Output.error(global.chinese
         ? "注意：\(summary.formulasWithoutValue.count) 个公式单元格没有缓存值（\(list)），已按 [\"f\", 公式] 输出；请在 Excel/WPS 中打开并保存后重新导出。"
         : "note: \(summary.formulasWithoutValue.count) formula cells have no cached value (\(list)); printed as [\"f\", formula]. Open and save the file in Excel/WPS to compute them.")
     }

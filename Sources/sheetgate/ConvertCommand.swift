@@ -43,15 +43,13 @@ struct ConvertCommand: ParsableCommand {
   @Flag(help: "csv → xlsx: store plain numbers (≤ 15 digits, no leading zero) and ISO dates as typed cells; otherwise everything stays text so ID numbers keep every digit.")
   var infer = false
 
-  @Option(help: "Message language: zh or en.")
-  var lang: Language?
+  @OptionGroup var global: GlobalOptions
 
   func run() throws {
-    if let lang { Language.current = lang }
     let lower = output.lowercased()
     let toXLSX = lower.hasSuffix(".xlsx")
     guard toXLSX || lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") || lower.hasSuffix(".txt") else {
-      throw StatusError.usage(Language.current.isChinese
+      throw StatusError.usage(global.chinese
         ? "sheetgate convert：暂不支持输出为「\(output)」的格式；请使用 .csv、.tsv、.txt 或 .xlsx 结尾的文件名。"
         : "sheetgate convert: cannot tell the output format of \"\(output)\"; name it .csv, .tsv, .txt or .xlsx.")
     }
@@ -63,11 +61,11 @@ struct ConvertCommand: ParsableCommand {
         ? try Converter.toXLSX(input: input, output: output, options: options, infer: infer)
         : try Converter.toCSV(input: input, output: output, options: options)
       for o in result.outputs {
-        let what = o.sheet.map { Language.current.isChinese ? "工作表「\($0)」" : "sheet \"\($0)\"" } ?? ""
-        Output.error(Language.current.isChinese ? "已写入 \(o.path) \(what)（\(o.rows) 行）" : "wrote \(o.path) \(what) (\(o.rows) rows)")
+        let what = o.sheet.map { global.chinese ? "工作表「\($0)」" : "sheet \"\($0)\"" } ?? ""
+        Output.error(global.chinese ? "已写入 \(o.path) \(what)（\(o.rows) 行）" : "wrote \(o.path) \(what) (\(o.rows) rows)")
       }
       if !result.formulasWithoutValue.isEmpty {
-        Output.error(Language.current.isChinese
+        Output.error(global.chinese
           ? "注意：\(result.formulasWithoutValue.count) 个公式没有缓存值（\(toXLSX ? "保留为公式" : "输出为空")）：\(result.formulasWithoutValue.prefix(10).joined(separator: ", "))"
           : "note: \(result.formulasWithoutValue.count) formulas have no cached value (\(toXLSX ? "kept as formulas" : "written empty")): \(result.formulasWithoutValue.prefix(10).joined(separator: ", "))")
       }

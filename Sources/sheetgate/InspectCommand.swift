@@ -21,13 +21,11 @@ struct InspectCommand: ParsableCommand {
   @Option(help: "Text encoding of a CSV input when detection is not enough (e.g. gb18030, shift_jis, latin1).")
   var encoding: String?
 
-  @Option(help: "Message language: zh or en.")
-  var lang: Language?
+  @OptionGroup var global: GlobalOptions
 
   func run() throws {
-    if let lang { Language.current = lang }
     let opened = try OpenedFile.open(path: file, options: .init(csvEncoding: encoding))
     let report = try InspectReport.make(opened, path: file, previewRows: max(0, preview))
-    if json { Output.stdout.write(report.json()) } else { Output.stdout.write(report.text(chinese: Language.current.isChinese)) }
+    if json { Output.stdout.write(report.json()) } else { Output.stdout.write(report.text(chinese: global.chinese)) }
   }
 }

@@ -32,23 +32,9 @@ struct MergeCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: "The consolidated workbook (or CSV with --format csv).")
   var output: String
 
-  @Option(help: "Only this ledger: a built-in schema name or a .yaml/.json Table Schema file.")
-  var schema: String?
+  @OptionGroup var schemaAndRoster: SchemaRosterOptions
 
-  @Option(help: "The agency roster (本级行政执法部门名单) as .xlsx or .csv: agency order and who has not submitted.")
-  var roster: String?
-
-  @Option(help: "The period (e.g. 2023) of the submissions read now, and the only one written.")
-  var period: String?
-
-  @Option(name: .customLong("on-duplicate"), help: "A key found in two submissions: report, keep-latest or keep-first.")
-  var onDuplicate: DuplicatePolicy = .report
-
-  @Flag(name: .customLong("include-invalid"), help: "Keep the error-free rows of submissions that have errors.")
-  var includeInvalid = false
-
-  @Option(help: "Output format: xlsx or csv (UTF-8 with BOM, formula injection neutralised).")
-  var format: MergeOutputFormat = .xlsx
+  @OptionGroup var consolidation: ConsolidationOptions
 
   @Option(help: "A SQLite store of submissions (created when absent) for incremental merges.")
   var store: String?
@@ -56,21 +42,22 @@ struct MergeCommand: ParsableCommand {
   @Option(help: "Text encoding of CSV inputs when detection is not enough.")
   var encoding: String?
 
-  @Option(help: "Message language: zh or en.")
-  var lang: Language?
+  @OptionGroup var global: GlobalOptions
 
   func run() throws {
-    if let lang { Language.current = lang }
-    let chinese = Language.current.isChinese
-    var options = MergeJob.Options(period: period, duplicates: onDuplicate, includeInvalid: includeInvalid, csvEncoding: encoding)
-    let resolved = try SchemaAndRoster(schema: schema, roster: roster, chinese: chinese)
-    options.schema = resolved.schema
-    options.roster = resolved.roster
+    let chinese = global.chinese
+    let c = consolidation
+    var options = MergeJob.Options(period: c.period, duplicates: c.onDuplicate, includeInvalid: c.includeInvalid, csvEncoding: encoding)
+    (options.schema, options.roster) = try schemaAndRoster.resolve(chinese: chinese)
     let job = try MergeJob(options: options)
+    let paths = try InputFiles.expand(inputs, chinese: chinese)
+    let progress = Progress(quiet: global.quiet, chinese: chinese)
     let result: MergeJob.RunResult
     do {
-      result = try job.run(paths: try InputFiles.expand(inputs), output: output, format: format, storePath: store)
+      result = try job.run(paths: paths, output: output, format: c.format, storePath: store) { progress.update(done: $0, total: $1, rows: $2) }
+      progress.finish()
     } catch {
+      progress.finish()
       throw StatusError(code: ExitStatus.unreadableInput,
                         message: (chinese ? "合并失败，原输出文件未改动：" : "merge failed; the previous output is unchanged: ") + "\(error)")
     }
@@ -79,8 +66,6 @@ struct MergeCommand: ParsableCommand {
   }
 }
 
-extension DuplicatePolicy: ExpressibleByArgument {}
-extension MergeOutputFormat: ExpressibleByArgument {}
 
 /// The terminal summary of a merge: one line per file, then the totals.
 enum MergeReportText {

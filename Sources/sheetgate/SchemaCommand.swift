@@ -26,9 +26,10 @@ struct SchemaCommand: ParsableCommand {
       abstract: "Print a built-in schema as YAML to copy and edit.",
       discussion: "Example: sheetgate schema show training-hours > 培训学时.yaml")
     @Argument(help: "A built-in schema name.") var name: String
+    @OptionGroup var global: GlobalOptions
     func run() throws {
       guard let yaml = BuiltinSchemas.yaml(named: name) else {
-        throw StatusError.usage(Language.current.isChinese
+        throw StatusError.usage(global.chinese
           ? "没有名为「\(name)」的内置表结构；可用：\(BuiltinSchemas.names.joined(separator: "、"))"
           : "no built-in schema \"\(name)\"; available: \(BuiltinSchemas.names.joined(separator: ", "))")
       }
@@ -41,10 +42,11 @@ struct SchemaCommand: ParsableCommand {
       abstract: "Check a schema file: types, formats, patterns and rule expressions.",
       discussion: "Example: sheetgate schema check 培训学时.yaml   (exit 0 when it loads, 2 with file:line:column when not)")
     @Argument(help: "A .yaml or .json schema file.") var file: String
+    @OptionGroup var global: GlobalOptions
     func run() throws {
       do {
         let s = try TableSchema(contentsOfFile: file)
-        Output.stdout.write(Language.current.isChinese
+        Output.stdout.write(global.chinese
           ? "\(file)：表结构有效（\(s.name)，\(s.fields.count) 列，\(s.rules.count) 条行规则，\(s.aggregates.count) 条汇总规则）\n"
           : "\(file): schema is valid (\(s.name), \(s.fields.count) fields, \(s.rules.count) row rules, \(s.aggregates.count) aggregate rules)\n")
       } catch let e as SchemaError {

@@ -14,21 +14,24 @@ struct Sheetgate: ParsableCommand {
       3 an input could not be read; 4 an internal error.
       Data goes to stdout; progress and diagnostics go to stderr.
       """,
+    version: sheetgateVersion,
     subcommands: [InspectCommand.self, ValidateCommand.self, ConvertCommand.self, CatCommand.self, SchemaCommand.self, MergeCommand.self, StoreCommand.self])
 
   static func main() {
     signal(SIGPIPE, SIG_IGN)
+    // Errors caught here are printed in the language the command line asked for.
+    let language = Language.from(arguments: CommandLine.arguments)
     do {
       var command = try parseAsRoot()
       try command.run()
       Output.stdout.flush()
     } catch let problem as InputProblem {
       Output.stdout.flush()
-      Output.error(problem.text(chinese: Language.current.isChinese))
+      Output.error(problem.text(chinese: language.isChinese))
       Foundation.exit(ExitStatus.unreadableInput)
     } catch let usage as UsageProblem {
       Output.stdout.flush()
-      Output.error(usage.text(chinese: Language.current.isChinese))
+      Output.error(usage.text(chinese: language.isChinese))
       Foundation.exit(ExitStatus.usage)
     } catch let exit as ExitCode {
       Output.stdout.flush()
@@ -71,12 +74,5 @@ struct StatusError: Error {
   static func unreadable(_ m: String) -> StatusError { StatusError(code: ExitStatus.unreadableInput, message: m) }
 }
 
-/// The language of terminal messages: Chinese unless `LANG` asks for English or `--lang en` is given.
-enum Language: String, ExpressibleByArgument {
-  case zh, en
-  nonisolated(unsafe) static var current: Language = {
-    let lang = ProcessInfo.processInfo.environment["LANG"] ?? ""
-    return lang.lowercased().hasPrefix("en") ? .en : .zh
-  }()
-  var isChinese: Bool { self == .zh }
-}
+/// The version `sheetgate --version` prints.
+let sheetgateVersion = "sheetgate 0.11.0"

@@ -25,9 +25,11 @@ struct StoreCommand: ParsableCommand {
     @Option(help: "The SQLite store written by `merge --store`.")
     var store: String
 
+    @OptionGroup var global: GlobalOptions
+
     func open() throws -> SubmissionStore {
       guard FileManager.default.fileExists(atPath: store) else {
-        throw StatusError.usage(Language.current.isChinese ? "存储文件不存在：\(store)" : "no store at \(store)")
+        throw StatusError.usage(global.chinese ? "存储文件不存在：\(store)" : "no store at \(store)")
       }
       return try SubmissionStore(path: store)
     }
@@ -67,28 +69,18 @@ struct StoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Write the consolidated workbook (or CSV) from the store.")
     @OptionGroup var options: StoreOptions
     @Option(name: .shortAndLong, help: "The consolidated workbook (or CSV with --format csv).") var output: String
-    @Option(help: "Only this ledger.") var schema: String?
-    @Option(help: "The agency roster, for agency order and 未报送单位.") var roster: String?
-    @Option(help: "Only this period.") var period: String?
-    @Option(name: .customLong("on-duplicate"), help: "report, keep-latest or keep-first.") var onDuplicate: DuplicatePolicy = .report
-    @Flag(name: .customLong("include-invalid"), help: "Keep the error-free rows of submissions with errors.") var includeInvalid = false
-    @Option(help: "xlsx or csv.") var format: MergeOutputFormat = .xlsx
+    @OptionGroup var schemaAndRoster: SchemaRosterOptions
+    @OptionGroup var consolidation: ConsolidationOptions
 
     func run() throws {
-      let chinese = Language.current.isChinese
-      var jobOptions = MergeJob.Options(period: period, duplicates: onDuplicate, includeInvalid: includeInvalid)
-      do {
-        if let schema { jobOptions.schema = try SchemaCatalog.resolve(schema) }
-        if let roster { jobOptions.roster = try RosterLoader.load(path: roster) }
-      } catch let u as UsageProblem {
-        throw StatusError.usage(u.text(chinese: chinese))
-      } catch {
-        throw StatusError.usage("\(error)")
-      }
+      let chinese = options.global.chinese
+      let c = consolidation
+      var jobOptions = MergeJob.Options(period: c.period, duplicates: c.onDuplicate, includeInvalid: c.includeInvalid)
+      (jobOptions.schema, jobOptions.roster) = try schemaAndRoster.resolve(chinese: chinese)
       let job = try MergeJob(options: jobOptions)
       let store = try options.open()
       let (outcome, outputs) = try MergeJob.export(from: store, schemas: job.schemas, options: job.consolidationOptions,
-                                                   output: output, format: format)
+                                                   output: output, format: c.format)
       MergeReportText.print(MergeJob.RunResult(files: [], consolidation: outcome, outputs: outputs), chinese: chinese)
     }
   }

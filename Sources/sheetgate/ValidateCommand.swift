@@ -31,11 +31,7 @@ struct ValidateCommand: ParsableCommand {
   @Argument(help: "Submissions: .xlsx or .csv files, or folders of them.")
   var files: [String]
 
-  @Option(help: "A built-in schema name (see `sheetgate schema list`) or a .yaml/.json Table Schema file.")
-  var schema: String?
-
-  @Option(help: "The agency roster (本级行政执法部门名单) as .xlsx or .csv, for the agency checks.")
-  var roster: String?
+  @OptionGroup var schemaAndRoster: SchemaRosterOptions
 
   @Option(help: "Output format: text or json (on stdout), html or xlsx (files in --output).")
   var format: ReportFormat = .text
@@ -49,8 +45,10 @@ struct ValidateCommand: ParsableCommand {
   @Option(help: "Text encoding of CSV inputs when detection is not enough.")
   var encoding: String?
 
-  @Option(help: "Message language: zh or en.")
-  var lang: Language?
+  @Flag(name: .shortAndLong, help: "Text output: list the info findings (what was recognised, footers skipped, merges filled) too.")
+  var verbose = false
+
+  @OptionGroup var global: GlobalOptions
 
   enum ReportFormat: String, ExpressibleByArgument { case text, json, html, xlsx }
 
@@ -59,8 +57,7 @@ struct ValidateCommand: ParsableCommand {
   }
 
   func run() throws {
-    if let lang { Language.current = lang }
-    let chinese = Language.current.isChinese
+    let chinese = global.chinese
     let writesFiles = format == .html || format == .xlsx
     if writesFiles && output == nil {
       throw StatusError.usage(chinese ? "--format \(format.rawValue) 需要用 --output 指定报告输出文件夹"
@@ -68,11 +65,11 @@ struct ValidateCommand: ParsableCommand {
     }
     let msgLang: MessageLanguage = chinese ? .zhCN : .en
     var options = ValidateJob.Options(limitErrors: limitErrors, csvEncoding: encoding)
-    let resolved = try SchemaAndRoster(schema: schema, roster: roster, chinese: chinese)
-    options.schema = resolved.schema
-    options.roster = resolved.roster
+    (options.schema, options.roster) = try schemaAndRoster.resolve(chinese: chinese)
     let job = try ValidateJob(options: options)
-    let inputs = try InputFiles.expand(files)
+    let inputs = try InputFiles.expand(files, chinese: chinese)
+    let progress = Progress(quiet: global.quiet, chinese: chinese)
+    var rowsRead = 0
     var writer: ReportWriter?
     if writesFiles, let output {
       do { writer = try ReportWriter(folder: output, job: job) } catch {
@@ -82,26 +79,32 @@ struct ValidateCommand: ParsableCommand {
     }
     var reports: [TableReport] = []
     var unreadable: [InputProblem] = []
-    for path in inputs {
+    for (i, path) in inputs.enumerated() {
+      defer { progress.update(done: i + 1, total: inputs.count, rows: rowsRead) }
       do {
         let result = try job.run(path: path)
         reports += result.tables
+        rowsRead += result.tables.reduce(0) { $0 + $1.stats.rows }
         if format == .text {
-          Output.stdout.write(ValidationReport(tables: result.tables).text(lang: msgLang))
+          progress.finish()
+          Output.stdout.write(ValidationReport(tables: result.tables).text(lang: msgLang, listingInfo: verbose))
           Output.stdout.flush()
         }
         if writer != nil {
           let written = format == .xlsx ? try writer!.writeWorkbook(for: result, path: path)
                                         : try writer!.writePage(for: result)
+          progress.finish()
           Output.error((chinese ? "已写入 " : "wrote ") + written)
         }
       } catch let p as InputProblem {
         unreadable.append(p)
         writer?.noteUnreadable(file: path, problem: p.text(chinese: true))
+        progress.finish()
         Output.stdout.flush()
         Output.error(p.text(chinese: chinese))
       }
     }
+    progress.finish()
     if format == .html, let writer {
       Output.error((chinese ? "已写入 " : "wrote ") + (try writer.writeIndex()))
     }
@@ -112,29 +115,5 @@ struct ValidateCommand: ParsableCommand {
     }
     if !unreadable.isEmpty { throw ExitCode(ExitStatus.unreadableInput) }
     if !report.isValid { throw ExitCode(ExitStatus.findings) }
-  }
-}
-
-/// Expands folders into the spreadsheet files inside them (sorted, hidden files and Office lock
-/// files `~$x.xlsx` skipped); files are taken as given.
-enum InputFiles {
-  static func expand(_ args: [String]) throws -> [String] {
-    var out: [String] = []
-    let fm = FileManager.default
-    for a in args {
-      var isDir: ObjCBool = false
-      if fm.fileExists(atPath: a, isDirectory: &isDir), isDir.boolValue {
-        let names = (try? fm.contentsOfDirectory(atPath: a)) ?? []
-        for n in names.sorted() where !n.hasPrefix(".") && !n.hasPrefix("~$") {
-          let lower = n.lowercased()
-          guard [".xlsx", ".xlsm", ".xltx", ".csv", ".tsv", ".txt", ".xls"].contains(where: { lower.hasSuffix($0) }) else { continue }
-          var sub: ObjCBool = false
-          if fm.fileExists(atPath: a + "/" + n, isDirectory: &sub), !sub.boolValue { out.append(a + "/" + n) }
-        }
-      } else {
-        out.append(a)
-      }
-    }
-    return out
   }
 }

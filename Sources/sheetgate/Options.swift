@@ -1,0 +1,162 @@
+import ArgumentParser
+import Foundation
+import Intake
+import Merge
+import Pipeline
+import Schema
+
+/// The language of terminal messages: Chinese unless `LANG` asks for English or `--lang en` is given.
+enum Language: String, ExpressibleByArgument, Sendable {
+  case zh, en
+  var isChinese: Bool { self == .zh }
+
+  /// The language from the environment (`LANG` starting with `en` → English, else Chinese).
+  static func fromEnvironment() -> Language {
+    let lang = ProcessInfo.processInfo.environment["LANG"] ?? ""
+    return lang.lowercased().hasPrefix("en") ? .en : .zh
+  }
+
+  /// The language a command line asks for (`--lang en`, `--lang=en`), else the environment's:
+  /// for messages printed before or outside a command's own options (errors caught at the top).
+  static func from(arguments: [String]) -> Language {
+    for (i, a) in arguments.enumerated() {
+      if a == "--lang", i + 1 < arguments.count, let l = Language(rawValue: arguments[i + 1]) { return l }
+      if a.hasPrefix("--lang="), let l = Language(rawValue: String(a.dropFirst(7))) { return l }
+    }
+    return fromEnvironment()
+  }
+}
+
+/// Options every command takes: the message language and whether to be quiet.
+struct GlobalOptions: ParsableArguments {
+  @Option(help: "Message language: zh or en (default: zh unless LANG starts with en).")
+  var lang: Language?
+
+  @Flag(name: .shortAndLong, help: "No progress line on stderr.")
+  var quiet = false
+
+  /// The language in force.
+  var language: Language { lang ?? .fromEnvironment() }
+  var chinese: Bool { language.isChinese }
+}
+
+/// `--schema` and `--roster`, as `validate`, `merge` and `store export` take them.
+///
+/// A schema name or file that does not load, or a roster that cannot be read, is a usage
+/// error (exit 2) whose message names the file, the line and column or the cell, and what to do.
+struct SchemaRosterOptions: ParsableArguments {
+  @Option(help: "A built-in schema name (see `sheetgate schema list`) or a .yaml/.json Table Schema file.")
+  var schema: String?
+
+  @Option(help: "The agency roster (本级行政执法部门名单) as .xlsx or .csv: agency checks, order and who has not submitted.")
+  var roster: String?
+
+  /// Resolves the schema (a built-in name or a .yaml/.json file) and loads the roster (.xlsx or .csv).
+  func resolve(chinese: Bool) throws -> (schema: TableSchema?, roster: AgencyRoster?) {
+    do {
+      return (try schema.map(SchemaCatalog.resolve), try roster.map { try RosterLoader.load(path: $0) })
+    } catch let e as SchemaError {
+      throw StatusError.usage("\(e)")
+    } catch let u as UsageProblem {
+      throw StatusError.usage(u.text(chinese: chinese))
+    }
+  }
+}
+
+/// What the consolidated output keeps, as `merge` and `store export` take it.
+struct ConsolidationOptions: ParsableArguments {
+  @Option(help: "The period (e.g. 2023) of the submissions read now, and the only one written.")
+  var period: String?
+
+  @Option(name: .customLong("on-duplicate"), help: "A key found in two submissions: report, keep-latest or keep-first.")
+  var onDuplicate: DuplicatePolicy = .report
+
+  @Flag(name: .customLong("include-invalid"), help: "Keep the error-free rows of submissions that have errors.")
+  var includeInvalid = false
+
+  @Option(help: "Output format: xlsx or csv (UTF-8 with BOM, formula injection neutralised).")
+  var format: MergeOutputFormat = .xlsx
+}
+
+extension DuplicatePolicy: ExpressibleByArgument {}
+extension MergeOutputFormat: ExpressibleByArgument {}
+
+/// Expands folders into the spreadsheet files inside them (sorted); files are taken as given.
+///
+/// What a folder holds besides spreadsheets (a cover letter as `.pdf` or `.docx`, an Office lock
+/// file `~$x.xlsx`) is named on stderr as skipped, never passed over in silence; hidden files are
+/// skipped quietly. A path that does not exist, or a folder with no spreadsheet in it, is a usage
+/// error (exit 2) naming it.
+enum InputFiles {
+  static let spreadsheetExtensions = [".xlsx", ".xlsm", ".xltx", ".csv", ".tsv", ".txt", ".xls"]
+
+  static func expand(_ args: [String], chinese: Bool) throws -> [String] {
+    var out: [String] = []
+    let fm = FileManager.default
+    for a in args {
+      var isDir: ObjCBool = false
+      guard fm.fileExists(atPath: a, isDirectory: &isDir) else {
+        throw StatusError.usage(chinese ? "找不到文件或文件夹：\(a)（请检查路径）" : "no such file or folder: \(a) (check the path)")
+      }
+      guard isDir.boolValue else { out.append(a); continue }
+      let names = (try? fm.contentsOfDirectory(atPath: a)) ?? []
+      var found = 0
+      var skipped: [String] = []
+      for n in names.sorted() where !n.hasPrefix(".") {
+        var sub: ObjCBool = false
+        guard fm.fileExists(atPath: a + "/" + n, isDirectory: &sub), !sub.boolValue else { continue }
+        let lower = n.lowercased()
+        if n.hasPrefix("~$") || !spreadsheetExtensions.contains(where: { lower.hasSuffix($0) }) {
+          skipped.append(n)
+          continue
+        }
+        out.append(a + "/" + n)
+        found += 1
+      }
+      for n in skipped {
+        Output.error(chinese ? "跳过（不是表格文件）：\(a)/\(n)" : "skipped (not a spreadsheet): \(a)/\(n)")
+      }
+      if found == 0 {
+        throw StatusError.usage(chinese ? "文件夹 \(a) 中没有表格文件（.xlsx、.xls、.csv）"
+                                        : "the folder \(a) holds no spreadsheet (.xlsx, .xls, .csv)")
+      }
+    }
+    return out
+  }
+}
+
+/// A progress line on stderr for work that takes more than about a second: files done of the
+/// total, rows, time so far. Shown only when stderr is a terminal and `--quiet` is not given;
+/// redrawn at most ten times a second and erased at the end, so it never mixes with the output.
+final class Progress {
+  private let enabled: Bool
+  private let chinese: Bool
+  private let start = Date()
+  private var lastDraw: TimeInterval = 0
+  private var drawn = false
+
+  init(quiet: Bool, chinese: Bool) {
+    enabled = !quiet && isatty(2) == 1
+    self.chinese = chinese
+  }
+
+  /// Reports that `done` of `total` files are finished, `rows` rows read so far.
+  func update(done: Int, total: Int, rows: Int) {
+    guard enabled else { return }
+    let t = Date().timeIntervalSince(start)
+    guard t >= 1, t - lastDraw >= 0.1 || done == total else { return }
+    lastDraw = t
+    let elapsed = String(format: "%.1f", t)
+    let line = chinese ? "已处理 \(done)/\(total) 个文件，\(rows) 行，用时 \(elapsed) 秒"
+                       : "\(done)/\(total) files, \(rows) rows, \(elapsed) s"
+    FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+    drawn = true
+  }
+
+  /// Erases the line (before the command prints its summary).
+  func finish() {
+    guard drawn else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    drawn = false
+  }
+}
