@@ -1,10 +1,11 @@
+import Tabular
+
 /// A header cell's text reduced to a comparable key, with its unit kept as a hint.
 ///
 /// Normalisation, in order (header cells only; never per data cell):
-/// 1. Compatibility fold: the NFKC mappings that occur in Chinese spreadsheet headers —
-///    full-width ASCII `ＡＢＣ１２３（）：／` (U+FF01–FF5E) → `ABC123():/`, full-width signs
-///    U+FFE0–FFE6, circled and parenthesised numbers `①`→`1`, `⑴`→`(1)`, `㎡`→`m2`. Other
-///    scalars are kept as they are (the module does not link Foundation, whose NFKC pulls ICU).
+/// 1. Compatibility fold (`Tabular.TextFold`, shared with the data cells' `normalize: nfkc`):
+///    full-width ASCII `ＡＢＣ１２３（）：／` → `ABC123():/`, full-width signs, circled and
+///    parenthesised numbers `①`→`1`, `⑴`→`(1)`, `㎡`→`m2`.
 /// 2. Every whitespace scalar is removed: ASCII spaces, tabs and line breaks inside the cell
 ///    (`公共法律\n知识学时`), U+3000, NBSP, U+2000–U+200B, U+FEFF.
 /// 3. Brackets are unified to `(` `)`: `[]` `【】` `〔〕` `〖〗` `{}` `［］`.
@@ -41,33 +42,11 @@ public struct HeaderLabel: Hashable, Sendable {
   /// Steps 1–5 of normalisation (everything except splitting off the unit).
   public static func fold(_ raw: String) -> String {
     var out = String.UnicodeScalarView()
-    for s in raw.unicodeScalars {
-      let v = s.value
-      switch v {
+    for s in TextFold.folded(raw).unicodeScalars {
+      switch s.value {
       case 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200B, 0x2028, 0x2029,
         0x202F, 0x205F, 0x3000, 0xFEFF:
         continue
-      case 0xFF01...0xFF5E:
-        appendUnified(Unicode.Scalar(v - 0xFEE0)!, to: &out)
-      case 0xFFE0: out.append("\u{A2}")
-      case 0xFFE1: out.append("\u{A3}")
-      case 0xFFE2: out.append("\u{AC}")
-      case 0xFFE3: out.append("\u{AF}")
-      case 0xFFE4: out.append("\u{A6}")
-      case 0xFFE5: out.append("\u{A5}")
-      case 0xFFE6: out.append("\u{20A9}")
-      case 0x2460...0x2473:  // ①…⑳
-        for d in String(v - 0x2460 + 1).unicodeScalars { out.append(d) }
-      case 0x2474...0x2487:  // ⑴…⒇
-        out.append("(")
-        for d in String(v - 0x2474 + 1).unicodeScalars { out.append(d) }
-        out.append(")")
-      case 0x2488...0x249B:  // ⒈…⒛
-        for d in String(v - 0x2488 + 1).unicodeScalars { out.append(d) }
-        out.append(".")
-      case 0x33A1:  // ㎡
-        out.append("m")
-        out.append("2")
       default:
         appendUnified(s, to: &out)
       }

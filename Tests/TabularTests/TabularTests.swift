@@ -75,3 +75,29 @@ final class RowTests: XCTestCase {
     XCTAssertLessThanOrEqual(MemoryLayout<Cell>.size, 24)
   }
 }
+
+/// The project's one compatibility fold.
+final class TextFoldTests: XCTestCase {
+  func testFoldsWhatChineseInputMethodsType() {
+    XCTAssertEqual(TextFold.folded("ＡＢＣ１２３（）：／"), "ABC123():/")
+    XCTAssertEqual(TextFold.folded("３２．５　学时"), "32.5 学时")
+    XCTAssertEqual(TextFold.folded("①②⑳"), "1220")
+    XCTAssertEqual(TextFold.folded("⑴⒇"), "(1)(20)")
+    XCTAssertEqual(TextFold.folded("⒈⒛"), "1.20.")
+    XCTAssertEqual(TextFold.folded("面积（㎡）￥"), "面积(m2)¥")
+    XCTAssertEqual(TextFold.folded("￠￡￢￣￤￦"), "¢£¬¯¦₩")
+  }
+
+  func testLeavesEverythingElseAlone() {
+    for s in ["乌审旗市场监督管理局", "苏日娜·巴特尔", "〔2022〕", "—…“”", "abc", "", "\u{2459}\u{249C}\u{33A0}", "\u{FF00}\u{FF5F}"] {
+      XCTAssertEqual(TextFold.folded(s), s, s)
+    }
+  }
+
+  func testTruncatedSequencesAtTheEndAreCopied() {
+    let bytes: [UInt8] = [0x41, 0xEF, 0xBC]
+    var out: [UInt8] = []
+    bytes.withUnsafeBufferPointer { TextFold.appendFolded($0, 0..<3, to: &out) }
+    XCTAssertEqual(out, bytes)
+  }
+}

@@ -1,3 +1,5 @@
+import Tabular
+
 /// Byte-level text normalisation used before coercion (no `String` until one is needed).
 enum TextNormalization {
   /// The byte range of `b` without leading/trailing ASCII whitespace, U+3000, NBSP, BOM and ZWSP.
@@ -44,47 +46,11 @@ enum TextNormalization {
     return 0
   }
 
-  /// True when the range holds a full-width form (U+FF01–U+FF5E) or an ideographic space.
-  static func hasFullWidth(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
-    var i = r.lowerBound
-    while i + 2 < r.upperBound {
-      let c = b[i]
-      if c == 0xEF && (b[i + 1] == 0xBC || (b[i + 1] == 0xBD && b[i + 2] <= 0x9E)) { return true }
-      if c == 0xE3 && b[i + 1] == 0x80 && b[i + 2] == 0x80 { return true }
-      i += 1
-    }
-    return false
-  }
-
-  /// Appends `b[r]` to `out`, folding full-width ASCII forms to ASCII and U+3000 to a space.
-  ///
-  /// This is the part of NFKC that matters for spreadsheet input (digits, Latin letters,
-  /// punctuation typed with a Chinese IME); other compatibility characters are kept.
+  /// Appends `b[r]` to `out` through the project's compatibility fold (`Tabular.TextFold`:
+  /// full-width ASCII, U+3000, full-width signs, circled numbers, ㎡).
+  @inline(__always)
   static func appendFolded(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, to out: inout [UInt8]) {
-    var i = r.lowerBound
-    while i < r.upperBound {
-      let c = b[i]
-      if c == 0xEF, i + 2 < r.upperBound {
-        let c1 = b[i + 1], c2 = b[i + 2]
-        if c1 == 0xBC, c2 >= 0x81, c2 <= 0xBF {  // U+FF01…U+FF3F → 0x21…0x5F
-          out.append(c2 - 0x81 + 0x21)
-          i += 3
-          continue
-        }
-        if c1 == 0xBD, c2 >= 0x80, c2 <= 0x9E {  // U+FF40…U+FF5E → 0x60…0x7E
-          out.append(c2 - 0x80 + 0x60)
-          i += 3
-          continue
-        }
-      }
-      if c == 0xE3, i + 2 < r.upperBound, b[i + 1] == 0x80, b[i + 2] == 0x80 {
-        out.append(0x20)
-        i += 3
-        continue
-      }
-      out.append(c)
-      i += 1
-    }
+    TextFold.appendFolded(b, r, to: &out)
   }
 
   /// Folds full-width forms in a String (convenience for non-hot paths).
@@ -94,7 +60,7 @@ enum TextNormalization {
       var out: [UInt8] = []
       out.reserveCapacity(u.count)
       let r = trimmedRange(u)
-      appendFolded(u, r, to: &out)
+      TextFold.appendFolded(u, r, to: &out)
       return String(decoding: out, as: UTF8.self)
     }
   }
