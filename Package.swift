@@ -17,11 +17,20 @@ let package = Package(
   products: [
     .executable(name: "sheetgate", targets: ["sheetgate"]),
     .executable(name: "SheetBench", targets: ["SheetBench"]),
+    // Libraries for other Swift packages (Examples/LedgerCheck uses all three).
+    // Reading: open any spreadsheet by its bytes (Intake), walk its sheets and tables, stream rows.
+    .library(name: "SheetgateReading", targets: ["Intake", "XLSXReader", "CSV", "Tabular"]),
+    // Writing: the streaming XLSX writer.
+    .library(name: "SheetgateWriting", targets: ["XLSXWriter"]),
+    // Schemas and validation: Table Schema loading, the validator, the jobs and the reports.
+    .library(name: "SheetgateValidation", targets: ["Schema", "Validation", "Diagnostics", "Reports", "Pipeline"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    // `swift package generate-documentation --target Intake` (DocC).
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // System libraries (Debian: zlib1g-dev, libexpat1-dev, libisal-dev).
