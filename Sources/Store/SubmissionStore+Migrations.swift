@@ -66,7 +66,7 @@ extension SubmissionStore {
         let id: Int64 = r[0]
         if let (s, first, entries) = block.full(for: id) { try Self.insertBlock(db, submission: s, firstRow: first, entries: entries) }
         try r.withUnsafeData(atIndex: 3) { data in
-          try (data ?? Data()).withUnsafeBytes { block.append(submission: id, row: r[1], valid: r[2] as Bool, encoded: $0) }
+          (data ?? Data()).withUnsafeBytes { block.append(submission: id, row: r[1], valid: r[2] as Bool, encoded: $0) }
         }
       }
       if let (s, first, entries) = block.take() { try Self.insertBlock(db, submission: s, firstRow: first, entries: entries) }
