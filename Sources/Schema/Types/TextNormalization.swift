@@ -44,18 +44,6 @@ enum TextNormalization {
     return 0
   }
 
-  /// True when the range holds a full-width form (U+FF01–U+FF5E) or an ideographic space.
-  static func hasFullWidth(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Bool {
-    var i = r.lowerBound
-    while i + 2 < r.upperBound {
-      let c = b[i]
-      if c == 0xEF && (b[i + 1] == 0xBC || (b[i + 1] == 0xBD && b[i + 2] <= 0x9E)) { return true }
-      if c == 0xE3 && b[i + 1] == 0x80 && b[i + 2] == 0x80 { return true }
-      i += 1
-    }
-    return false
-  }
-
   /// Appends `b[r]` to `out`, folding full-width ASCII forms to ASCII and U+3000 to a space.
   ///
   /// This is the part of NFKC that matters for spreadsheet input (digits, Latin letters,

@@ -23,11 +23,6 @@ func zlibCRC32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
   return UInt32(truncatingIfNeeded: crc)
 }
 
-/// The CRC-32 of A followed by B, from the CRCs of A and B and the length of B.
-func zlibCRC32Combine(_ crcA: UInt32, _ crcB: UInt32, lengthB: UInt64) -> UInt32 {
-  UInt32(truncatingIfNeeded: crc32_combine(UInt(crcA), UInt(crcB), Int(lengthB)))
-}
-
 /// The outcome of one inflate step.
 enum InflateStep {
   /// Produced this many bytes (possibly 0 when more input is needed).
