@@ -7,7 +7,7 @@ import Tabular
 /// starts or ends with a space or tab, or when it is the only field of a record and empty (so it
 /// is not read back as a blank line). Quotes inside are doubled. With `safe` on, a field starting
 /// with `=` `+` `-` `@`, tab, CR or their full-width forms `＝ ＋ － ＠` gets a leading `'` so that
-/// spreadsheet programs do not run it as a formula (DESIGN.md §10).
+/// spreadsheet programs do not run it as a formula.
 ///
 /// ```swift
 /// let w = try CSVWriter(path: "汇总.csv", options: .init(bom: true, safe: true))

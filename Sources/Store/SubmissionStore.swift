@@ -4,7 +4,7 @@ import Merge
 
 /// The embedded store of submissions and their rows: one SQLite file in WAL mode (GRDB.swift).
 ///
-/// It makes merging incremental and idempotent (DESIGN §7): a file whose SHA-256 is already
+/// It makes merging incremental and idempotent: a file whose SHA-256 is already
 /// stored is skipped; a newer submission from the same agency for the same ledger and period
 /// marks the older one `superseded` (kept in history); the consolidated workbook is rebuilt
 /// from the store by streaming queries.

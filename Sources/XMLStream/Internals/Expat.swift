@@ -1,8 +1,8 @@
-// The only file that imports CExpat (DESIGN.md §1, STYLE.md item 7).
+// The only file that imports CExpat (ARCHITECTURE.md: where C is touched).
 //
 // `Expat` owns one `XML_Parser`, installs the C trampolines and converts expat's
 // NUL-terminated `XML_Char` strings into the byte-slice types the rest of XMLStream uses.
-// Hardening (DESIGN.md §10) happens here, once, for every parser:
+// Hardening happens here, once, for every parser:
 //   * no external entity ref handler is installed, so expat never loads anything;
 //   * parameter entity parsing is `XML_PARAM_ENTITY_PARSING_NEVER`;
 //   * any `<!ENTITY …>` declaration stops the parse with `XMLError.Code.entityDeclaration`

@@ -1,4 +1,4 @@
-// The only file in the ZIP module that touches zlib (STYLE item 7).
+// The only file in the ZIP module that touches zlib (ARCHITECTURE.md: where C is touched).
 //
 // Raw deflate streams (no zlib or gzip wrapper) are what ZIP stores, so both directions use
 // windowBits = -MAX_WBITS. The `z_stream` lives in a heap allocation owned by a class, because zlib keeps a
