@@ -90,7 +90,7 @@ public struct CSVRowReader: RowSource {
       input = try FileSource(path: path)
     } catch {
       let code: CSVReadError.Code = error.errno == ENOENT ? .fileNotFound : .cannotOpen
-      let detail = error.errno == EISDIR ? "the path is a directory, not a CSV file"
+      let detail = error.errno == EISDIR ? "the path is not a regular file (a folder, a pipe or a device), not a CSV file"
         : "cannot open the file (\(error.reason)); check the path and its permissions"
       throw CSVReadError(code: code, location: SourceLocation(file: path), detail: detail)
     }
