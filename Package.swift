@@ -1,11 +1,13 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// sheetgate: the data flow is the module list (DESIGN.md §1).
+// sheetgate: the data flow is the module list (ARCHITECTURE.md).
 // bytes → container (ZIP) → events (XMLStream) / CSV → rows (Tabular) → typed records (Schema,
 // Validation) → diagnostics → reports and workbooks.
 
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+// Swift 6 language mode (complete concurrency checking) where it compiles without weakening anything.
+let v6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 // The workbook writer's per-cell path touches its classes' stored properties a dozen times per cell;
 // their dynamic exclusivity checks were a fifth of the merge output thread (DESIGN-NOTES.md). A writer
 // instance is only ever used from one thread.
@@ -39,11 +41,11 @@ let package = Package(
     // Intel ISA-L's deflate, the writer's fast level (Debian: libisal-dev).
     .systemLibrary(name: "CIsal", path: "Sources/CIsal", providers: [.apt(["libisal-dev"])]),
 
-    .target(name: "ByteIO", swiftSettings: v5),
+    .target(name: "ByteIO", swiftSettings: v6),
     .target(name: "Tabular", swiftSettings: v5),
     .target(name: "ZIP", dependencies: ["ByteIO", "CZlib", "CIsal"], swiftSettings: v5),
-    .target(name: "XMLStream", dependencies: ["ByteIO", "CExpat"], swiftSettings: v5),
-    .target(name: "CSV", dependencies: ["ByteIO", "Tabular"], swiftSettings: v5),
+    .target(name: "XMLStream", dependencies: ["CExpat"], swiftSettings: v5),
+    .target(name: "CSV", dependencies: ["ByteIO", "Tabular"], swiftSettings: v6),
     .target(name: "XLSXReader", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO"], swiftSettings: v5),
     .target(name: "XLSXWriter", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO"], swiftSettings: v5 + uncheckedExclusivity),
     .target(name: "Diagnostics", dependencies: ["Tabular"], swiftSettings: v5),
@@ -52,8 +54,8 @@ let package = Package(
     .target(name: "Recognition", dependencies: ["Tabular"], swiftSettings: v5),
     .target(name: "Validation", dependencies: ["ByteIO", "Tabular", "Schema", "Diagnostics"], swiftSettings: v5),
     .target(name: "Reports", dependencies: ["Diagnostics", "Validation", "XLSXWriter", "Tabular", "ByteIO"], swiftSettings: v5),
-    .target(name: "Merge", dependencies: ["Tabular", "Schema", "Diagnostics"], swiftSettings: v5),
-    .target(name: "Store", dependencies: ["Merge", "Tabular", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
+    .target(name: "Merge", dependencies: ["Schema"], swiftSettings: v5),
+    .target(name: "Store", dependencies: ["Merge", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v6),
     // The one way in: sniff → open → walk sheets → recognise → hand each table on.
     .target(
       name: "Intake",
@@ -61,31 +63,35 @@ let package = Package(
       swiftSettings: v5),
     .target(
       name: "Pipeline",
-      dependencies: ["ByteIO", "ZIP", "XMLStream", "Tabular", "CSV", "XLSXReader", "XLSXWriter",
-                     "Diagnostics", "Schema", "Recognition", "Validation", "Reports", "Merge", "Store", "Intake"],
+      dependencies: ["Intake", "Tabular", "CSV", "XLSXReader", "XLSXWriter",
+                     "Diagnostics", "Schema", "Recognition", "Validation", "Reports", "Merge", "Store"],
       swiftSettings: v5),
     .executableTarget(
       name: "sheetgate",
-      dependencies: ["Pipeline", "Intake", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["Pipeline", "Intake", "Diagnostics", "Schema", "Validation", "Merge", "Store",
+                     .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: v5),
     .executableTarget(
       name: "SheetBench",
-      dependencies: ["Pipeline", "Intake", "ByteIO", "ZIP", "XMLStream", "Tabular", "CSV", "XLSXReader", "XLSXWriter",
-                     "Diagnostics", "Schema", "Recognition", "Validation", "Store"],
+      dependencies: ["Pipeline", "Intake", "Tabular", "CSV", "XLSXReader", "XLSXWriter", "Schema", "Store"],
       swiftSettings: v5),
-    .target(name: "TestSupport", dependencies: ["ByteIO", "Tabular"], path: "Sources/TestSupport", swiftSettings: v5),
+    .target(name: "TestSupport", dependencies: ["Tabular"], path: "Sources/TestSupport", swiftSettings: v5),
 
+    .testTarget(name: "ByteIOTests", dependencies: ["ByteIO"], swiftSettings: v6),
     .testTarget(name: "TabularTests", dependencies: ["Tabular"], swiftSettings: v5),
     .testTarget(name: "ZIPTests", dependencies: ["ZIP", "ByteIO", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v5),
     .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream", "TestSupport"], swiftSettings: v5),
-    .testTarget(name: "CSVTests", dependencies: ["CSV", "Tabular", "TestSupport"], swiftSettings: v5),
-    .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "ByteIO", "Tabular", "TestSupport"], swiftSettings: v5),
-    .testTarget(name: "XLSXWriterTests", dependencies: ["XLSXWriter", "XLSXReader", "ZIP", "Tabular", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "CSVTests", dependencies: ["CSV", "Tabular", "TestSupport"], swiftSettings: v6),
+    .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "XMLStream", "ByteIO", "Tabular", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "XLSXWriterTests", dependencies: ["XLSXWriter", "XMLStream", "Tabular", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Tabular"], swiftSettings: v5),
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v5),
-    .testTarget(name: "ValidationTests", dependencies: ["ByteIO", "Validation", "Reports", "Recognition", "Schema", "Diagnostics", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
-    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Validation", "Diagnostics", "XLSXWriter", "Tabular", "TestSupport"], swiftSettings: v5),
-    .testTarget(name: "MergeTests", dependencies: ["Merge", "Store", "Pipeline", "Intake", "Schema", "Tabular", "XLSXReader", "TestSupport",
-                                                  .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v5),
+    .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "ValidationTests", dependencies: ["ByteIO", "Validation", "Reports", "Schema", "Diagnostics", "Tabular"], swiftSettings: v5),
+    .testTarget(name: "ReportsTests", dependencies: ["Reports", "Validation", "Diagnostics", "Tabular", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "MergeTests", dependencies: ["Merge", "Store", "Pipeline", "Intake", "Tabular", "XLSXReader", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "StoreTests", dependencies: ["Store", "Merge", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: v6),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Validation", "Diagnostics", "Schema", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v5),
   ]

@@ -22,7 +22,9 @@ workbook; bench/gen_submissions.py, into bench/work/merge/) merged into one work
   - bench/merge_openpyxl.py, the same merge written straightforwardly with openpyxl (one run unless
     BENCH_SLOW_PEERS is set: it takes about half a minute).
 Goals: cold rows/s ≥ 20 × openpyxl's; incremental time ≤ 2 × (validate + rewrite).
-Data goes to bench/work/ (ignored by git); the peer drivers are the ones in ../shared/bench.
+Data goes to bench/work/ (ignored by git). The ledger generator (gen_ledger.py, inject_errors.py) and the peer
+drivers (read_bench.py, validate_frictionless.py with ledger.schema.json, write_py.py, write_lxw.c, floor.c) are
+beside this file.
 Debian packages the C peers need: libdeflate-dev (the floor), libxlsxwriter-dev (the writer peer).
 """
 import argparse
@@ -39,7 +41,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(ROOT, "bench", "work")
 VENV = os.path.join(ROOT, "bench", "venv")
 PY = os.path.join(VENV, "bin", "python")
-SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared", "bench"))
+BENCH = os.path.join(ROOT, "bench")
 SHEETBENCH = os.path.join(ROOT, ".build", "release", "SheetBench")
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 PEERS = ["python-calamine", "fastexcel", "polars", "pyarrow", "openpyxl", "xlsxwriter", "frictionless"]
@@ -59,16 +61,16 @@ def setup(sizes):
     for s in sizes:
         prefix = os.path.join(WORK, "ledger_" + s)
         if not os.path.exists(prefix + ".xlsx"):
-            sh([PY, os.path.join(SHARED, "gen_ledger.py"), "--rows", str(SIZES[s]), "--prefix", prefix])
+            sh([PY, os.path.join(BENCH, "gen_ledger.py"), "--rows", str(SIZES[s]), "--prefix", prefix])
         err = prefix + "_err.utf8.csv"
         if not os.path.exists(err):
-            sh([PY, os.path.join(SHARED, "inject_errors.py"), prefix + ".utf8.csv", err])
+            sh([PY, os.path.join(BENCH, "inject_errors.py"), prefix + ".utf8.csv", err])
         inline = prefix + ".inline.xlsx"
         if not os.path.exists(inline):
             sh([SHEETBENCH, "write", "--inline", prefix + ".utf8.csv", inline])
     floor = os.path.join(WORK, "floor")
     if not os.path.exists(floor):
-        sh(["cc", "-O2", "-o", floor, os.path.join(SHARED, "floor.c"), "-lz", "-lexpat", "-ldeflate"])  # apt: libdeflate-dev
+        sh(["cc", "-O2", "-o", floor, os.path.join(BENCH, "floor.c"), "-lz", "-lexpat", "-ldeflate"])  # apt: libdeflate-dev
 
 
 def build():
@@ -139,7 +141,7 @@ def read(sizes, runs):
         x = os.path.join(WORK, f"ledger_{s}.xlsx")
         u = os.path.join(WORK, f"ledger_{s}.utf8.csv")
         g = os.path.join(WORK, f"ledger_{s}.gb18030.csv")
-        rb = os.path.join(SHARED, "read_bench.py")
+        rb = os.path.join(BENCH, "read_bench.py")
         tasks = [
             (f"sheetgate xlsx {s}", [SHEETBENCH, "read", x]),
             (f"sheetgate xlsx inline-strings {s}", [SHEETBENCH, "read", os.path.join(WORK, f"ledger_{s}.inline.xlsx")]),
@@ -177,7 +179,7 @@ def write(sizes, runs):
     results, ratios = [], []
     lxw = os.path.join(WORK, "write_lxw")
     if not os.path.exists(lxw):
-        sh(["cc", "-O2", "-o", lxw, os.path.join(SHARED, "write_lxw.c"), "-lxlsxwriter"])
+        sh(["cc", "-O2", "-o", lxw, os.path.join(BENCH, "write_lxw.c"), "-lxlsxwriter"])
     out = os.path.join(WORK, "out")
     os.makedirs(out, exist_ok=True)
     for s in sizes:
@@ -190,8 +192,8 @@ def write(sizes, runs):
         ]
         if n <= 100_000 or os.environ.get("BENCH_SLOW_PEERS"):
             tasks += [
-                (f"XlsxWriter constant_memory {s}", [PY, os.path.join(SHARED, "write_py.py"), "xlsxwriter_cm", str(n), os.path.join(out, f"xw_{s}.xlsx")]),
-                (f"openpyxl write_only {s}", [PY, os.path.join(SHARED, "write_py.py"), "openpyxl_wo", str(n), os.path.join(out, f"op_{s}.xlsx")]),
+                (f"XlsxWriter constant_memory {s}", [PY, os.path.join(BENCH, "write_py.py"), "xlsxwriter_cm", str(n), os.path.join(out, f"xw_{s}.xlsx")]),
+                (f"openpyxl write_only {s}", [PY, os.path.join(BENCH, "write_py.py"), "openpyxl_wo", str(n), os.path.join(out, f"op_{s}.xlsx")]),
             ]
         for name, cmd in tasks:
             results.append(measure(name, cmd, n, runs))
@@ -221,7 +223,7 @@ def validate(sizes, runs):
             # frictionless refuses absolute paths as unsafe: it runs in the data folder on the file's name,
             # and must report the rows it validated (a refused path reports `rows=None`). At 1M rows it
             # stops at its limit of 1,000 errors (about row 833,000): its rows/s is over those rows.
-            tasks.append((f"frictionless validate csv {s}", [PY, os.path.join(SHARED, "validate_frictionless.py"),
+            tasks.append((f"frictionless validate csv {s}", [PY, os.path.join(BENCH, "validate_frictionless.py"),
                                                              os.path.basename(e)]))
         for name, cmd in tasks:
             if "frictionless" in name:

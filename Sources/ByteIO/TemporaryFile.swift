@@ -15,6 +15,7 @@ import Darwin
 ///
 /// Failures are returned as `errno` values (0 for success), not thrown: the callers decide whether
 /// a full disk is an error to report or a reason to keep the data in memory instead.
+// @unchecked Sendable: `size` changes only while one thread appends; afterwards readers use pread(2) and touch no stored property.
 public final class TemporaryFile: @unchecked Sendable {
   /// The open, unlinked file.
   public let fd: Int32

@@ -20,7 +20,7 @@ public struct CSVReadError: Error, CustomStringConvertible, Sendable {
     public static let ioError = Code(rawValue: "io-error")
     /// The encoding override names an encoding iconv does not know.
     public static let unknownEncoding = Code(rawValue: "unknown-encoding")
-    /// A byte sequence is invalid in the file's encoding (DESIGN.md §5 `encoding-error`).
+    /// A byte sequence is invalid in the file's encoding (the diagnostic `encoding-error`).
     public static let encodingError = Code(rawValue: "encoding-error")
   }
 

@@ -1,3 +1,5 @@
+import ByteIO
+import Glibc
 import Tabular
 
 /// A record whose field count differs from the header's (the first record's).
@@ -83,7 +85,15 @@ public struct CSVRowReader: RowSource {
 
   /// Opens `path` for reading. Reads the first chunk to detect the encoding and dialect.
   public init(path: String, options: Options = Options()) throws(CSVReadError) {
-    let input = try FileInput(path: path)
+    let input: FileSource
+    do {
+      input = try FileSource(path: path)
+    } catch {
+      let code: CSVReadError.Code = error.errno == ENOENT ? .fileNotFound : .cannotOpen
+      let detail = error.errno == EISDIR ? "the path is not a regular file (a folder, a pipe or a device), not a CSV file"
+        : "cannot open the file (\(error.reason)); check the path and its permissions"
+      throw CSVReadError(code: code, location: SourceLocation(file: path), detail: detail)
+    }
     try self.init(source: .file(input), name: path, options: options)
   }
 

@@ -4,7 +4,7 @@ import Tabular
 //
 // This is the innermost CSV parser. It sees UTF-8 bytes only (transcoding happens before it), does
 // no I/O and allocates nothing of its own: field bytes go straight into the caller's `Row`, which
-// keeps its storage between records (STYLE.md items 1 and 3, after csv-core's `read_field`).
+// keeps its storage between records (after csv-core's `read_field`).
 //
 // The grammar is what Python's `csv` module accepts with the default `excel` dialect on text opened
 // with `newline=''` (the corpus's expected rows were produced that way), which is RFC 4180 plus the

@@ -1,3 +1,4 @@
+import ByteIO
 import Tabular
 
 /// Writes rows as CSV to a file (atomically: temp file + rename) or to a sink closure.
@@ -6,7 +7,7 @@ import Tabular
 /// starts or ends with a space or tab, or when it is the only field of a record and empty (so it
 /// is not read back as a blank line). Quotes inside are doubled. With `safe` on, a field starting
 /// with `=` `+` `-` `@`, tab, CR or their full-width forms `＝ ＋ － ＠` gets a leading `'` so that
-/// spreadsheet programs do not run it as a formula (DESIGN.md §10).
+/// spreadsheet programs do not run it as a formula.
 ///
 /// ```swift
 /// let w = try CSVWriter(path: "汇总.csv", options: .init(bom: true, safe: true))
@@ -14,9 +15,11 @@ import Tabular
 /// try w.finish()
 /// ```
 ///
-/// Memory: one 64 KiB UTF-8 buffer plus one transcoding buffer when the encoding is not UTF-8.
-/// The destination appears only when `finish()` succeeds; an error or dropping the writer
-/// unfinished removes the temporary file.
+/// Memory: one 64 KiB UTF-8 buffer plus one transcoding buffer when the encoding is not UTF-8 (and, for
+/// a file, ByteIO's 4 KiB file buffer: full 64 KiB flushes go straight to the file).
+/// A file is written through ByteIO's `AtomicFileWriter`: the destination appears only when `finish()`
+/// succeeds (flush, `fsync`, rename, `fsync` of the folder); an error or dropping the writer unfinished
+/// removes the temporary file.
 public final class CSVWriter {
   /// Output options.
   public struct Options: Sendable {
@@ -42,7 +45,7 @@ public final class CSVWriter {
   }
 
   private enum Target {
-    case file(AtomicFile)
+    case file(AtomicFileWriter)
     case sink((UnsafeRawBufferPointer) throws -> Void)
   }
 
@@ -62,7 +65,13 @@ public final class CSVWriter {
   /// - Throws: `CSVWriteError` when the encoding is unknown or the temporary file cannot be created.
   public convenience init(path: String, options: Options = Options()) throws(CSVWriteError) {
     let converter = try Self.makeConverter(options, name: path)
-    let file = try AtomicFile(path: path)
+    let file: AtomicFileWriter
+    do {
+      file = try AtomicFileWriter(path: path, bufferSize: 4096)
+    } catch {
+      throw CSVWriteError(code: .cannotCreate, file: path,
+                          detail: "cannot create a temporary file next to it (\(error.reason)); check that the folder exists and is writable")
+    }
     self.init(target: .file(file), name: path, options: options, converter: converter)
   }
 
@@ -136,11 +145,23 @@ public final class CSVWriter {
     try checkOpen()
     do throws(CSVWriteError) {
       try flush()
-      if case .file(let f) = target { try f.commit() }
+      if case .file(let f) = target {
+        do { try f.commit() } catch { throw CSVWriteError(code: .ioError, file: name, detail: Self.detail(error)) }
+      }
       closed = true
     } catch {
       closed = true
       throw error
+    }
+  }
+
+  /// What failed on the file and what to do, for a `CSVWriteError`'s detail.
+  private static func detail(_ error: ByteIOError) -> String {
+    switch error.code {
+    case .write: return "writing failed (\(error.reason)); check free disk space"
+    case .sync: return "fsync failed (\(error.reason))"
+    case .rename: return "cannot replace the file (\(error.reason)); check permissions"
+    default: return error.description
     }
   }
 
@@ -234,11 +255,11 @@ public final class CSVWriter {
   private func emit(_ bytes: [UInt8], count: Int) throws(CSVWriteError) {
     switch target {
     case .file(let f):
-      var failure: CSVWriteError?
+      var failure: ByteIOError?
       bytes.withUnsafeBytes { b in
-        do throws(CSVWriteError) { try f.write(UnsafeRawBufferPointer(rebasing: b[0..<count])) } catch { failure = error }
+        do throws(ByteIOError) { try f.write(UnsafeRawBufferPointer(rebasing: b[0..<count])) } catch { failure = error }
       }
-      if let failure { throw failure }
+      if let failure { throw CSVWriteError(code: .ioError, file: name, detail: Self.detail(failure)) }
     case .sink(let sink):
       do {
         try bytes.withUnsafeBytes { b in try sink(UnsafeRawBufferPointer(rebasing: b[0..<count])) }

@@ -12,7 +12,7 @@ public struct DiagnosticParameter: Hashable, Sendable {
 }
 
 /// One finding: what (code, severity), where (location, field), the offending value and a
-/// few parameters. Messages are rendered late from `MessageCatalog` (STYLE 15).
+/// few parameters. Messages are rendered late from `MessageCatalog`.
 ///
 /// A diagnostic stores only small values: the raw value is truncated to
 /// `Diagnostic.maxValueBytes` UTF-8 bytes, and parameters are a short array.

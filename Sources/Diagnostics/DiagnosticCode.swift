@@ -1,8 +1,8 @@
 /// A stable identifier for a kind of finding, spelled as a slug such as `type-error`.
 ///
-/// A struct rather than an enum so new codes can be added without breaking callers
-/// (STYLE 13). Slugs that mean the same as Frictionless's reuse its spelling, so a JSON report
-/// reads like a Frictionless report.
+/// A struct rather than an enum so new codes can be added without breaking callers. Slugs that
+/// mean the same as Frictionless's reuse its spelling, so a JSON report reads like a Frictionless
+/// report.
 public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConvertible,
   ExpressibleByStringLiteral
 {

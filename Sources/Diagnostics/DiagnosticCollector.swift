@@ -3,7 +3,7 @@ import Tabular
 /// Collects diagnostics for one file, keeping at most `limit` of them.
 ///
 /// Counts by severity and by code go on after the limit, so a report can still say
-/// "3,412 errors" while listing the first 1,000; `isPartial` is then true (STYLE 16).
+/// "3,412 errors" while listing the first 1,000; `isPartial` is then true.
 ///
 /// - Complexity: `add` is amortised O(1). Memory is O(limit) diagnostics plus one counter per code.
 public struct DiagnosticCollector: Sendable {

@@ -1,4 +1,3 @@
-import Foundation
 import Tabular
 
 /// The language of rendered messages.
@@ -17,13 +16,6 @@ public enum MessageLanguage: String, Sendable, Hashable, CaseIterable {
     if l.hasPrefix("zh") { return .zhCN }
     if l.hasPrefix("en") || l == "c" || l.hasPrefix("c.") || l == "posix" { return .en }
     return .zhCN
-  }
-
-  /// The language from the process environment (`LC_ALL`, then `LC_MESSAGES`, then `LANG`).
-  public static func fromEnvironment(override: MessageLanguage? = nil) -> MessageLanguage {
-    let env = ProcessInfo.processInfo.environment
-    let lang = [env["LC_ALL"], env["LC_MESSAGES"], env["LANG"]].compactMap { $0 }.first { !$0.isEmpty }
-    return from(lang: lang, override: override)
   }
 }
 

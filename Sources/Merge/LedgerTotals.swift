@@ -4,7 +4,7 @@ import Schema
 ///
 /// The training-hours ledger (a `total_hours` field) gets the supervisor's figures: officers, total
 /// hours, officers under 60 h and the compliance rate (≥ 30 h public law, ≥ 30 h industry law and
-/// ≥ 60 h in all, DOMAIN.md). Any other ledger gets the sum of each `number` field.
+/// ≥ 60 h in all, the annual training rule). Any other ledger gets the sum of each `number` field.
 struct LedgerTotals {
   private let schema: TableSchema
   private let totalIndex: Int?

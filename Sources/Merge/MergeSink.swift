@@ -33,7 +33,7 @@ public enum MergeSheetKind: Sendable, Hashable {
   case problems
 }
 
-/// Where consolidated output goes: the merge does not know whether it writes XLSX or CSV (DESIGN §1).
+/// Where consolidated output goes: the merge does not know whether it writes XLSX or CSV (ARCHITECTURE.md).
 ///
 /// Calls come as `beginSheet`, any number of `write(cells:)`, `endSheet`, repeated; `finish` commits
 /// (atomically, for file sinks) and `discard` abandons the output, leaving any previous file untouched.

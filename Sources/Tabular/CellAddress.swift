@@ -71,21 +71,6 @@ public struct CellAddress: Hashable, Sendable, Comparable, CustomStringConvertib
     return String(decoding: scalars.reversed(), as: UTF8.self)
   }
 
-  /// The zero-based column index for column letters (`"AA"` → 26), or nil.
-  public static func columnIndex(_ letters: String) -> Int? {
-    var col = 0
-    var count = 0
-    for b in letters.utf8 {
-      var c = b
-      if c >= 0x61 && c <= 0x7A { c -= 0x20 }
-      guard c >= 0x41 && c <= 0x5A else { return nil }
-      col = col * 26 + Int(c - 0x40)
-      count += 1
-    }
-    guard count > 0, count <= 3, col <= maxColumns else { return nil }
-    return col - 1
-  }
-
   public static func < (a: CellAddress, b: CellAddress) -> Bool {
     a.row != b.row ? a.row < b.row : a.column < b.column
   }

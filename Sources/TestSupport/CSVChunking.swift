@@ -1,5 +1,5 @@
 /// Chunk plans for testing streaming code: the same bytes cut in 1-byte, 7-byte, random and
-/// whole pieces (STYLE.md item 24, after swift-nio's `ByteToMessageDecoderVerifier`).
+/// whole pieces (after swift-nio's `ByteToMessageDecoderVerifier`).
 public enum ChunkPlans {
   /// Named ways to cut `count` bytes into consecutive ranges. `seed` makes the random plan repeatable.
   public static func plans(count: Int, seed: UInt64 = 0x5EED) -> [(name: String, ranges: [Range<Int>])] {

@@ -1,4 +1,4 @@
-/// How a test feeds bytes to a streaming reader (STYLE.md item 24).
+/// How a test feeds bytes to a streaming reader.
 public enum ChunkPlan: CustomStringConvertible, Sendable {
   /// Everything in one call (up to the reader's buffer size).
   case whole

@@ -1,5 +1,5 @@
 /// Runs a streaming consumer over the same input cut into chunks of many sizes and checks that every run
-/// gives the same output (the swift-nio `ByteToMessageDecoderVerifier` idea, STYLE item 24).
+/// gives the same output (the swift-nio `ByteToMessageDecoderVerifier` idea).
 ///
 /// Two forms:
 /// - ``verify(_:chunkings:expected:_:)`` hands the consumer the input already cut into slices (for push

@@ -1,1 +1,1 @@
-// The TestSupport module: see DESIGN.md §1 for its place in the data flow.
+// The TestSupport module: see ARCHITECTURE.md for its place in the data flow.

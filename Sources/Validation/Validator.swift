@@ -154,29 +154,14 @@ public struct Validator {
     RowPrecheck(plans: typeAndFormat.plans.map { $0.copy() }, today: typeAndFormat.coercer.today)
   }
 
-  /// The typed value of every field of the row just validated, as text: what
-  /// `CellCoercer.coerce(row, column:, field:).value.description` gives for the field's cell
-  /// (`""` for an unmapped field, a blank or missing value, or a cell that failed coercion), so
-  /// that a caller storing the values (the merge) need not coerce every cell a second time.
-  ///
-  /// - Parameters:
-  ///   - row: the row last passed to `validate(row:into:)`, unchanged.
-  ///   - texts: resized to the field count and overwritten.
-  /// - Returns: false, leaving `texts` untouched, when that row's cells were not typed (a blank
-  ///   row, or a row passed after `finish`); the caller then coerces the cells itself.
-  public func fieldTexts(of row: Row, into texts: inout [String]) -> Bool {
-    guard lastRowTyped, typed.rowIndex == row.index else { return false }
-    let n = schema.fields.count
-    if texts.count != n { texts = Array(repeating: "", count: n) }
-    for f in 0..<n { texts[f] = typed.text(of: f, in: row) }
-    return true
-  }
-
   /// Calls `body` with the text of every field of the row just validated, in field order, as
-  /// UTF-8: the same text `fieldTexts(of:into:)` gives, but a cell accepted from its bytes is handed
-  /// over as those bytes, with no `String` made (the readers hand out valid UTF-8 only).
+  /// UTF-8 (what coercing the cell again would give), so that a caller storing the values (the merge)
+  /// need not coerce every cell a second time: a cell accepted from its bytes is handed over as those
+  /// bytes, with no `String` made (the readers hand out valid UTF-8 only), any other as its typed
+  /// value's description.
   ///
-  /// - Returns: false, without calling `body`, when that row's cells were not typed.
+  /// - Returns: false, without calling `body`, when that row's cells were not typed (a blank row, or a
+  ///   row passed after `finish`); the caller then coerces the cells itself.
   public func withFieldTexts(of row: Row, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
     guard lastRowTyped, typed.rowIndex == row.index else { return false }
     for f in 0..<schema.fields.count {

@@ -5,7 +5,7 @@
 /// in the uncompressed part, plus the part (`entry`) when the caller named it.
 public struct XMLError: Error, CustomStringConvertible, Sendable {
   /// What went wrong. A struct with static members so new codes can be added without
-  /// breaking callers (STYLE.md item 13).
+  /// breaking callers.
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     let raw: String
     /// The document is not well-formed XML (expat's message is in `detail`).

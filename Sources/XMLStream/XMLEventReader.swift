@@ -148,21 +148,6 @@ public final class XMLEventReader: XMLHandler {
     }
   }
 
-  /// Reads and concatenates all text up to the end tag matching the current start tag,
-  /// skipping nested elements' tags (their text is included). Call right after `.startElement`.
-  public func readElementText() throws -> String {
-    var out: [UInt8] = []
-    let target = depth - 1
-    while true {
-      switch try nextEvent() {
-      case .text: out.append(contentsOf: text)
-      case .endElement where depth == target: return String(decoding: out, as: UTF8.self)
-      case .endDocument: return String(decoding: out, as: UTF8.self)
-      default: break
-      }
-    }
-  }
-
   /// Skips to the end tag matching the current start tag.
   public func skipElement() throws {
     let target = depth - 1

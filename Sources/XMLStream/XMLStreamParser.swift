@@ -176,9 +176,6 @@ public final class XMLStreamParser {
     }
   }
 
-  /// The linked expat version, e.g. `expat_2.5.0`.
-  public static var expatVersion: String { Expat.version }
-
   // MARK: Callbacks from Internals/Expat.swift
 
   func expatEntityDeclaration() { expat.refuseEntityDeclaration() }

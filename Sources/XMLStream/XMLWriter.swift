@@ -118,10 +118,6 @@ public struct XMLWriter: Sendable {
   @inlinable
   public mutating func ooxmlText(bytes b: UnsafeBufferPointer<UInt8>) { escape(b, attribute: false, ooxml: true) }
 
-  /// Appends an attribute value's escaped text (no quotes), in OOXML form when `ooxml`.
-  @inlinable
-  public mutating func attributeText(_ s: String, ooxml: Bool = false) { escaped(s, attribute: true, ooxml: ooxml) }
-
   @usableFromInline
   mutating func escaped(_ s: String, attribute: Bool, ooxml: Bool) {
     var s = s

@@ -8,7 +8,7 @@ import ByteIO
 ///
 /// Every byte handed out counts against ``ZIPLimits/maxEntryBytes`` and (across all readers of the archive)
 /// against ``ZIPLimits/maxArchiveBytes``, so a zip bomb is stopped after at most one buffer beyond the cap,
-/// whatever sizes it declares (the caps are absolute, DESIGN §10). When the stream ends, the size and the CRC-32 are
+/// whatever sizes it declares (the caps are absolute). When the stream ends, the size and the CRC-32 are
 /// compared with the central directory. After an error every further call throws the same error.
 ///
 /// Copying a reader shares its zlib stream; use one copy.

@@ -2,7 +2,7 @@
 ///
 /// The byte caps apply to bytes actually inflated, never to the sizes an archive declares, so an archive
 /// that lies about its sizes is stopped at the cap. Absolute caps are used instead of compression-ratio checks
-/// because genuine parts such as `styles.xml` compress extremely well (DESIGN §10).
+/// because genuine parts such as `styles.xml` compress extremely well.
 public struct ZIPLimits: Sendable, Equatable {
   /// The most bytes one entry may inflate to. Default 1 GiB.
   public var maxEntryBytes: UInt64

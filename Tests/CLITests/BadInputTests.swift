@@ -6,7 +6,6 @@ import XCTest
 /// what to do — never a crash, a hang or partial output (issue: sniffing and bad input).
 final class BadInputTests: XCTestCase {
   let root = Corpus.repositoryRoot(filePath: #filePath)
-  var corpus: String { Corpus.directory(filePath: #filePath) }
   var sample: String { root + "/samples/乌审旗_执法人员培训学时台账.xlsx" }
 
   private func expectUnreadable(_ path: String, contains needles: [String], lang: String = "zh_CN.UTF-8",
@@ -72,15 +71,15 @@ final class BadInputTests: XCTestCase {
 
   func testCorruptZipCRCMismatchNamesTheEntry() throws {
     let name = "poi__clusterfuzz-testcase-minimized-POIXSSFFuzzer-5937385319563264.xlsx"
-    let r = try CLIRunner.run(["cat", corpus + "/" + name, "--json"], lang: "en_US.UTF-8")
+    let r = try CLIRunner.run(["cat", try Corpus.requireFile(name), "--json"], lang: "en_US.UTF-8")
     XCTAssertEqual(r.status, 3, r.stderr)
     XCTAssertTrue(r.stderr.contains("CRC"), r.stderr)
     XCTAssertTrue(r.stderr.contains(".xml"), "names the entry: \(r.stderr)")
   }
 
   func testEncryptedWorkbook() throws {
-    try expectUnreadable(corpus + "/excelize__encryptAES.xlsx", contains: ["密码"])
-    try expectUnreadable(corpus + "/excelize__encryptSHA1.xlsx", contains: ["password"], lang: "en_US.UTF-8")
+    try expectUnreadable(try Corpus.requireFile("excelize__encryptAES.xlsx"), contains: ["密码"])
+    try expectUnreadable(try Corpus.requireFile("excelize__encryptSHA1.xlsx"), contains: ["password"], lang: "en_US.UTF-8")
   }
 
   /// A minimal BIFF workbook container: a CFB file whose directory holds a `Workbook` stream.

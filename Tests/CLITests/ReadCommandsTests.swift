@@ -6,7 +6,6 @@ import XCTest
 final class ReadCommandsTests: XCTestCase {
   let root = Corpus.repositoryRoot(filePath: #filePath)
   var samples: String { root + "/samples" }
-  var corpus: String { Corpus.directory(filePath: #filePath) }
 
   func testInspectShowsSheetsVisibilityMergesAndFormulasWithoutValues() throws {
     let r = try CLIRunner.run(["inspect", samples + "/乌审旗_执法人员培训学时台账.xlsx"])
@@ -45,6 +44,7 @@ final class ReadCommandsTests: XCTestCase {
   }
 
   func testCatCSVMatchesTheCorpusShape() throws {
+    let corpus = try Corpus.requireFolder()
     for name in ["deg__example-alipay-records.csv", "frictionless__bom.csv", "duckdb__utf16.csv"] {
       let r = try CLIRunner.run(["cat", corpus + "/" + name, "--json"])
       XCTAssertEqual(r.status, 0, r.stderr)
@@ -61,6 +61,7 @@ final class ReadCommandsTests: XCTestCase {
   func testCatWorkbooksMatchTheCorpus() throws {
     let names = ["calamine__date.xlsx", "easyexcel__extra.xlsx", "xlsx2csv__input-weird.xlsx", "poi__51519.xlsx",
                  "calamine__merged_range.xlsx", "corexlsx__categories.xlsx", "poi__sample.strict.xlsx"]
+    let corpus = try Corpus.requireFolder()
     for name in names {
       let r = try CLIRunner.run(["cat", corpus + "/" + name, "--json"])
       XCTAssertEqual(r.status, 0, "\(name): \(r.stderr)")

@@ -1,9 +1,10 @@
 import CSV
 import Foundation
 import Tabular
+import TestSupport
 import XCTest
 
-/// Every CSV file in the shared corpus, read with `CSVRowReader` and compared with the rows,
+/// Every CSV file in the conformance corpus (`SHEETGATE_CORPUS`; skipped without it), read with `CSVRowReader` and compared with the rows,
 /// encoding and delimiter Python's csv module produced (`csv-oracle/1`).
 final class CorpusTests: XCTestCase {
   /// Expected values that are arguable, with the reason. Only the named key is skipped.
@@ -14,6 +15,7 @@ final class CorpusTests: XCTestCase {
   ]
 
   func testEveryCorpusCSVMatchesItsExpectedRows() throws {
+    let corpusFolder = URL(fileURLWithPath: try Corpus.requireFolder())
     let names = try FileManager.default.contentsOfDirectory(atPath: corpusFolder.path)
       .filter { $0.hasSuffix(".csv") && FileManager.default.fileExists(atPath: corpusFolder.appendingPathComponent($0 + ".expected.json").path) }
       .sorted()

@@ -6,8 +6,6 @@ import XCTest
 /// The repository root, from this file's path (Tests/CSVTests/Helpers.swift).
 let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
   .deletingLastPathComponent()
-/// The shared corpus beside the repository.
-let corpusFolder: URL = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
 
 /// The cells of a row as strings.
 func fields(_ row: Row) -> [String] { (0..<row.cells.count).map { row.text($0) } }

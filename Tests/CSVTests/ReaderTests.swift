@@ -128,6 +128,11 @@ final class ReaderTests: XCTestCase {
       XCTAssertEqual((e as? CSVReadError)?.code, .fileNotFound)
       XCTAssertEqual((e as? CSVReadError)?.location.file, "/nonexistent/台账.csv")
     }
+    // A folder is not a CSV file (ByteIO's FileSource opens regular files only).
+    XCTAssertThrowsError(try CSVRowReader(path: NSTemporaryDirectory())) { e in
+      XCTAssertEqual((e as? CSVReadError)?.code, .cannotOpen)
+      XCTAssertTrue((e as? CSVReadError)?.detail.contains("not a regular file") == true, "\(e)")
+    }
   }
 
   func testReadingAFileMatchesReadingItsBytes() throws {

@@ -80,4 +80,25 @@ final class WriterTests: XCTestCase {
       XCTAssertEqual((e as? CSVWriteError)?.code, .cannotCreate)
     }
   }
+
+  /// The file is replaced only by the final rename: when that fails (the destination is a folder that is
+  /// not empty), `finish()` reports it against the destination and no temporary file is left behind.
+  func testFailedReplaceReportsTheDestinationAndLeavesNoTemporaryFile() throws {
+    let dir = try temporaryFolder(self)
+    let destination = dir.appendingPathComponent("汇总.csv")
+    try FileManager.default.createDirectory(at: destination, withIntermediateDirectories: false)
+    try Data("x".utf8).write(to: destination.appendingPathComponent("keep.txt"))
+    let w = try CSVWriter(path: destination.path)
+    try w.write(fields: ["序号", "姓名"])
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).count, 2, "the temporary file sits beside the destination")
+    XCTAssertThrowsError(try w.finish()) { e in
+      let err = e as? CSVWriteError
+      XCTAssertEqual(err?.code, .ioError)
+      XCTAssertEqual(err?.file, destination.path)
+      XCTAssertTrue(err?.detail.contains("cannot replace the file") == true, "\(e)")
+    }
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path), ["汇总.csv"])
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: destination.path), ["keep.txt"])
+    XCTAssertThrowsError(try w.write(fields: ["1"])) { XCTAssertEqual(($0 as? CSVWriteError)?.code, .closed) }
+  }
 }

@@ -139,10 +139,8 @@ final class SheetReaderTests: XCTestCase {
 }
 
 final class WorkbookTests: XCTestCase {
-  let corpus = Corpus.directory(filePath: #filePath)
-
   func testStrictWorkbook() throws {
-    let wb = try Workbook(path: corpus + "/poi__sample.strict.xlsx")
+    let wb = try Workbook(path: try Corpus.requireFile("poi__sample.strict.xlsx"))
     XCTAssertFalse(wb.sheets.isEmpty)
     var row = Row()
     let reader = try wb.sheetReader(at: 0)
@@ -150,26 +148,28 @@ final class WorkbookTests: XCTestCase {
   }
 
   func testMissingSharedStringsAndRelsTolerated() throws {
-    let wb = try Workbook(path: corpus + "/calamine__minimal_package.xlsx")
+    let wb = try Workbook(path: try Corpus.requireFile("calamine__minimal_package.xlsx"))
     XCTAssertEqual(wb.context.sharedStrings.count, 0)
     XCTAssertEqual(wb.sheets.map(\.name), ["Sheet1"])
     XCTAssertGreaterThan(try wb.readAllRows(sheet: 0).count, 10)
   }
 
-  func testEncryptedWorkbookIsNamed() {
-    XCTAssertThrowsError(try Workbook(path: corpus + "/excelize__encryptAES.xlsx")) { error in
+  func testEncryptedWorkbookIsNamed() throws {
+    let path = try Corpus.requireFile("excelize__encryptAES.xlsx")
+    XCTAssertThrowsError(try Workbook(path: path)) { error in
       XCTAssertEqual((error as? XLSXReadError)?.code, .encrypted, "\(error)")
     }
   }
 
   func testMissingFile() {
-    XCTAssertThrowsError(try Workbook(path: corpus + "/does-not-exist.xlsx")) { error in
+    let path = NSTemporaryDirectory() + "/sheetgate-does-not-exist-\(UUID().uuidString).xlsx"
+    XCTAssertThrowsError(try Workbook(path: path)) { error in
       XCTAssertEqual((error as? XLSXReadError)?.code, .cannotOpen, "\(error)")
     }
   }
 
   func testNotAZip() {
-    XCTAssertThrowsError(try Workbook(path: corpus + "/README.md")) { error in
+    XCTAssertThrowsError(try Workbook(path: Corpus.repositoryRoot(filePath: #filePath) + "/README.md")) { error in
       XCTAssertEqual((error as? XLSXReadError)?.code, .notAWorkbook, "\(error)")
     }
   }

@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import ZIP
 
-/// Every workbook in the shared conformance corpus: opens, and every entry inflates with a correct CRC,
+/// Every workbook in the conformance corpus (`SHEETGATE_CORPUS`; skipped without it): opens, and every entry inflates with a correct CRC,
 /// except the files whose expected JSON says they are corrupt.
 final class CorpusTests: XCTestCase {
   struct Workbook {
@@ -11,10 +12,7 @@ final class CorpusTests: XCTestCase {
   }
 
   func workbooks() throws -> [Workbook] {
-    let folder = Paths.corpus
-    guard FileManager.default.fileExists(atPath: folder.path) else {
-      throw XCTSkip("the corpus is not at \(folder.path)")
-    }
+    let folder = try Paths.corpus()
     let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
     return try names.filter { [".xlsx", ".xlsm", ".xltx"].contains(where: $0.hasSuffix) }.map { name in
       let json = folder.appendingPathComponent(name + ".expected.json")

@@ -11,8 +11,8 @@ enum Paths {
   /// The repository root (two levels above `Tests/ZIPTests`).
   static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
-  /// The shared conformance corpus beside the repository (`../shared/corpus`).
-  static let corpus = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+  /// The conformance corpus (the folder `SHEETGATE_CORPUS` names), or an `XCTSkip` without it.
+  static func corpus() throws -> URL { URL(fileURLWithPath: try Corpus.requireFolder()) }
 
   static func fixture(_ name: String) -> String { fixtures.appendingPathComponent(name).path }
 }

@@ -1,4 +1,4 @@
-// The only file in CSV that calls glibc iconv (DESIGN.md §1: C is touched in one place per library).
+// The only file in CSV that calls glibc iconv (ARCHITECTURE.md: C is touched in one place per library).
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,10 +1,11 @@
+import ByteIO
 import Tabular
 
 /// The buffers and decoding state behind a `CSVRowReader`: one raw read buffer, one UTF-8 output
 /// buffer (only when transcoding), and the window of decoded bytes the tokenizer reads from.
 final class ReadEngine {
   enum Source {
-    case file(FileInput)
+    case file(FileSource)
     case memory([UInt8])
   }
 
@@ -55,7 +56,13 @@ final class ReadEngine {
       let n: Int
       switch source {
       case .file(let f):
-        n = try f.read(into: rawBytes.baseAddress! + rawEnd, count: room, offset: rawBase + rawEnd)
+        let offset = rawBase + rawEnd
+        do {
+          n = try f.read(at: UInt64(offset), into: UnsafeMutableRawBufferPointer(rebasing: rawBytes[rawEnd..<rawEnd + room]))
+        } catch {
+          throw CSVReadError(code: .ioError, location: SourceLocation(file: name, byteOffset: offset),
+                             detail: "reading failed (\(error.reason)); check that the file is readable")
+        }
       case .memory(let bytes):
         n = min(room, bytes.count - memoryPos)
         if n > 0 {

@@ -1,8 +1,8 @@
-// The only file that imports CExpat (DESIGN.md §1, STYLE.md item 7).
+// The only file that imports CExpat (ARCHITECTURE.md: where C is touched).
 //
 // `Expat` owns one `XML_Parser`, installs the C trampolines and converts expat's
 // NUL-terminated `XML_Char` strings into the byte-slice types the rest of XMLStream uses.
-// Hardening (DESIGN.md §10) happens here, once, for every parser:
+// Hardening happens here, once, for every parser:
 //   * no external entity ref handler is installed, so expat never loads anything;
 //   * parameter entity parsing is `XML_PARAM_ENTITY_PARSING_NEVER`;
 //   * any `<!ENTITY …>` declaration stops the parse with `XMLError.Code.entityDeclaration`
@@ -111,21 +111,15 @@ final class Expat {
   /// Length in bytes of the current event's markup (inside a callback), e.g. a whole start tag.
   var byteCount: Int { Int(XML_GetCurrentByteCount(parser)) }
 
-  /// expat's error code (0 = none) and its English message.
-  var errorCode: Int { Int(XML_GetErrorCode(parser).rawValue) }
+  /// expat's English message for the current error.
   var errorMessage: String {
     guard let m = XML_ErrorString(XML_GetErrorCode(parser)) else { return "unknown XML error" }
     return String(cString: m)
   }
-  /// True when the last error is the one `abort()` (or the entity guard) produces.
-  var wasAborted: Bool { XML_GetErrorCode(parser) == XML_ERROR_ABORTED }
   /// True when the error is expat's amplification (billion laughs) limit.
   var wasAmplificationLimit: Bool {
     XML_GetErrorCode(parser).rawValue == 43  // XML_ERROR_AMPLIFICATION_LIMIT_BREACH (expat ≥ 2.4)
   }
-
-  /// The linked expat's version, e.g. "expat_2.5.0".
-  static var version: String { String(cString: XML_ExpatVersion()) }
 
   private func status(_ s: XML_Status) -> ExpatStatus {
     switch s {

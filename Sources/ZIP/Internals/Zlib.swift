@@ -1,4 +1,4 @@
-// The only file in the ZIP module that touches zlib (STYLE item 7).
+// The only file in the ZIP module that touches zlib (ARCHITECTURE.md: where C is touched).
 //
 // Raw deflate streams (no zlib or gzip wrapper) are what ZIP stores, so both directions use
 // windowBits = -MAX_WBITS. The `z_stream` lives in a heap allocation owned by a class, because zlib keeps a
@@ -21,11 +21,6 @@ func zlibCRC32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
     left -= n
   }
   return UInt32(truncatingIfNeeded: crc)
-}
-
-/// The CRC-32 of A followed by B, from the CRCs of A and B and the length of B.
-func zlibCRC32Combine(_ crcA: UInt32, _ crcB: UInt32, lengthB: UInt64) -> UInt32 {
-  UInt32(truncatingIfNeeded: crc32_combine(UInt(crcA), UInt(crcB), Int(lengthB)))
 }
 
 /// The outcome of one inflate step.

@@ -5,8 +5,8 @@ import Merge
 import TestSupport
 import XCTest
 
-/// SHA-256 against the FIPS 180-4 / NIST example vectors, the row codec, store transactions and migrations.
-final class StoreInternalsTests: XCTestCase {
+/// SHA-256 against the FIPS 180-4 / NIST example vectors, store transactions, supersession and migrations.
+final class SubmissionStoreTests: XCTestCase {
   private func hex(_ s: String, chunk: Int = 1 << 20) -> String {
     var h = SHA256()
     let bytes = Array(s.utf8)
@@ -23,41 +23,6 @@ final class StoreInternalsTests: XCTestCase {
     XCTAssertEqual(hex(two, chunk: 7), hex(two))
     XCTAssertEqual(hex(String(repeating: "a", count: 1_000_000), chunk: 4093),
                    "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-  }
-
-  func testRowCodecRoundTrip() throws {
-    let values = ["张三", "", "32.5", "say \"hi\"", "a\\b", "line1\nline2\r\t", "\u{1}\u{1F}", "乌力吉·巴特尔"]
-    XCTAssertEqual(try RowCodec.decode(RowCodec.encode(values)), values)
-    XCTAssertEqual(try RowCodec.decode(RowCodec.encode([])), [])
-    XCTAssertThrowsError(try RowCodec.decode("[\"unterminated"))
-    XCTAssertThrowsError(try RowCodec.decode("{}"))
-  }
-
-  func testFieldByFieldEncodingAndKeyHashMatchTheStringForms() throws {
-    // The merge writes a row's blob one field's bytes at a time and hashes its keys from the blob;
-    // both must equal what the String forms give (stores and duplicates across runs rely on it).
-    let rows: [[String]] = [
-      ["乌审旗市场监督管理局", "15062619000001", "150626199001010011", "40", ""],
-      ["", "x", String(repeating: "长", count: 60), "32.5", "2023-07-13"],
-      ["a", "", "", "", ""],
-    ]
-    let keys = [[0, 1], [2], [4]]
-    for values in rows {
-      var bytes: [UInt8] = [RowCodec.binaryTag]
-      var fields: [Range<Int>] = []
-      for v in values {
-        var v = v
-        v.withUTF8 { RowCodec.appendBinaryField($0, into: &bytes) }
-        fields.append((bytes.count - v.utf8.count)..<bytes.count)
-      }
-      XCTAssertEqual(bytes, RowCodec.encodeBinary(values))
-      for (k, key) in keys.enumerated() {
-        let fromBytes = bytes.withUnsafeBufferPointer { Consolidation.keyHash(key, number: k, bytes: $0, fields: fields) }
-        XCTAssertEqual(fromBytes, Consolidation.keyHash(key, number: k, values: values), "\(values) key \(key)")
-      }
-    }
-    // An empty key field means no key, either way.
-    XCTAssertNil(Consolidation.keyHash([0, 1], number: 0, values: rows[1]))
   }
 
   func testIngestRollsBackWhenTheFileFailsHalfWay() throws {
@@ -196,5 +161,82 @@ final class StoreInternalsTests: XCTestCase {
       try ingest.addRow(id, number: 5, valid: true, values: ["y"])
     })
     XCTAssertFalse(try store.contains(sha256: "b"))
+  }
+
+  /// One table of one file: `rows` error-free rows, `errors` findings.
+  @discardableResult
+  private func add(_ store: SubmissionStore, file: String, sha256: String? = nil, ledger: String = "training-hours",
+                   agency: String?, period: String = "2023", errors: Int = 0, rows: Int = 1) throws -> Int64 {
+    var id: Int64 = 0
+    try store.ingest(fileName: file, sha256: sha256 ?? file, receivedAt: "2023-07-25T10:00:00Z") { ingest in
+      id = try ingest.beginTable(sheet: "Sheet1", ledger: ledger)
+      for n in 0..<rows { try ingest.addRow(id, number: 4 + n, valid: true, values: [file, String(n)]) }
+      try ingest.endTable(id, agency: agency, period: period, errors: errors, warnings: 0, rows: rows,
+                          validRows: rows, reason: errors == 0 ? "" : "errors")
+    }
+    return id
+  }
+
+  /// A file is known by its SHA-256 once anything of it is stored, a table or an unusable file, also
+  /// after the store is reopened; that is how a file dropped twice is skipped before it is read.
+  func testEveryIngestedFileIsKnownByItsDigest() throws {
+    let path = try CLIRunner.temporaryDirectory() + "/s.sqlite"
+    let store = try SubmissionStore(path: path)
+    XCTAssertEqual(try store.storedDigests(), [])
+    try add(store, file: "a.xlsx", sha256: "aa", agency: "A")
+    let unusable = try store.ingest(fileName: "b.xls", sha256: "bb", receivedAt: "t") { ingest in
+      try ingest.recordUnusable(status: .unreadable, reason: "legacy .xls")
+    }
+    XCTAssertEqual(unusable.map(\.status), [.unreadable])
+    XCTAssertEqual(unusable.map(\.errors), [1])
+    XCTAssertTrue(try store.contains(sha256: "aa"))
+    XCTAssertTrue(try store.contains(sha256: "bb"))
+    XCTAssertFalse(try store.contains(sha256: "cc"))
+    XCTAssertEqual(try store.storedDigests(), ["aa", "bb"])
+    let reopened = try SubmissionStore(path: path)
+    XCTAssertEqual(try reopened.storedDigests(), ["aa", "bb"])
+    XCTAssertEqual(try reopened.allSubmissions().map(\.fileName), ["a.xlsx", "b.xls"])
+  }
+
+  /// The same file ingested a second time (same SHA-256, same agency, ledger and period) replaces the
+  /// first: the store still holds one valid submission of it, so its rows are consolidated once.
+  func testIngestingTheSameFileTwiceLeavesOneValidSubmission() throws {
+    let store = try SubmissionStore(path: try CLIRunner.temporaryDirectory() + "/s.sqlite")
+    let first = try add(store, file: "农牧局.xlsx", sha256: "same", agency: "乌审旗农牧局", rows: 3)
+    let second = try add(store, file: "农牧局.xlsx", sha256: "same", agency: "乌审旗农牧局", rows: 3)
+    let valid = try store.allSubmissions().filter { $0.status == .valid }
+    XCTAssertEqual(valid.map(\.id), [second])
+    XCTAssertEqual(try store.allSubmissions().first { $0.id == first }?.supersededBy, second)
+    var rows = 0
+    for s in valid { try store.forEachValidRow(of: s.id) { _ in rows += 1 } }
+    XCTAssertEqual(rows, 3)
+    XCTAssertEqual(try store.storedDigests(), ["same"])
+  }
+
+  /// A later submission supersedes only earlier ones of the same agency, ledger and period; an invalid
+  /// one replaces earlier invalid ones but never a valid one; a table without an agency replaces nothing.
+  func testSupersessionIsPerAgencyLedgerAndPeriod() throws {
+    let store = try SubmissionStore(path: try CLIRunner.temporaryDirectory() + "/s.sqlite")
+    let a2023 = try add(store, file: "a-2023.xlsx", agency: "A")
+    let a2022 = try add(store, file: "a-2022.xlsx", agency: "A", period: "2022")
+    let aOther = try add(store, file: "a-discretion.xlsx", ledger: "discretion-benchmarks", agency: "A")
+    let b2023 = try add(store, file: "b-2023.xlsx", agency: "B")
+    let bBroken1 = try add(store, file: "b-broken-1.xlsx", agency: "B", errors: 2)
+    let bBroken2 = try add(store, file: "b-broken-2.xlsx", agency: "B", errors: 1)
+    let nobody = try add(store, file: "unknown.xlsx", agency: nil)
+    let aLater = try add(store, file: "a-2023-更正.xlsx", agency: "A")
+    let byID = Dictionary(uniqueKeysWithValues: try store.allSubmissions().map { ($0.id, $0) })
+    XCTAssertEqual(byID[a2023]?.status, .superseded)
+    XCTAssertEqual(byID[a2023]?.supersededBy, aLater)
+    XCTAssertEqual(byID[aLater]?.status, .valid)
+    XCTAssertEqual(byID[a2022]?.status, .valid, "another period")
+    XCTAssertEqual(byID[aOther]?.status, .valid, "another ledger")
+    XCTAssertEqual(byID[b2023]?.status, .valid, "an invalid file does not replace a valid one")
+    XCTAssertEqual(byID[bBroken1]?.status, .superseded)
+    XCTAssertEqual(byID[bBroken1]?.supersededBy, bBroken2)
+    XCTAssertEqual(byID[bBroken2]?.status, .invalid)
+    XCTAssertEqual(byID[nobody]?.status, .valid)
+    XCTAssertEqual(try store.history(agency: "A").map(\.id), [a2023, a2022, aOther, aLater])
+    XCTAssertEqual(try store.history(agency: "A", ledger: "discretion-benchmarks").map(\.id), [aOther])
   }
 }

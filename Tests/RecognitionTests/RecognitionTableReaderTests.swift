@@ -2,6 +2,7 @@ import CSV
 import Foundation
 import Recognition
 import Tabular
+import TestSupport
 import XCTest
 
 final class RecognitionTableReaderTests: XCTestCase {
@@ -147,8 +148,7 @@ final class RecognitionTableReaderTests: XCTestCase {
   }
 
   func testAlipayExportPreamble() throws {
-    let path = recognitionRepositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/deg__example-alipay-records.csv").path
-    guard FileManager.default.fileExists(atPath: path) else { throw XCTSkip("corpus not present at \(path)") }
+    let path = try Corpus.requireFile("deg__example-alipay-records.csv")
     // None of the bureau's ledgers fits a payment export.
     let gov = try TableReader(source: try CSVRowReader(path: path), recognizer: TableRecognizer(ledgers: Ledgers.all))
     XCTAssertFalse(gov.isRecognized)

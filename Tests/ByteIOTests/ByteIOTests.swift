@@ -2,7 +2,7 @@ import ByteIO
 import Foundation
 import XCTest
 
-/// ByteIO: sources, sinks and atomic replacement (there is no separate ByteIO test target).
+/// ByteIO: sources, sinks and atomic replacement.
 final class ByteIOTests: XCTestCase {
   var folder: String = ""
 
