@@ -2,7 +2,7 @@ import Diagnostics
 import Foundation
 import Tabular
 
-/// What a file really is, decided by its bytes, never by its extension (DESIGN.md §2).
+/// What a file really is, decided by its bytes, never by its extension.
 public enum InputFormat: Equatable, Sendable {
   /// An OOXML workbook in a ZIP container (.xlsx, .xlsm, .xltx — whatever it is named).
   case xlsx

@@ -3,7 +3,7 @@ import Foundation
 import Intake
 import Pipeline
 
-/// The `sheetgate` command: thin commands over the Pipeline library (DESIGN.md §9).
+/// The `sheetgate` command: thin commands over the Pipeline and Intake libraries (ARCHITECTURE.md).
 @main
 struct Sheetgate: ParsableCommand {
   static let configuration = CommandConfiguration(
