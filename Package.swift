@@ -86,7 +86,7 @@ let package = Package(
     .testTarget(name: "XLSXWriterTests", dependencies: ["XLSXWriter", "XMLStream", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Tabular"], swiftSettings: v5),
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v5),
-    .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Intake", "Schema", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "ValidationTests", dependencies: ["ByteIO", "Validation", "Reports", "Schema", "Diagnostics", "Tabular"], swiftSettings: v5),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Validation", "Diagnostics", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "MergeTests", dependencies: ["Merge", "Store", "Pipeline", "Intake", "Tabular", "XLSXReader", "TestSupport"], swiftSettings: v5),

@@ -24,7 +24,7 @@ final class RecognitionTableReaderTests: XCTestCase {
   }
 
   func testTrainingSheetDataFooterTotalsAndMergedAgency() throws {
-    var reader = try TableReader(source: ArraySource(TrainingSheet.rows), recognizer: TableRecognizer(ledgers: Ledgers.all),
+    var reader = try TableReader(source: ArraySource(TrainingSheet.rows), recognizer: TableRecognizer(ledgers: BuiltinLabels.all),
                                  context: SheetContext(fileName: "乌审旗_执法人员培训学时台账.xlsx", sheetName: "培训学时台账"),
                                  mergedRanges: TrainingSheet.merged)
     XCTAssertTrue(reader.isRecognized)
@@ -39,7 +39,7 @@ final class RecognitionTableReaderTests: XCTestCase {
     XCTAssertEqual(rows[0].1.count, 11)  // 备注 is blank in every row
     let notes = reader.notes.map { "\($0.code)|\($0.a1 ?? "row\(($0.row ?? -2) + 1)")|\($0.value ?? "")|\($0.params["range"] ?? $0.params["kind"] ?? "")" }
     XCTAssertEqual(notes, [
-      "schema-chosen|row3|执法人员培训（轮训）学时台账|",
+      "schema-chosen|row4|执法人员培训学时台账|",
       "merged-cell-filled|B6|乌审旗市场监督管理局|B5:B7",
       "merged-cell-filled|B9|乌审旗综合行政执法局|B8:B9",
       "footer-skipped|A10|合计|totals",
@@ -68,7 +68,7 @@ final class RecognitionTableReaderTests: XCTestCase {
       textRow(8, []),
       textRow(9, ["合  计："]),
     ]
-    var reader = try TableReader(source: ArraySource(rows), recognizer: TableRecognizer(ledgers: Ledgers.all))
+    var reader = try TableReader(source: ArraySource(rows), recognizer: TableRecognizer(ledgers: BuiltinLabels.all))
     let data = try drain(&reader)
     XCTAssertEqual(reader.recognition.table?.ledger.name, "discretion-benchmarks")
     XCTAssertEqual(data.map(\.0), [1, 4, 7])
@@ -86,7 +86,7 @@ final class RecognitionTableReaderTests: XCTestCase {
       textRow(3, ["审核人（签字）：张三", "", "", "", "", "制表人：李四"]),
       textRow(4, ["5", "迟到的数据行", "", "", "", ""]),
     ]
-    var reader = try TableReader(source: ArraySource(rows), recognizer: TableRecognizer(ledgers: Ledgers.all))
+    var reader = try TableReader(source: ArraySource(rows), recognizer: TableRecognizer(ledgers: BuiltinLabels.all))
     XCTAssertEqual(try drain(&reader).map(\.0), [1, 2])
     XCTAssertEqual(reader.notes.filter { $0.code.rawValue == "footer-skipped" }.map { $0.params["kind"] ?? "" }, ["signature", "after-footer"])
     XCTAssertNil(reader.totals)
@@ -97,7 +97,7 @@ final class RecognitionTableReaderTests: XCTestCase {
 
   func testSheetThatMatchesNothingIsSkippedWithANote() throws {
     let lists = [textRow(0, ["集中轮训"]), textRow(1, ["网络培训"]), textRow(2, ["执法能力比赛"])]
-    var reader = try TableReader(source: ArraySource(lists), recognizer: TableRecognizer(ledgers: Ledgers.all),
+    var reader = try TableReader(source: ArraySource(lists), recognizer: TableRecognizer(ledgers: BuiltinLabels.all),
                                  context: SheetContext(fileName: "乌审旗_执法人员培训学时台账.xlsx", sheetName: "下拉选项", isHidden: true))
     XCTAssertFalse(reader.isRecognized)
     var row = Row()
@@ -109,10 +109,10 @@ final class RecognitionTableReaderTests: XCTestCase {
   func testHeaderBeyondTheScanBufferIsNotFound() throws {
     var rows = (0..<40).map { textRow($0, ["说明第\($0)行"]) }
     rows.append(textRow(40, ["序号", "文件名称", "文号", "制定机关", "发布日期", "有效期至"]))
-    let small = try TableReader(source: ArraySource(rows), recognizer: TableRecognizer(ledgers: Ledgers.all))
+    let small = try TableReader(source: ArraySource(rows), recognizer: TableRecognizer(ledgers: BuiltinLabels.all))
     XCTAssertFalse(small.isRecognized)
     let large = try TableReader(source: ArraySource(rows),
-                                recognizer: TableRecognizer(ledgers: Ledgers.all, options: RecognitionOptions(headerScanRows: 50)))
+                                recognizer: TableRecognizer(ledgers: BuiltinLabels.all, options: RecognitionOptions(headerScanRows: 50)))
     XCTAssertEqual(large.recognition.table?.headerRows, 40...40)
   }
 
@@ -120,7 +120,7 @@ final class RecognitionTableReaderTests: XCTestCase {
     var rows = [textRow(0, ["序号", "文件名称", "文号", "制定机关", "发布日期", "有效期至"])]
     for i in 1...40 { rows.append(textRow(2 * i - 1, ["\(i)", "文件\(i)", "乌政发〔2022〕\(i)号", "乌审旗人民政府", "2022-01-01", "长期"])) }
     var reader = try TableReader(source: ArraySource(rows),
-                                 recognizer: TableRecognizer(ledgers: Ledgers.all, options: RecognitionOptions(noteLimit: 10)))
+                                 recognizer: TableRecognizer(ledgers: BuiltinLabels.all, options: RecognitionOptions(noteLimit: 10)))
     XCTAssertEqual(try drain(&reader).count, 40)
     XCTAssertEqual(reader.notes.count, 10)
     XCTAssertTrue(reader.notesTruncated)
@@ -130,7 +130,7 @@ final class RecognitionTableReaderTests: XCTestCase {
 
   func testDiscretionBenchmarkGBKCSV() throws {
     let path = recognitionRepositoryRoot.appendingPathComponent("samples/乌审旗_行政裁量权基准_gbk.csv").path
-    var reader = try TableReader(source: try CSVRowReader(path: path), recognizer: TableRecognizer(ledgers: Ledgers.all),
+    var reader = try TableReader(source: try CSVRowReader(path: path), recognizer: TableRecognizer(ledgers: BuiltinLabels.all),
                                  context: SheetContext(fileName: path))
     guard let t = reader.recognition.table else { return XCTFail("\(reader.notes)") }
     XCTAssertEqual(t.ledger.name, "discretion-benchmarks")
@@ -150,7 +150,7 @@ final class RecognitionTableReaderTests: XCTestCase {
   func testAlipayExportPreamble() throws {
     let path = try Corpus.requireFile("deg__example-alipay-records.csv")
     // None of the bureau's ledgers fits a payment export.
-    let gov = try TableReader(source: try CSVRowReader(path: path), recognizer: TableRecognizer(ledgers: Ledgers.all))
+    let gov = try TableReader(source: try CSVRowReader(path: path), recognizer: TableRecognizer(ledgers: BuiltinLabels.all))
     XCTAssertFalse(gov.isRecognized)
     XCTAssertEqual(gov.notes.first?.code, .headerNotFound)
 
