@@ -46,6 +46,8 @@ let package = Package(
     .target(name: "ZIP", dependencies: ["ByteIO", "CZlib", "CIsal"], swiftSettings: v5),
     .target(name: "XMLStream", dependencies: ["CExpat"], swiftSettings: v5),
     .target(name: "CSV", dependencies: ["ByteIO", "Tabular"], swiftSettings: v6),
+    // MIME over bytes: messages in, attachments classified, replies out (DESIGN-NOTES: Mail).
+    .target(name: "Mail", dependencies: ["ByteIO", "ZIP", "CSV"], swiftSettings: v6),
     .target(name: "XLSXReader", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO"], swiftSettings: v5),
     .target(name: "XLSXWriter", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO"], swiftSettings: v5 + uncheckedExclusivity),
     .target(name: "Diagnostics", dependencies: ["Tabular"], swiftSettings: v5),
@@ -93,6 +95,7 @@ let package = Package(
     .testTarget(name: "StoreTests", dependencies: ["Store", "Merge", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: v6),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Validation", "Diagnostics", "Schema", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "MailTests", dependencies: ["Mail", "ZIP", "ByteIO", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v5),
   ]
 )
