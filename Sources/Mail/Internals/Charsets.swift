@@ -14,7 +14,7 @@ enum Charsets {
     case "", "us-ascii", "ascii", "unknown-8bit", "x-unknown", "8bit", "default": return nil
     case "utf-8", "utf8", "x-utf-8": return .utf8
     case "gb2312", "gbk", "gb18030", "cp936", "x-gbk", "euc-cn", "x-euc-cn", "csgb2312", "gb_2312-80", "ms936",
-         "windows-936", "x-mac-chinesesimp":
+         "windows-936", "x-mac-chinesesimp", "eucgb2312_cn", "euc_cn", "gb_2312", "936":
       return .gb18030
     case "big5", "big-5", "x-big5", "cp950", "csbig5": return CSVEncoding(name: name, decoding: .iconv("BIG5"))
     case "big5-hkscs", "big5hkscs": return CSVEncoding(name: name, decoding: .iconv("BIG5-HKSCS"))
