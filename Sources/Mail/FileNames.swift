@@ -9,9 +9,9 @@ public enum FileNames {
   /// characters (C0, DEL, C1), Windows' reserved `: * ? " < > |` and invisible direction marks
   /// (which can disguise an extension) become `_`; leading dots and white space and trailing dots and
   /// white space are removed; a reserved device name (`CON`, `NUL`, `COM1` …) gets a leading `_`. A
-  /// name longer than ``maxBytes`` UTF-8 bytes is cut at a character boundary before its extension,
+  /// name longer than `maxBytes` (default ``maxBytes``) UTF-8 bytes is cut at a character boundary before its extension,
   /// which is kept. An empty result becomes `fallback`.
-  public static func sanitise(_ name: String, fallback: String = "attachment") -> String {
+  public static func sanitise(_ name: String, fallback: String = "attachment", maxBytes: Int = FileNames.maxBytes) -> String {
     // The last path component, either separator.
     var last = Substring(name)
     if let cut = name.lastIndex(where: { $0 == "/" || $0 == "\\" }) { last = name[name.index(after: cut)...] }
@@ -32,20 +32,20 @@ public enum FileNames {
     let stem = s.split(separator: ".", maxSplits: 1).first.map(String.init)?.uppercased() ?? ""
     let reserved = ["CON", "PRN", "AUX", "NUL"] + (1...9).flatMap { ["COM\($0)", "LPT\($0)"] }
     if reserved.contains(stem) { s = "_" + s }
-    return capped(s)
+    return capped(s, limit: maxBytes)
   }
 
   /// `s` cut to ``maxBytes`` UTF-8 bytes, keeping an extension of up to 16 bytes.
-  static func capped(_ s: String, suffix: String = "") -> String {
+  static func capped(_ s: String, suffix: String = "", limit: Int = maxBytes) -> String {
     var ext = ""
     if let dot = s.lastIndex(of: "."), dot != s.startIndex {
       let e = String(s[dot...])
       if e.utf8.count <= 16 { ext = e }
     }
-    guard s.utf8.count + suffix.utf8.count > maxBytes else {
+    guard s.utf8.count + suffix.utf8.count > limit else {
       return suffix.isEmpty ? s : String(s.dropLast(ext.count)) + suffix + ext
     }
-    let room = maxBytes - ext.utf8.count - suffix.utf8.count
+    let room = limit - ext.utf8.count - suffix.utf8.count
     var stem = String.UnicodeScalarView()
     var used = 0
     for sc in s.unicodeScalars.dropLast(ext.unicodeScalars.count) {

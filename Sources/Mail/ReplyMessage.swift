@@ -82,9 +82,9 @@ public struct ReplyMessage: Sendable {
   /// A fresh Message-ID: 128 random bits and the time, at the sender's domain.
   public static func newMessageID(domain: String?, date: MailDate, using rng: inout some RandomNumberGenerator) -> String {
     let r1 = rng.next(), r2 = rng.next()
-    let hex = String(r1, radix: 16) + String(r2, radix: 16)
+    let random = String(r1, radix: 36) + String(r2, radix: 36)
     let d = domain.flatMap { $0.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != ASCII.gt } ? $0 : nil } ?? "sheetgate.invalid"
-    return "\(date.secondsSince1970).\(hex).sheetgate@\(d)"
+    return "\(String(date.secondsSince1970, radix: 36)).\(random)@\(d)"
   }
 
   /// The message's bytes, with random MIME boundaries.
@@ -132,9 +132,8 @@ public struct ReplyMessage: Sendable {
         out += pw.bytes + crlf + Base64.encodeLines(utf8)
       case .quotedPrintable:
         pw.raw("Content-Transfer-Encoding", "quoted-printable")
-        var qp = QuotedPrintable.encode(utf8)
-        if qp.last != ASCII.lf { qp += crlf }
-        out += pw.bytes + crlf + qp
+        // The line break before a boundary belongs to the boundary: the text's own last one stays.
+        out += pw.bytes + crlf + QuotedPrintable.encode(utf8) + crlf
       }
     }
     out += Array("--\(alternative)--".utf8) + crlf
@@ -144,7 +143,7 @@ public struct ReplyMessage: Sendable {
       var pw = HeaderWriter()
       let type = a.contentType.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) && a.contentType.contains("/")
         ? a.contentType : "application/octet-stream"
-      let safeName = FileNames.sanitise(a.fileName)
+      let safeName = FileNames.sanitise(a.fileName, maxBytes: .max)
       pw.parameterized("Content-Type", type, [("name", .encodedWords(safeName))])
       pw.parameterized("Content-Disposition", "attachment",
                        [("filename", .encodedWords(safeName)), ("filename", .rfc2231(safeName))])
@@ -178,8 +177,10 @@ struct HeaderWriter {
   private mutating func fold(_ name: String, _ tokens: [String]) {
     var line = name + ":"
     for t in tokens {
-      // A break may come right after the colon, when even the first token does not fit beside the name.
-      if line.utf8.count + 1 + t.utf8.count > HeaderWriter.maxLine {
+      // A break may come right after the colon, when the first token does not fit beside the name
+      // but fits on a line of its own.
+      let first = line.utf8.count == name.utf8.count + 1
+      if line.utf8.count + 1 + t.utf8.count > HeaderWriter.maxLine && (!first || 1 + t.utf8.count <= HeaderWriter.maxLine) {
         bytes += Array(line.utf8) + crlf
         line = " " + t
       } else {
@@ -214,8 +215,9 @@ struct HeaderWriter {
           let needsQuotes = n.contains(where: { "()<>[]:;@\\,.\"".contains($0) })
           mailbox.append(needsQuotes ? "\"\(escaped)\"" : escaped)
         } else {
-          let first = tokens.isEmpty ? min(75, HeaderWriter.maxLine - name.utf8.count - 2) : 75
-          mailbox += EncodedWords.encodeWords(n, firstWordLength: first).map { utf8String($0) }
+          // Full-length words, so that a name of up to 15 Chinese characters is one word: Python
+          // 3.11 keeps the space between two encoded words of a display name (DESIGN-NOTES: Mail).
+          mailbox += EncodedWords.encodeWords(n).map { utf8String($0) }
         }
       }
       let addr = a.address.filter { !$0.isWhitespace && $0 != "<" && $0 != ">" }
