@@ -56,7 +56,7 @@ public struct MailDate: Sendable, Hashable, CustomStringConvertible {
     guard (1...9999).contains(year) else { return nil }
     let hms = tokens[3].split(separator: ":").compactMap { Int($0) }
     guard hms.count >= 2, (0...23).contains(hms[0]), (0...59).contains(hms[1]) else { return nil }
-    let sec = hms.count > 2 ? min(hms[2], 60) : 0
+    let sec = hms.count > 2 ? max(0, min(hms[2], 60)) : 0
     var offset = 0
     if tokens.count > 4 {
       let z = tokens[4]

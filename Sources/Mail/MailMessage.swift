@@ -60,6 +60,13 @@ public struct MailMessage: Sendable {
     var parser = MessageParser(limits: limits)
     return parser.parseMessage(bytes)
   }
+
+  /// Parses a message held in memory the caller owns (a mapped file); the bytes are copied once,
+  /// after the size check. Throws as the `[UInt8]` form.
+  public static func parse(_ bytes: UnsafeRawBufferPointer, limits: MailLimits = .default) throws(MailError) -> MailMessage {
+    guard bytes.count <= limits.maxMessageBytes else { throw .tooLarge(bytes.count, limits.maxMessageBytes) }
+    return try parse(Array(bytes), limits: limits)
+  }
 }
 
 /// A forwarded message found inside another.

@@ -73,6 +73,9 @@ extension MailProblem {
     let fe = file.map { "\"\($0)\"" } ?? "an attachment"
     let (en, zh): (String, String)
     switch code {
+    case .invalidBase64 where file == nil:
+      (en, zh) = ("Part \(part ?? "") of the message is damaged: its base64 encoding is invalid; please send the message again.",
+                  "邮件的第 \(part ?? "") 部分在传输中损坏（base64 编码无效），无法读取，请重新发送。")
     case .invalidBase64:
       (en, zh) = ("\(fe) is damaged: its base64 encoding is invalid\(detail); please send it again.",
                   "附件“\(f)”在传输中损坏（base64 编码无效），无法读取，请重新发送。")
@@ -80,7 +83,7 @@ extension MailProblem {
       (en, zh) = ("The message ends before its last MIME boundary; it may have been cut short.",
                   "邮件结构不完整（缺少结束边界），可能在传输中被截断；如附件读取有误，请重新发送。")
     case .missingBoundary:
-      (en, zh) = ("A multipart part declares no boundary; its contents could not be separated.",
+      (en, zh) = ("A multipart part has no boundary, or its boundary never appears; its contents could not be separated.",
                   "邮件的多部分结构缺少分隔符，部分内容无法识别，请重新发送。")
     case .nestingTooDeep:
       (en, zh) = ("The message nests parts or forwarded messages too deeply\(detail); deeper parts were not read.",

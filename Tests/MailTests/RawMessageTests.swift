@@ -170,4 +170,27 @@ final class RawMessageTests: XCTestCase {
     XCTAssertEqual(m.references, ["x@y", "a@b"])
     XCTAssertEqual(m.textBody, "body")
   }
+
+  func testCorruptBase64TextBodyIsAProblemOfThePart() throws {
+    let body = b("Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n5Z+5!!")
+    let m = try MailMessage.parse(message([body, attachment(gbkName, base64Lines(csv))]))
+    XCTAssertNil(m.textBody)
+    XCTAssertEqual(m.problems.map(\.code), [.invalidBase64])
+    XCTAssertNil(m.problems[0].fileName)
+    XCTAssertTrue(m.problems[0].chinese.contains("第 1 部分"), m.problems[0].chinese)
+    XCTAssertEqual(m.attachments.first?.bytes, csv)
+  }
+
+  func testBoundaryHoldingALineBreakMatchesNothing() throws {
+    let raw = b("Content-Type: multipart/mixed; boundary*=UTF-8''a%0Ab\r\n\r\n--a\nb\r\nx\r\n--a\nb--\r\n")
+    let m = try MailMessage.parse(raw)
+    XCTAssertEqual(m.problems.map(\.code), [.missingBoundary])
+  }
+
+  func testParsesFromARawBuffer() throws {
+    let bytes = message([attachment(gbkName, base64Lines(csv))])
+    let m = try bytes.withUnsafeBytes { try MailMessage.parse($0) }
+    XCTAssertEqual(m.attachments.first?.fileName, "执法人员培训学时台账.csv")
+    XCTAssertThrowsError(try bytes.withUnsafeBytes { try MailMessage.parse($0, limits: MailLimits(maxMessageBytes: 10)) })
+  }
 }

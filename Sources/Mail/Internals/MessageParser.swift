@@ -58,6 +58,7 @@ struct MessageParser {
       if let cid = leaf.contentID, cids.contains(cid.lowercased()) { continue }
       if isImage && disposition != "attachment" && (disposition == "inline" || leaf.inRelated) { continue }
       if (type == "text/plain" || type == "text/html") && name == nil && disposition != "attachment" {
+        if leaf.failure == .damagedEncoding { problems.append(.make(.invalidBase64, part: leaf.number, file: nil)) }
         if leaf.forwardDepth == 0 && leaf.failure == nil {
           let text = Charsets.decode(leaf.body, charset: leaf.typeParameters["charset"])
           if type == "text/plain" && textBody == nil { textBody = text }
@@ -236,6 +237,7 @@ struct MessageParser {
       if b[i] == ASCII.dash, hasPrefix(b, at: i, end: end, delimiter) {
         let ce = contentEnd(b, lineStart: i, lineEnd: le)
         let after = i + delimiter.count
+        guard after <= ce else { i = le; continue }  // a boundary holding a line break matches nothing
         let isClose = after + 2 <= ce && b[after] == ASCII.dash && b[after + 1] == ASCII.dash
         let onlySpace = (after..<ce).allSatisfy { ASCII.isWSP(b[$0]) }
         if isClose || onlySpace {
