@@ -165,17 +165,23 @@ struct ZIPBuilder {
     return ~c
   }
 
-  mutating func add(name: [UInt8], data: [UInt8], flags: Int = 0) {
+  mutating func add(name: [UInt8], data: [UInt8], flags: Int = 0, extra: [UInt8] = []) {
     let offset = UInt32(body.count)
     let crc = ZIPBuilder.crc32(data)
     let size = ZIPBuilder.le32(UInt32(data.count))
     body += [0x50, 0x4B, 0x03, 0x04] + ZIPBuilder.le16(20) + ZIPBuilder.le16(flags) + ZIPBuilder.le16(0) + [0, 0, 0x21, 0]
-    body += ZIPBuilder.le32(crc) + size + size + ZIPBuilder.le16(name.count) + ZIPBuilder.le16(0) + name + data
+    body += ZIPBuilder.le32(crc) + size + size + ZIPBuilder.le16(name.count) + ZIPBuilder.le16(extra.count) + name + extra + data
     central += [0x50, 0x4B, 0x01, 0x02] + ZIPBuilder.le16(20) + ZIPBuilder.le16(20) + ZIPBuilder.le16(flags) + ZIPBuilder.le16(0)
     central += [0, 0, 0x21, 0] + ZIPBuilder.le32(crc) + size + size + ZIPBuilder.le16(name.count)
     central += ZIPBuilder.le16(0) + ZIPBuilder.le16(0) + ZIPBuilder.le16(0) + ZIPBuilder.le16(0) + ZIPBuilder.le32(0)
     central += ZIPBuilder.le32(offset) + name
     count += 1
+  }
+
+  /// An Info-ZIP Unicode Path extra field (0x7075) for `stored`, naming it `unicode`.
+  static func unicodePath(_ unicode: String, for stored: [UInt8], crc: UInt32? = nil) -> [UInt8] {
+    let u = Array(unicode.utf8)
+    return le16(0x7075) + le16(5 + u.count) + [1] + le32(crc ?? crc32(stored)) + u
   }
 
   func finish() -> [UInt8] {

@@ -193,4 +193,25 @@ final class RawMessageTests: XCTestCase {
     XCTAssertEqual(m.attachments.first?.fileName, "执法人员培训学时台账.csv")
     XCTAssertThrowsError(try bytes.withUnsafeBytes { try MailMessage.parse($0, limits: MailLimits(maxMessageBytes: 10)) })
   }
+
+  func testZipUnicodePathExtraFieldWinsOverTheStoredName() throws {
+    var zip = ZIPBuilder()
+    let stored = hex("d6b4b7a8c8cbd4b1") + b(".csv")  // 执法人员 in GBK
+    zip.add(name: stored, data: csv, extra: ZIPBuilder.unicodePath("执法人员培训学时台账.csv", for: stored))
+    let other = b("a.csv")
+    zip.add(name: other, data: csv, extra: ZIPBuilder.unicodePath("wrong.csv", for: other, crc: 1))  // stale: ignored
+    let m = try MailMessage.parse(message([attachment(b("台账.zip"), base64Lines(zip.finish()))]))
+    XCTAssertEqual(m.attachments.map(\.fileName), ["执法人员培训学时台账.csv", "a.csv"])
+    XCTAssertEqual(m.attachments.map(\.bytes), [csv, csv])
+  }
+
+  func testRawGBKSubjectInlinePDFAndDeliveryReports() throws {
+    var raw = b("Subject: ") + hex("c5e0d1b5d1a7cab1") + b("\r\nContent-Type: multipart/report; boundary=r\r\n\r\n--r\r\n")
+    raw += b("Content-Type: application/pdf; name=scan.pdf\r\nContent-Disposition: inline\r\n\r\n%PDF-1.4\r\n--r\r\n")
+    raw += b("Content-Type: message/delivery-status\r\n\r\nAction: failed\r\n--r--\r\n")
+    let m = try MailMessage.parse(raw)
+    XCTAssertEqual(m.subject, "培训学时")
+    XCTAssertEqual(m.attachments.map(\.fileName), ["scan.pdf"])
+    XCTAssertEqual(m.attachments.map(\.kind), [.coverLetter])
+  }
 }

@@ -1,4 +1,5 @@
 import ByteIO
+import CSV
 import ZIP
 
 /// One leaf part, decoded, waiting for the attachment decision.
@@ -45,7 +46,9 @@ struct MessageParser {
     var taken = Set<String>()
     for leaf in leaves {
       let type = leaf.contentType
-      if ["application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"].contains(type) {
+      // Signatures, and the reports of delivery notices, are no files of the agency's.
+      if ["application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature",
+          "message/delivery-status", "message/disposition-notification", "text/rfc822-headers"].contains(type) {
         continue
       }
       if type == "application/pkcs7-mime" || type == "application/x-pkcs7-mime" || type == "application/pgp-encrypted" {
@@ -287,6 +290,8 @@ struct MessageParser {
       let entryPath: String
       if entry.flags & 0x800 != 0 {
         entryPath = utf8String(entry.rawName)
+      } else if let unicode = MessageParser.unicodePathField(bytes, entry) {
+        entryPath = unicode  // 7-Zip, WinRAR and Bandizip add the UTF-8 name beside the CP936 one
       } else {
         entryPath = Charsets.decodeRaw(entry.rawName)  // CP936 from Windows' own zip, as GB18030
       }
@@ -359,6 +364,41 @@ struct MessageParser {
   }
 
   // MARK: Helpers
+
+  /// The Info-ZIP Unicode Path extra field (0x7075) of an entry's local header: a UTF-8 name that
+  /// replaces the stored one when its CRC-32 matches the stored name's bytes (APPNOTE 4.6.9).
+  static func unicodePathField(_ zip: [UInt8], _ entry: ZIPEntry) -> String? {
+    guard entry.localHeaderOffset < UInt64(zip.count) else { return nil }
+    let at = Int(entry.localHeaderOffset)
+    guard at + 30 <= zip.count else { return nil }
+    func u16(_ i: Int) -> Int { Int(zip[i]) | Int(zip[i + 1]) << 8 }
+    func u32(_ i: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(zip[i + $1]) << (8 * UInt32($1)) } }
+    let nameLength = u16(at + 26), extraLength = u16(at + 28)
+    var i = at + 30 + nameLength
+    let end = i + extraLength
+    guard end <= zip.count else { return nil }
+    while i + 4 <= end {
+      let id = u16(i), size = u16(i + 2)
+      let data = i + 4
+      guard data + size <= end else { return nil }
+      if id == 0x7075, size >= 5, zip[data] == 1, u32(data + 1) == crc32(entry.rawName) {
+        let name = Array(zip[(data + 5)..<(data + size)])
+        return TextDecoding.isValidUTF8(name) && !name.isEmpty ? utf8String(name) : nil
+      }
+      i = data + size
+    }
+    return nil
+  }
+
+  /// CRC-32 (ISO-HDLC) of a few bytes, bit by bit: only ever run over entry names.
+  static func crc32(_ bytes: [UInt8]) -> UInt32 {
+    var c: UInt32 = 0xFFFF_FFFF
+    for byte in bytes {
+      c ^= UInt32(byte)
+      for _ in 0..<8 { c = c & 1 != 0 ? (c >> 1) ^ 0xEDB8_8320 : c >> 1 }
+    }
+    return ~c
+  }
 
   /// `cid:` references in HTML, lowercased and percent-decoded.
   private func collectContentIDReferences(_ html: [UInt8], into set: inout Set<String>) {
