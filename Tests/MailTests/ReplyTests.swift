@@ -78,7 +78,7 @@ final class ReplyTests: XCTestCase {
         let word = text[start.lowerBound..<end.upperBound]
         XCTAssertLessThanOrEqual(word.count, 75, String(word))
         let payload = try XCTUnwrap(Base64.decode(b(String(after[..<end.lowerBound]))[...]))
-        XCTAssertNotNil(String(validatingUTF8: payload.map { CChar(bitPattern: $0) } + [0]), "word \(word) splits a character")
+        XCTAssertNotNil(String(validating: payload, as: UTF8.self), "word \(word) splits a character")
         words += 1
         rest = text[end.upperBound...]
       }
