@@ -95,7 +95,7 @@ let package = Package(
     .testTarget(name: "StoreTests", dependencies: ["Store", "Merge", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: v6),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Validation", "Diagnostics", "Schema", "TestSupport"], swiftSettings: v5),
-    .testTarget(name: "MailTests", dependencies: ["Mail", "ZIP", "ByteIO", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
+    .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v5),
   ]
 )
