@@ -16,6 +16,11 @@ final class HeaderDecodingTests: XCTestCase {
     XCTAssertEqual(decode("=?big5?B?sOquYQ==?="), "國家")
     XCTAssertEqual(decode("=?ISO-8859-1?Q?caf=E9?="), "café")
     XCTAssertEqual(decode("=?utf-8*zh-CN?B?5Z+56K6t?="), "培训")  // RFC 2231 language suffix
+    XCTAssertEqual(decode("=?iso-8859-15?Q?caf=E9?="), "café")
+    XCTAssertEqual(decode("=?KOI8-R?B?8NLJ18XU?="), "Привет")
+    // A charset outside the families mail uses never reaches iconv: the bytes follow the raw rule.
+    XCTAssertEqual(Charsets.encoding(named: "ISO-2022-CN-EXT"), nil)
+    XCTAssertEqual(decode("=?ISO-2022-CN-EXT?B?5Z+5?="), "培")
   }
 
   func testAdjacentWordsJoinAndCharactersSplitAcrossWords() {

@@ -21,11 +21,17 @@ enum Charsets {
     case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "iso_8859-1": return CSVEncoding(name: name, decoding: .iconv("ISO-8859-1"))
     case "windows-1252", "cp1252": return CSVEncoding(name: name, decoding: .iconv("CP1252"))
     default:
-      // Anything else iconv knows (koi8-r, shift_jis, euc-kr, utf-16 …).
-      guard name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }), name.utf8.count < 40 else { return nil }
+      // Other charsets mail really uses, through iconv. A name from a message reaches iconv only
+      // when it is one of these families: the rest follow the raw-bytes rule.
+      guard name.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }), name.utf8.count < 40,
+            otherFamilies.contains(where: { name.hasPrefix($0) }) else { return nil }
       return CSVEncoding.named(name)
     }
   }
+
+  static let otherFamilies = ["iso-8859-", "iso8859-", "windows-125", "cp125", "koi8-", "shift_jis", "shift-jis",
+                              "sjis", "cp932", "euc-jp", "euc-kr", "cp949", "ks_c_5601", "iso-2022-jp", "iso-2022-kr",
+                              "utf-16", "utf-32", "tis-620", "windows-874", "cp874", "gb18030", "macintosh"]
 
   /// Decodes `bytes` in a declared charset; an unknown charset, or bytes invalid in it, fall back to
   /// ``decodeRaw(_:)``.
