@@ -83,8 +83,8 @@ public struct ForwardedMessage: Sendable, Hashable {
 
 /// One MIME part, as listed in ``MailMessage/parts``.
 public struct MailPart: Sendable, Hashable {
-  /// The part number (`""` for the top, then `1`, `1.2` …; a forwarded message's parts continue its
-  /// own number).
+  /// The part number (`""` for the top, then `1`, `1.2` …). A forwarded message's root part has the
+  /// number of the `message/rfc822` part holding it, and its parts continue from there (`3.1`, `3.2`).
   public var number: String
   /// The content type, lowercased (`multipart/mixed`).
   public var contentType: String

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 
 @testable import Mail
@@ -213,5 +214,17 @@ final class RawMessageTests: XCTestCase {
     XCTAssertEqual(m.subject, "培训学时")
     XCTAssertEqual(m.attachments.map(\.fileName), ["scan.pdf"])
     XCTAssertEqual(m.attachments.map(\.kind), [.coverLetter])
+  }
+
+  func testLargeAttachmentIsLinear() throws {
+    var rng = SplitMix64(seed: 5)
+    let data = (0..<(4 << 20)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+    let raw = message([attachment(b("big.xlsx"), base64Lines(data))])
+    let start = DispatchTime.now().uptimeNanoseconds
+    let m = try MailMessage.parse(raw)
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    XCTAssertEqual(m.attachments.first?.bytes, data)
+    XCTAssertLessThan(seconds, 20, "a 5.7 MB message took \(seconds) s")
+    print("parsed \(raw.count) bytes in \(seconds) s")
   }
 }
