@@ -113,6 +113,7 @@ final class ReplyTests: XCTestCase {
   func testPythonReadsTheReply() throws {
     _ = try MailPython.require()
     let dir = try Fixtures.temporaryDirectory()
+    addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
     let script = """
       import email, email.policy, json, sys, base64
       out = {}
@@ -177,6 +178,7 @@ final class ReplyTests: XCTestCase {
     // Each name form on its own, so a failure says which one Python misread.
     _ = try MailPython.require()
     let dir = try Fixtures.temporaryDirectory()
+    addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
     let names = ["乌审旗市场监督管理局_行政裁量权基准_校验结果.xlsx", "a\"b;c 台账.xlsx", "plain-ascii name.xlsx",
                  String(repeating: "规范性文件清理目录", count: 6) + ".xlsx"]
     var paths: [String] = []
