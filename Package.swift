@@ -6,6 +6,7 @@ import PackageDescription
 // Validation) → diagnostics → reports and workbooks.
 
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+let v6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 // The workbook writer's per-cell path touches its classes' stored properties a dozen times per cell;
 // their dynamic exclusivity checks were a fifth of the merge output thread (DESIGN-NOTES.md). A writer
 // instance is only ever used from one thread.
@@ -30,13 +31,15 @@ let package = Package(
     // Intel ISA-L's deflate, the writer's fast level (Debian: libisal-dev).
     .systemLibrary(name: "CIsal", path: "Sources/CIsal", providers: [.apt(["libisal-dev"])]),
 
+    // Threads, the one lock style, channels, ordered workers (DESIGN-NOTES.md, "One concurrency kit").
+    .target(name: "ThreadKit", swiftSettings: v6),
     .target(name: "ByteIO", swiftSettings: v5),
     .target(name: "Tabular", swiftSettings: v5),
     .target(name: "ZIP", dependencies: ["ByteIO", "CZlib", "CIsal"], swiftSettings: v5),
     .target(name: "XMLStream", dependencies: ["ByteIO", "CExpat"], swiftSettings: v5),
     .target(name: "CSV", dependencies: ["ByteIO", "Tabular"], swiftSettings: v5),
-    .target(name: "XLSXReader", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO"], swiftSettings: v5),
-    .target(name: "XLSXWriter", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO"], swiftSettings: v5 + uncheckedExclusivity),
+    .target(name: "XLSXReader", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO", "ThreadKit"], swiftSettings: v5),
+    .target(name: "XLSXWriter", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO", "ThreadKit"], swiftSettings: v5 + uncheckedExclusivity),
     .target(name: "Diagnostics", dependencies: ["Tabular"], swiftSettings: v5),
     .target(name: "Schema", dependencies: ["Tabular", "Diagnostics", "Yams"], swiftSettings: v5),
     // Recognition is self-contained for now (plain LedgerLabels input); a Schema adapter comes later.
@@ -48,7 +51,7 @@ let package = Package(
     .target(
       name: "Pipeline",
       dependencies: ["ByteIO", "ZIP", "XMLStream", "Tabular", "CSV", "XLSXReader", "XLSXWriter",
-                     "Diagnostics", "Schema", "Recognition", "Validation", "Reports", "Merge", "Store"],
+                     "Diagnostics", "Schema", "Recognition", "Validation", "Reports", "Merge", "Store", "ThreadKit"],
       swiftSettings: v5),
     .executableTarget(
       name: "sheetgate",
@@ -61,11 +64,12 @@ let package = Package(
       swiftSettings: v5),
     .target(name: "TestSupport", dependencies: ["ByteIO", "Tabular"], path: "Sources/TestSupport", swiftSettings: v5),
 
+    .testTarget(name: "ThreadKitTests", dependencies: ["ThreadKit"], swiftSettings: v6),
     .testTarget(name: "TabularTests", dependencies: ["Tabular"], swiftSettings: v5),
     .testTarget(name: "ZIPTests", dependencies: ["ZIP", "ByteIO", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v5),
     .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "CSVTests", dependencies: ["CSV", "Tabular", "TestSupport"], swiftSettings: v5),
-    .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "ByteIO", "Tabular", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "ByteIO", "Tabular", "TestSupport", "ThreadKit"], swiftSettings: v5),
     .testTarget(name: "XLSXWriterTests", dependencies: ["XLSXWriter", "XLSXReader", "ZIP", "Tabular", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v5),
     .testTarget(name: "ValidationTests", dependencies: ["ByteIO", "Validation", "Recognition", "Schema", "Diagnostics", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
