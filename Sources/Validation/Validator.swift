@@ -228,8 +228,8 @@ public struct Validator {
 /// ### Advice for hackers (threads)
 /// A precheck shares the validator's field plans, which are immutable once the validator is
 /// made; one precheck per thread. Hand the verdicts over with whatever orders memory (the row
-/// pipeline's semaphores).
-public struct RowPrecheck: @unchecked Sendable {
+/// pipeline's channels).
+public struct RowPrecheck: @unchecked Sendable {  // @unchecked: the field plans are classes the precheck only reads (copies of the validator's, never changed after `makePrecheck`)
   /// Owns the plans; `unretained` reads them without a reference-count round trip per cell.
   let plans: [FieldPlan]
   private let unretained: [Unmanaged<FieldPlan>]
