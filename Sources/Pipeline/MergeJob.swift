@@ -183,7 +183,7 @@ public struct MergeJob {
     // The table's rows are held here until stored, so its unique keys stay in memory too, and every
     // repeat is known at its row (the row's error-free flag is stored with it).
     vctx.uniqueKeysInMemory = .max
-    var validator = Validator(schema: schema, mapping: t.fieldColumns, context: vctx)
+    let validator = Validator(schema: schema, mapping: t.fieldColumns, context: vctx)
     var coercer = CellCoercer(dateSystem: t.dateSystem, today: options.today)
     let mapping = t.fieldColumns
     let agencyField = schema.fieldIndex(named: "agency")

@@ -1,7 +1,6 @@
-import Dispatch
-import Foundation
 import Recognition
 import Tabular
+import ThreadKit
 import Validation
 
 /// Reads a table's rows on a second thread while the caller consumes them, through a small
@@ -13,18 +12,19 @@ import Validation
 /// batches of `batchSize` reused `Row`s, whatever the length of the table.
 ///
 /// ### Advice for hackers (the hand-off)
-/// - Two counting semaphores make the ring: `free` (batches the reader may fill, starts at
-///   `slots`) and `ready` (filled batches, starts at 0). The reader owns batch `k % slots`
-///   between `free.wait()` and `ready.signal()`; the consumer owns it between `ready.wait()`
-///   and `free.signal()`. Nothing else touches a batch, and the semaphores order the memory
-///   accesses, so there is no lock around the rows themselves.
-/// - A batch with `count < batchSize` is the last one (it may be empty); `failure` is written
-///   by the reader before that last `ready.signal()` and read by the consumer after it.
-/// - The `TableReader` (its notes, metadata) belongs to the reader thread until `finished`
-///   is signalled; read `reader` only after `forEachInPlace` returns.
-/// - `forEachInPlace` must run to the end (it is the only consumer): a consumer that stopped early
-///   would leave the reader blocked on `free` for ever.
-final class RowPipeline<Source: RowSource>: @unchecked Sendable {
+/// - Two ThreadKit channels of batch numbers make the ring: `free` (batches the reader may fill,
+///   starts with all `slots`) and `ready` (filled batches, in order). The reader owns a batch
+///   from receiving its number on `free` until sending it on `ready`; the consumer from receiving
+///   it on `ready` until sending it back on `free`. Nothing else touches a batch, and the
+///   channels' lock orders the memory accesses, so there is no lock around the rows themselves.
+/// - A batch with `count < batchSize` is the last one (it may be empty); after it the reader
+///   closes `ready`, or fails it with the reading error, which `forEachInPlace` then rethrows.
+/// - The `TableReader` (its notes, metadata) belongs to the reader thread until the thread is
+///   joined; read `reader` only after `forEachInPlace` returns.
+/// - `forEachInPlace` must run to the end (it is the only consumer); it joins the reader thread.
+///   A pipeline released without it closes `free`: the reader thread fills at most the batches
+///   still free, then ends, and `deinit` joins it.
+final class RowPipeline<Source: RowSource>: @unchecked Sendable {  // @unchecked: a batch (and `reader`) is owned by one thread at a time, handed over through the channels
   /// One reusable batch of rows.
   final class Batch {
     var rows: [Row]
@@ -38,18 +38,14 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
   private(set) var reader: TableReader<Source>
   private let batches: [Batch]
   private let batchSize: Int
-  private let free: DispatchSemaphore
-  private let ready = DispatchSemaphore(value: 0)
-  private let finished = DispatchSemaphore(value: 0)
-  private var failure: Error?
-  private var consumed = 0
-  private var ended = false
+  /// Numbers of the batches the reader may fill.
+  private let free: Channel<Int>
+  /// Numbers of the filled batches, in order; closed after the last one, or failed.
+  private let ready: Channel<Int>
+  private var job: BackgroundJob<Void>?
   private let precheck: RowPrecheck?
   /// Precheck every batch, behind or not (for tests of the hand-over).
   private let precheckEveryBatch: Bool
-  /// Filled batches the consumer has not taken yet (under `lock`).
-  private var backlog = 0
-  private let lock = NSLock()
 
   /// Starts the reader thread on `reader` (already past its header). With a `precheck`, the
   /// reader thread also runs it on the batches it fills while the consumer is behind.
@@ -60,25 +56,30 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
     self.precheckEveryBatch = precheckEveryBatch
     self.batchSize = batchSize
     batches = (0..<slots).map { _ in Batch(size: batchSize) }
-    free = DispatchSemaphore(value: slots)
-    let thread = Thread { [self] in self.produce() }
-    thread.stackSize = 1 << 20
-    thread.start()
+    free = Channel(capacity: slots)
+    ready = Channel(capacity: slots)
+    for k in 0..<slots { _ = try? free.send(k) }
+    // Unretained: a reference taken by the thread could be the last, and `deinit` would join its own thread.
+    let me = Unmanaged.passUnretained(self)
+    job = BackgroundJob(name: "sheetgate-rows") { me._withUnsafeGuaranteedRef { $0.produce() } }
+  }
+
+  deinit {
+    free.close()
+    job?.join()
   }
 
   /// The reader thread: fills batches until the table ends or reading fails.
   private func produce() {
-    var k = 0
     var done = false
+    var failure: Error?
     while !done {
-      free.wait()
-      let b = batches[k % batches.count]
+      guard let k = try? free.receive() else { return }  // released early
+      let b = batches[k]
       b.count = 0
       // The consumer is behind when filled batches wait for it: then this thread has time to
       // spare for the precheck; otherwise the consumer does that work itself.
-      lock.lock()
-      let behind = backlog > 0
-      lock.unlock()
+      let behind = ready.count > 0
       b.prechecked = precheck != nil && (behind || precheckEveryBatch)
       do {
         if b.prechecked, let precheck {
@@ -103,13 +104,9 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
         failure = error
         done = true
       }
-      k += 1
-      lock.lock()
-      backlog += 1
-      lock.unlock()
-      ready.signal()
+      _ = try? ready.send(k)
     }
-    finished.signal()
+    if let failure { ready.fail(failure) } else { ready.close() }
   }
 
   /// Calls `body` with each row in order, in place in its batch (no copy of the row's arrays),
@@ -117,13 +114,9 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
   /// after the rows read before it. `body` may scribble on the row: the reader refills it.
   func forEachInPlace(_ body: (inout Row, UnsafeBufferPointer<FastVerdict>?) -> Void) throws {
     let width = precheck?.fieldCount ?? 0
-    while !ended {
-      ready.wait()
-      lock.lock()
-      backlog -= 1
-      lock.unlock()
-      let b = batches[consumed % batches.count]
-      consumed += 1
+    defer { job?.join() }
+    while let k = try ready.receive() {
+      let b = batches[k]
       let n = b.count
       if b.prechecked {
         b.verdicts.withUnsafeBufferPointer { v in
@@ -136,12 +129,7 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {
           for i in 0..<n { body(&rows[i], nil) }
         }
       }
-      let last = n < batchSize
-      free.signal()
-      if last { ended = true }
+      _ = try? free.send(k)
     }
-    finished.wait()
-    finished.signal()
-    if let failure { throw failure }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ThreadKit
 
 /// Runs the built `sheetgate` binary the way a clerk would, and captures what it printed.
 public struct CLIResult {
@@ -36,18 +37,10 @@ public enum CLIRunner {
     p.standardInput = FileHandle.nullDevice
     try p.run()
     // Read both pipes concurrently so a large output cannot dead-lock the child.
-    final class Box: @unchecked Sendable { var data = Data() }
-    let errBox = Box()
-    let group = DispatchGroup()
-    group.enter()
     let errHandle = err.fileHandleForReading
-    DispatchQueue.global().async {
-      errBox.data = errHandle.readDataToEndOfFile()
-      group.leave()
-    }
+    let errJob = BackgroundJob { errHandle.readDataToEndOfFile() }
     let outData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    let errData = errBox.data
+    let errData = errJob.join()
     p.waitUntilExit()
     return CLIResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                      stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)

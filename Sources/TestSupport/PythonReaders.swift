@@ -1,4 +1,5 @@
 import Foundation
+import ThreadKit
 
 /// Runs Python readers (openpyxl, python-calamine) and LibreOffice on files written by tests.
 ///
@@ -77,14 +78,10 @@ public enum PythonReaders {
     p.standardError = e
     try p.run()
     // Read both pipes on separate threads so a full pipe cannot block the child.
-    final class Box: @unchecked Sendable { var data = Data() }
-    let err = Box()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async { err.data = e.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    let errHandle = e.fileHandleForReading
+    let errJob = BackgroundJob { errHandle.readDataToEndOfFile() }
     let outData = o.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    let errData = err.data
+    let errData = errJob.join()
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
   }

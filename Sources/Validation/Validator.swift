@@ -11,7 +11,7 @@ import Tabular
 ///
 /// ```swift
 /// let schema = try BuiltinSchemas.load(named: "training-hours")
-/// var validator = Validator(schema: schema, mapping: mapping,
+/// let validator = Validator(schema: schema, mapping: mapping,
 ///                           context: ValidationContext(file: "培训.xlsx", sheet: "培训学时台账", roster: roster))
 /// var collector = DiagnosticCollector()
 /// var row = Row()
@@ -38,9 +38,71 @@ import Tabular
 /// temporary file: those come at `finish`, in row order, before the aggregate rules.
 ///
 /// ### Threads
-/// One validator per table, used from one thread: its per-row scratch (`TypedRow`'s slots) is
-/// written in place and shared by copies. Hand work to another thread with `makePrecheck`.
-public struct Validator {
+/// One validator per table, used from one thread. It is a class because its state is one: the
+/// per-row scratch (`TypedRow`'s slots) is written in place and would be shared by copies of a
+/// struct. Hand work to another thread with `makePrecheck`.
+public final class Validator {
+  private var core: ValidatorCore
+
+  /// The schema being validated against.
+  public var schema: TableSchema { core.schema }
+  /// For each field index, the zero-based source column (nil when the header lacks it).
+  public var mapping: [Int?] { core.mapping }
+  /// Where the rows come from.
+  public var context: ValidationContext { core.context }
+
+  /// Prepares the checks for one table (the lifecycle's start).
+  ///
+  /// - Parameters:
+  ///   - schema: the table schema.
+  ///   - mapping: for each field index, its zero-based source column or nil; shorter arrays
+  ///     leave the remaining fields unmapped, extra entries and negative columns are ignored.
+  ///   - context: file and sheet names, date system, lookup lists.
+  public init(schema: TableSchema, mapping: [Int?], context: ValidationContext) {
+    core = ValidatorCore(schema: schema, mapping: mapping, context: context)
+  }
+
+  /// Validates one data row, adding its findings to `collector`.
+  ///
+  /// Rows must come in sheet order; `row.index` (zero-based sheet row) goes into every
+  /// finding's location. Rows passed after `finish` are ignored.
+  ///
+  /// - Complexity: O(cells + rules); no allocation on a row without findings, except for
+  ///   text a rule reads by value and for cells that need normalising or a format check.
+  public func validate(row: Row, into collector: inout DiagnosticCollector) {
+    core.validate(row: row, prechecked: nil, into: &collector)
+  }
+
+  /// Validates one data row whose cells `RowPrecheck` already looked at (possibly on another
+  /// thread): `prechecked` holds its verdicts for this row. The findings equal `validate(row:into:)`'s.
+  public func validate(row: Row, prechecked: UnsafeBufferPointer<FastVerdict>?, into collector: inout DiagnosticCollector) {
+    core.validate(row: row, prechecked: prechecked, into: &collector)
+  }
+
+  /// A precheck of this validator's cells, to run ahead of it on another thread.
+  public func makePrecheck() -> RowPrecheck { core.makePrecheck() }
+
+  /// Calls `body` with the text of every field of the row just validated, in field order, as
+  /// UTF-8 (the typed value's text; `""` for an unmapped, blank or failed cell), where a cell accepted from its bytes is handed
+  /// over as those bytes, with no `String` made (the readers hand out valid UTF-8 only).
+  ///
+  /// - Returns: false, without calling `body`, when that row's cells were not typed.
+  public func withFieldTexts(of row: Row, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+    core.withFieldTexts(of: row, body)
+  }
+
+  /// Ends the table: decides aggregate rules and returns the statistics (the lifecycle's end).
+  ///
+  /// Calling it again adds nothing and returns the same statistics.
+  @discardableResult
+  public func finish(into collector: inout DiagnosticCollector) -> ValidationStats { core.finish(into: &collector) }
+
+  /// The statistics so far.
+  public var currentStats: ValidationStats { core.currentStats }
+}
+
+/// The validator's state and checks, held by one `Validator`.
+struct ValidatorCore {
   /// The schema being validated against.
   public let schema: TableSchema
   /// For each field index, the zero-based source column (nil when the header lacks it).
@@ -213,8 +275,8 @@ public struct Validator {
 /// ### Advice for hackers (threads)
 /// A precheck shares the validator's field plans, which are immutable once the validator is
 /// made; one precheck per thread. Hand the verdicts over with whatever orders memory (the row
-/// pipeline's semaphores).
-public struct RowPrecheck: @unchecked Sendable {
+/// pipeline's channels).
+public struct RowPrecheck: @unchecked Sendable {  // @unchecked: the field plans are classes the precheck only reads (copies of the validator's, never changed after `makePrecheck`)
   /// Owns the plans; `unretained` reads them without a reference-count round trip per cell.
   let plans: [FieldPlan]
   private let unretained: [Unmanaged<FieldPlan>]

@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Tabular
+import ThreadKit
 import XMLStream
 
 /// Parses a large worksheet's rows on two cores (DESIGN.md §11): the inflated `<sheetData>` is
@@ -23,17 +19,20 @@ import XMLStream
 /// bounded, independent of the number of rows.
 ///
 /// ### Advice for hackers (the state machine)
-/// - A slot is owned by exactly one thread at a time; ownership moves only under `mutex`, by
+/// - A slot is owned by exactly one thread at a time; ownership moves only under `mutex` (ThreadKit's
+///   `Lock`, a mutex with one condition), by
 ///   changing `phase`: `free` → (producer) `filling` → `filled` → (a worker or the consumer)
 ///   `parsing` → `parsed` → (consumer) `free`. Raw slots go `filled` → `free` (consumer).
-///   Only the owner touches a slot's bytes and batch; `seq`/`phase` are read under the mutex.
+///   Only the owner touches a slot's bytes and batch; `seq`/`phase` are read under the lock.
 /// - Slots are produced, claimed and released in sequence order: `produced`, `nextClaim` and
 ///   `consumed` only grow, and the slot of sequence number `s` is `slots[s % slots.count]`.
 /// - Once a raw slot is reached (or a piece failed) `stopClaiming` is set and no piece is taken
 ///   any more; workers exit. `cancelled` (the reader was dropped early) stops every thread.
-/// - Every wait is a loop on `cond` re-checking its condition; every change of shared state
-///   broadcasts. Pieces are ~1 MiB, so the lock is taken a few times per thousand rows.
-final class ParallelRowReader {
+/// - Every wait is a loop re-checking its condition; every change of shared state broadcasts.
+///   Pieces are ~1 MiB, so the lock is taken a few times per thousand rows.
+/// - The threads are ThreadKit `BackgroundJob`s holding the reader unretained; `deinit` (always on
+///   the consumer's side) cancels and joins them before anything is freed.
+final class ParallelRowReader: @unchecked Sendable {  // @unchecked: slots change owner only under `mutex`, by their phase (above); consumer-only fields are touched by the consumer only
   enum Phase { case free, filling, filled, parsing, parsed }
 
   final class Slot {
@@ -54,7 +53,7 @@ final class ParallelRowReader {
     deinit { input.deallocate() }
   }
 
-  struct Options {
+  struct Options: Sendable {
     var pieceSize = 1 << 20
     var slots = 8
     var workers = 1
@@ -68,8 +67,7 @@ final class ParallelRowReader {
   private let context: WorkbookContext
   private let open: [UInt8]
   private let close: [UInt8]
-  private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-  private let cond = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+  private let mutex = Lock()
   // Shared, guarded by `mutex`.
   private var nextClaim = 0
   private var stopClaiming = false
@@ -92,7 +90,7 @@ final class ParallelRowReader {
   ///   - prefix: the element prefix of `<sheetData>` with its colon, or empty.
   ///   - upstream: the rest of the inflated part; used only by the producer thread.
   init(initial: [UInt8], start: (line: Int, column: Int, offset: Int), prefix: [UInt8], nextRowIndex: Int,
-       context: WorkbookContext, options: Options, upstream: @escaping Upstream) {
+       context: WorkbookContext, options: Options, upstream: sending @escaping Upstream) {
     pieceSize = max(64, options.pieceSize)
     capacity = 2 * pieceSize
     slots = (0..<max(2, options.slots)).map { _ in Slot(capacity: 2 * max(64, options.pieceSize)) }
@@ -100,34 +98,31 @@ final class ParallelRowReader {
     self.nextRowIndex = nextRowIndex
     open = Array("<".utf8) + prefix + Array("sheetData>".utf8)
     close = Array("</".utf8) + prefix + Array("sheetData>".utf8)
-    pthread_mutex_init(mutex, nil)
-    pthread_cond_init(cond, nil)
     let splitter = RowSplitter(prefix: prefix)
-    threads.append(BackgroundJob { [unowned(unsafe) self] in
-      self.produce(initial: initial, start: start, splitter: splitter, upstream: upstream)
+    // The threads hold the reader without a reference count (a reference taken by a thread could be
+    // the last one, and `deinit` would then run on that thread and join it).
+    let me = Unmanaged.passUnretained(self)
+    threads.append(BackgroundJob(name: "sheetgate-split") {
+      me._withUnsafeGuaranteedRef { $0.produce(initial: initial, start: start, splitter: splitter, upstream: upstream) }
     })
-    for _ in 0..<max(0, options.workers) {
-      threads.append(BackgroundJob { [unowned(unsafe) self] in self.work() })
+    for k in 0..<max(0, options.workers) {
+      threads.append(BackgroundJob(name: "sheetgate-parse-\(k)") { me._withUnsafeGuaranteedRef { $0.work() } })
     }
   }
 
   deinit {
     lock()
     cancelled = true
-    pthread_cond_broadcast(cond)
+    broadcast()
     unlock()
     for t in threads { t.join() }
     threads = []
-    pthread_cond_destroy(cond)
-    pthread_mutex_destroy(mutex)
-    cond.deallocate()
-    mutex.deallocate()
   }
 
-  @inline(__always) private func lock() { pthread_mutex_lock(mutex) }
-  @inline(__always) private func unlock() { pthread_mutex_unlock(mutex) }
-  @inline(__always) private func wait() { pthread_cond_wait(cond, mutex) }
-  @inline(__always) private func broadcast() { pthread_cond_broadcast(cond) }
+  @inline(__always) private func lock() { mutex.lock() }
+  @inline(__always) private func unlock() { mutex.unlock() }
+  @inline(__always) private func wait() { mutex.wait() }
+  @inline(__always) private func broadcast() { mutex.broadcast() }
   @inline(__always) private func slot(_ seq: Int) -> Slot { slots[seq % slots.count] }
 
   // MARK: Producer thread
@@ -212,7 +207,7 @@ final class ParallelRowReader {
   }
 
   /// If the next piece is filled and not taken, parses it with `parser` and returns true
-  /// (called and returning with the mutex held; it is released while parsing). A raw slot or a
+  /// (called and returning with the lock held; it is released while parsing). A raw slot or a
   /// failed piece ends all claiming: the consumer reads from there on sequentially.
   private func claimAndParse(with parser: PieceParser) -> Bool {
     guard !stopClaiming else { return false }

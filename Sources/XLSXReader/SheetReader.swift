@@ -107,9 +107,12 @@ public final class SheetReader: RowSource, XMLHandler {
     parser.setHandler(self)
     head.stop()
     if let options, !finished, let end = headEnd, let plan = head.plan(headEnd: end) {
+      // The head parser is done with `source` (it reads no further until `switchToSequential`
+      // replaces it), so from here on only the reader's producer thread calls it.
+      nonisolated(unsafe) let upstream = source
       parallel = ParallelRowReader(initial: plan.rest, start: plan.start, prefix: plan.prefix,
                                    nextRowIndex: state.nextRowIndex, context: context, options: options,
-                                   upstream: source)
+                                   upstream: upstream)
       wrapper = plan.wrapper
     }
   }

@@ -1,4 +1,5 @@
 import Tabular
+import ThreadKit
 import XMLStream
 import ZIP
 
@@ -53,14 +54,17 @@ public final class Workbook {
   /// - Parameters:
   ///   - sharedStringsSpillThreshold: a shared-strings part at least this large (uncompressed)
   ///     is kept in a temporary file instead of memory (`SharedStrings`, "Memory"); 0 spills any.
+  ///   - threading: when sheet parts are parsed on two cores (the default: parts of 8 MiB and more).
   /// - Throws: `XLSXReadError` — `.cannotOpen`, `.encrypted`, `.legacyXLS`, `.notAWorkbook`,
   ///   `.container` (damaged ZIP), `.missingPart` (no workbook part) or `.malformedXML`;
   ///   `.limitExceeded`/`.container` naming the part when a part inflates past `limits` (a zip bomb);
   ///   `.temporaryFile` when a large shared-strings table cannot be written to the temporary folder.
   public init(path: String, limits: ZIPLimits = .default,
-              sharedStringsSpillThreshold: Int = SharedStrings.defaultSpillThreshold) throws(XLSXReadError) {
+              sharedStringsSpillThreshold: Int = SharedStrings.defaultSpillThreshold,
+              threading: Threading = Threading()) throws(XLSXReadError) {
     self.path = path
     self.limits = limits
+    self.threading = threading
     try FileSniffer.check(path: path)
     do {
       archive = try ZIPArchive(path: path, limits: limits)
@@ -170,6 +174,34 @@ public final class Workbook {
     }
   }
 
+  /// When sheet parts are parsed on two cores (`ParallelRowReader`); the defaults are what
+  /// sheetgate uses, tests pass others to force the parallel path on small parts.
+  public struct Threading: Sendable {
+    /// Sheet parts at least this large (uncompressed) have their rows parsed on two cores.
+    public var parallelThreshold: UInt64
+    /// The pieces, slots and workers of the parallel reader; nil = never parallel.
+    var parallel: ParallelRowReader.Options?
+
+    /// Parts of 8 MiB and more are parsed on two cores, with the default pieces (1 MiB), slots and workers.
+    public init() {
+      parallelThreshold = 8 << 20
+      parallel = ParallelRowReader.Options()
+    }
+
+    /// Never parse on two cores.
+    public static var sequential: Threading {
+      var t = Threading()
+      t.parallel = nil
+      return t
+    }
+
+    /// Parts of `threshold` bytes and more parsed on two cores with `options` (for tests).
+    init(threshold: UInt64, options: ParallelRowReader.Options?) {
+      parallelThreshold = threshold
+      parallel = options
+    }
+  }
+
   /// Sheet parts at most this large (uncompressed) are inflated once into memory, scanned there for
   /// merged cells and parsed from there, instead of being inflated twice (once for the scan, once for
   /// the rows): small submissions are most of what a merge reads. Their reader holds the part (at most
@@ -199,10 +231,8 @@ public final class Workbook {
   /// first worksheet's merged cells are pre-scanned on it while the shared strings are parsed.
   static let prefetchThreshold: UInt64 = 8 << 20
 
-  /// Sheet parts at least this large (uncompressed) have their rows parsed on two cores
-  /// (`ParallelRowReader`), with these options; nil options = never. Settable for tests.
-  nonisolated(unsafe) static var parallelThreshold: UInt64 = 8 << 20
-  nonisolated(unsafe) static var parallelOptions: ParallelRowReader.Options? = ParallelRowReader.Options()
+  /// How large sheet parts are read on two cores.
+  public let threading: Threading
 
   /// The worksheet named `name` (exact match first, then case-insensitive), or nil.
   public func sheet(named name: String) -> SheetInfo? {
@@ -251,7 +281,7 @@ public final class Workbook {
       }
       // Large parts are inflated and parsed on both cores through their own archive handle
       // (ZIPArchive instances are not shared across threads); small parts are read directly.
-      if entry.uncompressedSize >= Workbook.parallelThreshold, let options = Workbook.parallelOptions,
+      if entry.uncompressedSize >= threading.parallelThreshold, let options = threading.parallel,
          let own = try? ZIPArchive(path: path, limits: limits), let ownEntry = own.entry(named: part) {
         var r = try own.openEntry(ownEntry)
         return try SheetReader(sheetName: sheet.name, entry: entry.name, file: path, context: context,

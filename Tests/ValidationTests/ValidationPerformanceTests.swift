@@ -85,7 +85,7 @@ final class ValidationPerformanceTests: XCTestCase {
     let schema = try BuiltinSchemas.load(named: "training-hours")
     let context = ValidationContext(file: "bench.xlsx", sheet: "培训学时台账", roster: roster,
                                     today: LocalDate(year: 2025, month: 1, day: 1)!)
-    var v = Validator(schema: schema, mapping: [0, 2, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11], context: context)
+    let v = Validator(schema: schema, mapping: [0, 2, 1, 3, 4, 5, 6, 7, 8, 9, 10, 11], context: context)
     var collector = DiagnosticCollector()
     t0 = Date()
     for i in 1...n {

@@ -77,7 +77,7 @@ enum Ledger {
                        configure: (inout ValidationContext) -> Void = { _ in }) -> ValidationReport {
     var context = context()
     configure(&context)
-    var v = Validator(schema: schema, mapping: mapping, context: context)
+    let v = Validator(schema: schema, mapping: mapping, context: context)
     var collector = DiagnosticCollector(limit: limit)
     for (i, cells) in rows.enumerated() { v.validate(row: row(firstIndex + i, cells), into: &collector) }
     let stats = v.finish(into: &collector)

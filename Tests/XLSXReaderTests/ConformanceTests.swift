@@ -11,22 +11,18 @@ final class ConformanceTests: XCTestCase {
   /// and specific: the holdout corpus is checked the same way, so fix causes, not files.
   static let knownDifferences: [String: String] = [:]
 
-  func testCorpus() throws { try runCorpus() }
+  func testCorpus() throws { try runCorpus(threading: Workbook.Threading()) }
 
   /// The same corpus with every sheet's rows cut into small pieces parsed on two threads
   /// (`ParallelRowReader`), which large parts use.
   func testCorpusReadInPieces() throws {
-    let saved = (Workbook.parallelThreshold, Workbook.parallelOptions)
-    defer { (Workbook.parallelThreshold, Workbook.parallelOptions) = saved }
-    Workbook.parallelThreshold = 0
     for options in [ParallelRowReader.Options(pieceSize: 200, slots: 3, workers: 1),
                     ParallelRowReader.Options(pieceSize: 4096, slots: 2, workers: 2)] {
-      Workbook.parallelOptions = options
-      try runCorpus()
+      try runCorpus(threading: Workbook.Threading(threshold: 0, options: options))
     }
   }
 
-  private func runCorpus() throws {
+  private func runCorpus(threading: Workbook.Threading) throws {
     let dir = try Corpus.requireFolder()
     let names = try FileManager.default.contentsOfDirectory(atPath: dir).filter {
       $0.hasSuffix(".xlsx") || $0.hasSuffix(".xlsm") || $0.hasSuffix(".xltx")
@@ -38,7 +34,7 @@ final class ConformanceTests: XCTestCase {
       let expectedPath = dir + "/" + name + ".expected.json"
       guard let data = FileManager.default.contents(atPath: expectedPath),
             let expected = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
-      let problems = Self.check(path: dir + "/" + name, expected: expected)
+      let problems = Self.check(path: dir + "/" + name, expected: expected, threading: threading)
       if problems.isEmpty {
         matched += 1
       } else {
@@ -58,11 +54,11 @@ final class ConformanceTests: XCTestCase {
   }
 
   /// Returns the differences between the reader's output and the expected JSON (empty = match).
-  static func check(path: String, expected: [String: Any]) -> [String] {
+  static func check(path: String, expected: [String: Any], threading: Workbook.Threading = Workbook.Threading()) -> [String] {
     let agreement = expected["agreement"] as? String ?? "full"
     let workbook: Workbook
     do {
-      workbook = try Workbook(path: path)
+      workbook = try Workbook(path: path, threading: threading)
     } catch {
       return expectedFailure(error, agreement: agreement) ? [] : ["open failed: \(error)"]
     }

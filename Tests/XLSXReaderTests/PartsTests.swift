@@ -1,3 +1,4 @@
+import ThreadKit
 import XCTest
 import Tabular
 import TestSupport
@@ -168,11 +169,17 @@ final class PrefetchingSourceTests: XCTestCase {
   }
 
   func testAbandonedSourceStopsItsThread() {
+    let before = KitThreads.live
     for _ in 0..<20 {
       let up = ChunkedBytes([UInt8](repeating: 1, count: 1 << 20), plan: .whole)
-      let source = PrefetchingSource(bufferSize: 4096, count: 2, upstream: up.makeSource())
+      var source: PrefetchingSource? = PrefetchingSource(bufferSize: 4096, count: 2, upstream: up.makeSource())
       var buf = [UInt8](repeating: 0, count: 10)
-      _ = try? buf.withUnsafeMutableBytes { try source.read(into: $0) }
+      XCTAssertEqual(try buf.withUnsafeMutableBytes { try source!.read(into: $0) }, 10)
+      // The producer is blocked with every buffer full, far from the end of its megabyte.
+      XCTAssertEqual(KitThreads.live, before + 1)
+      source = nil
+      XCTAssertEqual(KitThreads.live, before, "releasing the source ended and joined its thread")
     }
+    XCTAssertEqual(KitThreads.live, before)
   }
 }

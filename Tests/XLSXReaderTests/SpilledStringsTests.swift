@@ -207,9 +207,10 @@ final class SpilledStringsReadingTests: XCTestCase {
     return out
   }
 
-  static func dump(path: String, spillThreshold: Int) -> (rows: [String], spilled: Bool) {
+  static func dump(path: String, spillThreshold: Int,
+                   threading: Workbook.Threading = Workbook.Threading()) -> (rows: [String], spilled: Bool) {
     do {
-      let wb = try Workbook(path: path, sharedStringsSpillThreshold: spillThreshold)
+      let wb = try Workbook(path: path, sharedStringsSpillThreshold: spillThreshold, threading: threading)
       return (dump(wb), wb.context.sharedStrings.isSpilled)
     } catch {
       return (["open error \(error)"], false)
@@ -222,20 +223,16 @@ final class SpilledStringsReadingTests: XCTestCase {
       $0.hasSuffix(".xlsx") || $0.hasSuffix(".xlsm") || $0.hasSuffix(".xltx")
     }.sorted()
     XCTAssertGreaterThan(names.count, 50, "corpus not found at \(corpus)")
-    let saved = (Workbook.parallelThreshold, Workbook.parallelOptions)
-    defer { (Workbook.parallelThreshold, Workbook.parallelOptions) = saved }
     var spilledFiles = 0
+    let pieces = Workbook.Threading(threshold: 0, options: ParallelRowReader.Options(pieceSize: 300, slots: 3, workers: 1))
     for name in names {
       let path = corpus + "/" + name
-      Workbook.parallelThreshold = saved.0
       let expected = Self.dump(path: path, spillThreshold: .max)
       let got = Self.dump(path: path, spillThreshold: 0)
       XCTAssertEqual(got.rows, expected.rows, name)
       if got.spilled { spilledFiles += 1 }
       // Rows cut into small pieces parsed on two threads, each with its own cache.
-      Workbook.parallelThreshold = 0
-      Workbook.parallelOptions = ParallelRowReader.Options(pieceSize: 300, slots: 3, workers: 1)
-      XCTAssertEqual(Self.dump(path: path, spillThreshold: 0).rows, expected.rows, "\(name) in pieces")
+      XCTAssertEqual(Self.dump(path: path, spillThreshold: 0, threading: pieces).rows, expected.rows, "\(name) in pieces")
     }
     XCTAssertGreaterThan(spilledFiles, 50)
   }
@@ -308,23 +305,21 @@ final class SpilledStringsReadingTests: XCTestCase {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sheetgate-spill-\(getpid())").path
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let saved = (Workbook.parallelThreshold, Workbook.parallelOptions)
-    defer { (Workbook.parallelThreshold, Workbook.parallelOptions) = saved }
+    let sequential = Workbook.Threading(threshold: .max, options: nil)
     for shuffled in [false, true] {
       let path = dir + "/ledger-\(shuffled).xlsx"
       // 30,000 rows: ~3 MiB of sheet XML, ~96,000 strings (375 blocks; the cache holds 128).
       try Self.writeLedger(path: path, rows: 30_000, names: 4000, shuffled: shuffled)
-      Workbook.parallelThreshold = .max
-      let expected = Self.dump(path: path, spillThreshold: .max)
+      let expected = Self.dump(path: path, spillThreshold: .max, threading: sequential)
       XCTAssertFalse(expected.spilled)
       XCTAssertEqual(expected.rows.count, 30_000)
       XCTAssertTrue(expected.rows[29_999].contains("姓名"), expected.rows[29_999])
-      XCTAssertEqual(Self.dump(path: path, spillThreshold: 0).rows, expected.rows, "sequential, shuffled \(shuffled)")
-      Workbook.parallelThreshold = 0
+      XCTAssertEqual(Self.dump(path: path, spillThreshold: 0, threading: sequential).rows, expected.rows,
+                     "sequential, shuffled \(shuffled)")
       for options in [ParallelRowReader.Options(), ParallelRowReader.Options(pieceSize: 64 << 10, slots: 4, workers: 2)] {
-        let wb = try Workbook(path: path, sharedStringsSpillThreshold: 0)
+        let wb = try Workbook(path: path, sharedStringsSpillThreshold: 0,
+                              threading: Workbook.Threading(threshold: 0, options: options))
         XCTAssertTrue(wb.context.sharedStrings.isSpilled)
-        Workbook.parallelOptions = options
         XCTAssertEqual(Self.dump(wb), expected.rows, "\(options), shuffled \(shuffled)")
         // Strings in order of first appearance are served by the caches; shuffled ones are
         // loaded into memory once, shared by the reader's threads.

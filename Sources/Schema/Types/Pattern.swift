@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Frictionless `pattern` constraints match the whole value (XML Schema semantics), so the
 /// pattern is anchored as `^(?:…)$`. Uses `NSRegularExpression` (ICU syntax).
-public final class CompiledPattern: @unchecked Sendable, Hashable, CustomStringConvertible {
+public final class CompiledPattern: Sendable, Hashable, CustomStringConvertible {
   /// The pattern as written in the schema.
   public let source: String
   private let regex: NSRegularExpression

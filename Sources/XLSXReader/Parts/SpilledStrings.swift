@@ -1,4 +1,5 @@
 import ByteIO
+import ThreadKit
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -21,7 +22,7 @@ import Darwin
 /// workbooks whose cells refer to the strings in an order the block cache cannot follow
 /// (see `SharedStringCache`).
 @usableFromInline
-final class SpilledStrings: @unchecked Sendable {
+final class SpilledStrings: Sendable {
   static let blockShift = 8
   static let blockSize = 1 << blockShift
 
@@ -34,21 +35,13 @@ final class SpilledStrings: @unchecked Sendable {
   /// The folder the file was created in (for error messages).
   var directory: String { file.directory }
 
-  private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-  /// Guarded by `mutex`: the table loaded into memory, or whether loading it failed.
-  private var image: SpilledImage?
-  private var imageFailed = false
+  /// The table loaded into memory, or whether loading it failed.
+  private let image = Locked<(image: SpilledImage?, failed: Bool)>((nil, false))
 
   init(file: TemporaryFile, count: Int, blockOffsets: [UInt64]) {
     self.file = file
     self.count = count
     self.blockOffsets = blockOffsets
-    pthread_mutex_init(mutex, nil)
-  }
-
-  deinit {
-    pthread_mutex_destroy(mutex)
-    mutex.deallocate()
   }
 
   /// The number of strings in block `block`.
@@ -73,27 +66,23 @@ final class SpilledStrings: @unchecked Sendable {
   /// The whole table in memory, loaded by the first caller and shared by all; nil when it could
   /// not be loaded (the caller keeps reading blocks from the file).
   func loadAll() -> SpilledImage? {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    if image == nil && !imageFailed {
-      let size = Int(blockOffsets[blockOffsets.count - 1])
-      let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
-      if read(into: bytes, byteCount: size, at: 0) == 0 {
-        image = SpilledImage(bytes: bytes, byteCount: size)
-      } else {
-        bytes.deallocate()
-        imageFailed = true
+    image.withLock { state in
+      if state.image == nil && !state.failed {
+        let size = Int(blockOffsets[blockOffsets.count - 1])
+        let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: max(size, 1))
+        if read(into: bytes, byteCount: size, at: 0) == 0 {
+          state.image = SpilledImage(bytes: bytes, byteCount: size)
+        } else {
+          bytes.deallocate()
+          state.failed = true
+        }
       }
+      return state.image
     }
-    return image
   }
 
   /// The loaded table, if some reader has loaded it.
-  var loadedImage: SpilledImage? {
-    pthread_mutex_lock(mutex)
-    defer { pthread_mutex_unlock(mutex) }
-    return image
-  }
+  var loadedImage: SpilledImage? { image.withLock { $0.image } }
 
   /// Locates string `k` of a block whose `n` strings and `byteCount` bytes are at `block`:
   /// the text's start and length, or nil when the end table does not fit the block (the file
@@ -142,7 +131,7 @@ final class SpilledStrings: @unchecked Sendable {
 }
 
 /// A spilled table's file loaded into memory (same layout), immutable and shared by all threads.
-final class SpilledImage: @unchecked Sendable {
+final class SpilledImage: @unchecked Sendable {  // @unchecked: the bytes behind the pointer are written once, before the image is shared, and only read after
   let bytes: UnsafeMutablePointer<UInt8>
   let byteCount: Int
 

@@ -1,4 +1,4 @@
-import Foundation
+import ThreadKit
 
 /// Runs another ``PackageSink`` on its own thread, so that compressing and writing the archive (zlib's
 /// deflate and CRC-32, file writes) overlaps with producing the next parts' XML.
@@ -10,14 +10,15 @@ import Foundation
 /// without either is aborted (the temporary file removed), as ``ZIPPackage`` is.
 ///
 /// ### Advice for hackers: the hand-off
-/// The thread's state lives in a separate ``Channel`` that the thread holds, never the wrapper, so releasing
-/// the wrapper still runs its `deinit`. `queue`, `failure` and `done` are touched only with `condition`
-/// locked; the wrapped sink is called from the thread only, after `init`.
+/// Commands cross on a ThreadKit `Channel`; the thread is a `BackgroundJob` that holds the channel and
+/// the wrapped sink, never the wrapper, so releasing the wrapper still runs its `deinit`. The wrapped
+/// sink is called from the thread only, after `init`. When it throws, the thread aborts it, fails the
+/// channel with the error (the first one is kept; the next hand-off throws it) and ends.
 final class ThreadedPackage: PackageSink {
   /// Commands waiting at most.
   let queueLimit = 4
 
-  private enum Command {
+  private enum Command: Sendable {
     case begin(String, Bool)
     case bytes([UInt8])
     case end
@@ -25,104 +26,68 @@ final class ThreadedPackage: PackageSink {
     case abort
   }
 
-  private final class Channel: @unchecked Sendable {
-    let condition = NSCondition()
-    var queue: [Command] = []
-    var failure: Error?
-    var done = false
-
-    func run(_ inner: PackageSink) {
-      while true {
-        condition.lock()
-        while queue.isEmpty { condition.wait() }
-        let c = queue.removeFirst()
-        let failed = failure != nil
-        condition.broadcast()
-        condition.unlock()
-        var last = false
-        do {
-          switch c {
-          case .begin(let name, let large): if !failed { try inner.beginEntry(name, large: large) }
-          case .bytes(let b): if !failed { try b.withUnsafeBytes { try inner.write($0) } }
-          case .end: if !failed { try inner.endEntry() }
-          case .commit:
-            last = true
-            if failed { inner.abort() } else { try inner.commit() }
-          case .abort:
-            last = true
-            inner.abort()
-          }
-        } catch {
-          condition.lock()
-          if failure == nil { failure = error }
-          condition.broadcast()
-          condition.unlock()
-          if last { inner.abort() }
-        }
-        if last { break }
-      }
-      condition.lock()
-      done = true
-      queue.removeAll()
-      condition.broadcast()
-      condition.unlock()
-    }
-  }
-
-  private let channel = Channel()
+  private let channel: Channel<Command>
+  private let job: BackgroundJob<Void>
 
   /// Starts the thread for `inner`, which from now on is called from that thread only.
   init(_ inner: PackageSink) {
-    let channel = self.channel
-    let t = Thread { channel.run(inner) }
-    t.name = "sheetgate-xlsx-deflate"
-    t.stackSize = 1 << 20
-    t.start()
+    let channel = Channel<Command>(capacity: queueLimit)
+    self.channel = channel
+    job = BackgroundJob(name: "sheetgate-xlsx-deflate") {
+      ThreadedPackage.run(inner, channel)
+    }
+  }
+
+  /// The thread: runs the commands until `commit` or `abort`, or until the wrapped sink fails.
+  private static func run(_ inner: PackageSink, _ channel: Channel<Command>) {
+    do {
+      while let c = try channel.receive() {
+        switch c {
+        case .begin(let name, let large): try inner.beginEntry(name, large: large)
+        case .bytes(let b): try b.withUnsafeBytes { try inner.write($0) }
+        case .end: try inner.endEntry()
+        case .commit:
+          try inner.commit()
+          channel.close()
+          return
+        case .abort:
+          inner.abort()
+          channel.close()
+          return
+        }
+      }
+      inner.abort()  // the channel ended without a command: nothing is kept
+    } catch {
+      inner.abort()
+      channel.fail(error)
+    }
   }
 
   deinit {
     finish(.abort)
   }
 
-  func beginEntry(_ name: String, large: Bool) throws { try hand(.begin(name, large)) }
+  func beginEntry(_ name: String, large: Bool) throws { try channel.send(.begin(name, large)) }
 
   func write(_ bytes: UnsafeRawBufferPointer) throws {
     guard bytes.count > 0 else { return }
-    try hand(.bytes(Array(bytes)))
+    try channel.send(.bytes(Array(bytes)))
   }
 
-  func endEntry() throws { try hand(.end) }
+  func endEntry() throws { try channel.send(.end) }
 
   /// Hands over the commit, waits for the thread to end, and rethrows the wrapped sink's error if any.
   func commit() throws {
-    try hand(.commit)
-    if let e = finish(nil) { throw e }
+    if let e = finish(.commit) { throw e }
   }
 
   func abort() { finish(.abort) }
 
-  /// Appends `last` (unless the thread is done) and waits for the thread to end; returns its error.
+  /// Hands over `last` (unless the thread is done) and waits for the thread to end; returns its error.
   @discardableResult
-  private func finish(_ last: Command?) -> Error? {
-    let ch = channel
-    ch.condition.lock()
-    defer { ch.condition.unlock() }
-    if let last, !ch.done {
-      ch.queue.append(last)
-      ch.condition.broadcast()
-    }
-    while !ch.done { ch.condition.wait() }
-    return ch.failure
-  }
-
-  private func hand(_ c: Command) throws {
-    let ch = channel
-    ch.condition.lock()
-    defer { ch.condition.unlock() }
-    while ch.queue.count >= queueLimit && ch.failure == nil && !ch.done { ch.condition.wait() }
-    if let failure = ch.failure { throw failure }
-    guard !ch.done else { return }
-    ch.queue.append(c)
-    ch.condition.broadcast()
+  private func finish(_ last: Command) -> Error? {
+    _ = try? channel.send(last)
+    job.join()
+    return channel.failure
   }
 }
