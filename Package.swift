@@ -64,21 +64,21 @@ let package = Package(
     .target(
       name: "Intake",
       dependencies: ["CSV", "XLSXReader", "XMLStream", "ZIP", "Tabular", "Diagnostics", "Schema", "Recognition"],
-      swiftSettings: v5),
+      swiftSettings: v6),
     .target(
       name: "Pipeline",
       dependencies: ["Intake", "Tabular", "CSV", "XLSXReader", "XLSXWriter",
                      "Diagnostics", "Schema", "Recognition", "Validation", "Reports", "Merge", "Store", "ThreadKit"],
-      swiftSettings: v5),
+      swiftSettings: v6),
     .executableTarget(
       name: "sheetgate",
       dependencies: ["Pipeline", "Intake", "Diagnostics", "Schema", "Validation", "Merge", "Store",
                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
-      swiftSettings: v5),
+      swiftSettings: v6),
     .executableTarget(
       name: "SheetBench",
       dependencies: ["Pipeline", "Intake", "Tabular", "CSV", "XLSXReader", "XLSXWriter", "Schema", "Store"],
-      swiftSettings: v5),
+      swiftSettings: v6),
     .target(name: "TestSupport", dependencies: ["Tabular", "ThreadKit"], path: "Sources/TestSupport", swiftSettings: v6),
 
     .testTarget(name: "ThreadKitTests", dependencies: ["ThreadKit"], swiftSettings: v6),
@@ -89,16 +89,16 @@ let package = Package(
     .testTarget(name: "CSVTests", dependencies: ["CSV", "Tabular", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "XMLStream", "ByteIO", "Tabular", "TestSupport", "ThreadKit"], swiftSettings: v6),
     .testTarget(name: "XLSXWriterTests", dependencies: ["XLSXWriter", "XMLStream", "Tabular", "TestSupport"], swiftSettings: v5),
-    .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Tabular"], swiftSettings: v5),
+    .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Tabular"], swiftSettings: v6),
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v6),
-    .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Intake", "Schema", "Tabular", "CSV", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Intake", "Schema", "Tabular", "CSV", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "ValidationTests", dependencies: ["ByteIO", "Validation", "Reports", "Schema", "Diagnostics", "Tabular"], swiftSettings: v6),
     .testTarget(name: "ReportsTests", dependencies: ["Reports", "Validation", "Diagnostics", "Tabular", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "MergeTests", dependencies: ["Merge", "Store", "Pipeline", "Intake", "Tabular", "XLSXReader", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Merge", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: v6),
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Validation", "Diagnostics", "Schema", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Validation", "Diagnostics", "Schema", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
-    .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v5),
+    .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v6),
   ]
 )

@@ -20,7 +20,7 @@ import Validation
 /// ### Memory
 /// At most a few prepared files in flight (about 75 KB per 500-row file) plus one reader per worker;
 /// while writing, one row at a time plus a few queued batches and the duplicate candidates (see ``Consolidation``).
-public struct MergeJob {
+public struct MergeJob: Sendable {
   /// How to merge.
   public struct Options: Sendable {
     /// A schema for every table; nil chooses among the built-in ledgers per sheet.

@@ -43,10 +43,16 @@ public final class ThreadedMergeSink: MergeSink {
   public init(_ inner: MergeSink) {
     let channel = Channel<Command>(capacity: queueLimit)
     self.channel = channel
+    let handoff = Handoff(sink: inner)
     job = BackgroundJob(name: "sheetgate-merge-output", stackSize: 8 << 20) {
-      ThreadedMergeSink.run(inner, channel)
+      ThreadedMergeSink.run(handoff.sink, channel)
     }
   }
+
+  /// The wrapped sink on its way to the writer thread.
+  // @unchecked: only the writer thread calls the sink until finish()/discard() has joined it; the
+  // caller reads its results (CSVMergeSink.paths) after that join.
+  private struct Handoff: @unchecked Sendable { let sink: MergeSink }
 
   deinit { discard() }
 

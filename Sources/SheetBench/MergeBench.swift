@@ -39,10 +39,10 @@ func runMergeBench(_ args: [String]) throws {
   let t3 = Date()
   let p3 = processCPUSeconds()
   let ingested = outcomes.filter { !$0.alreadyStored }.count
-  fputs("merge \(rest[0]): files=\(files.count) ingested=\(ingested) rows=\(consolidation.totalRows) "
+  printToStandardError("merge \(rest[0]): files=\(files.count) ingested=\(ingested) rows=\(consolidation.totalRows) "
         + "leftOut=\(consolidation.leftOut.count) seconds=\(String(format: "%.3f", t3.timeIntervalSince(t0))) "
         + "ingest=\(ms(t2.timeIntervalSince(t1))) (CPU \(ms(p2 - p1)), storing thread \(ms(c2 - c1))) "
-        + "export=\(ms(t3.timeIntervalSince(t2))) (CPU \(ms(p3 - p2))) peakRSS_MB=\(peakRSSMB())\n", stderr)
+        + "export=\(ms(t3.timeIntervalSince(t2))) (CPU \(ms(p3 - p2))) peakRSS_MB=\(peakRSSMB())\n")
 }
 
 /// CPU time of the calling thread (the one that stores while workers read), in seconds.

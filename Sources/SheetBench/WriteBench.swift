@@ -107,5 +107,5 @@ public func runWriteBench(csvPath: String, outPath: String, inlineStrings: Bool,
   var st = stat()
   stat(outPath, &st)
   let msg = "write-bench rows=\(rows - 1) seconds=\(secs) bytes=\(st.st_size) inline=\(inlineStrings) level=\(level)\n"
-  fputs(msg, stderr)
+  printToStandardError(msg)
 }

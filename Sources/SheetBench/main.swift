@@ -26,7 +26,7 @@ func now() -> Double {
 }
 
 func fail(_ message: String) -> Never {
-  fputs("SheetBench: \(message)\n", stderr)
+  printToStandardError("SheetBench: \(message)\n")
   exit(2)
 }
 
@@ -66,7 +66,7 @@ func read(_ path: String) throws {
     while try reader.next(into: &row) { v.add(row) }
   }
   let dt = now() - t0
-  fputs("read \(path): rows=\(v.rows) cells=\(v.cells) textBytes=\(v.textBytes) sum=\(v.sum) seconds=\(dt)\(phases)\n", stderr)
+  printToStandardError("read \(path): rows=\(v.rows) cells=\(v.cells) textBytes=\(v.textBytes) sum=\(v.sum) seconds=\(dt)\(phases)\n")
 }
 
 /// Runs `Pipeline.ValidateJob` on `path` as `sheetgate validate` does, without rendering the report.
@@ -86,8 +86,8 @@ func validate(_ path: String, schema: String?, roster: String?) throws {
     infos += t.stats.infos
     kept += t.diagnostics.count
   }
-  fputs("validate \(path): tables=\(result.tables.count) schema=\(result.tables.first?.schema ?? "-") rows=\(rows) "
-        + "errors=\(errors) warnings=\(warnings) policy=\(policy) infos=\(infos) kept=\(kept) seconds=\(dt)\n", stderr)
+  printToStandardError("validate \(path): tables=\(result.tables.count) schema=\(result.tables.first?.schema ?? "-") rows=\(rows) "
+        + "errors=\(errors) warnings=\(warnings) policy=\(policy) infos=\(infos) kept=\(kept) seconds=\(dt)\n")
 }
 
 var args = Array(CommandLine.arguments.dropFirst())
@@ -140,4 +140,17 @@ do {
   }
 } catch {
   fail("\(error)")
+}
+
+/// Writes `s` to stderr unbuffered (the C `stderr` global is not concurrency-safe in Swift 6).
+func printToStandardError(_ s: String) {
+  var s = s
+  s.withUTF8 { b in
+    var off = 0
+    while off < b.count {
+      let n = write(2, b.baseAddress! + off, b.count - off)
+      if n <= 0 { break }
+      off += n
+    }
+  }
 }
