@@ -5,6 +5,7 @@ import Foundation
 /// A closed pipe (`sheetgate cat x.xlsx --json | head`) ends the program quietly with status 0,
 /// as xsv does, instead of a crash or an error message.
 final class Output {
+  // nonisolated(unsafe): the buffer is written and flushed only by the command's one thread (the main thread).
   nonisolated(unsafe) static let stdout = Output(fd: 1)
   private let fd: Int32
   private var buffer: [UInt8] = []
