@@ -6,10 +6,6 @@ import PackageDescription
 // Validation) → diagnostics → reports and workbooks.
 
 let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
-// The workbook writer's per-cell path touches its classes' stored properties a dozen times per cell;
-// their dynamic exclusivity checks were a fifth of the merge output thread (DESIGN-NOTES.md). A writer
-// instance is only ever used from one thread.
-let uncheckedExclusivity: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
 let package = Package(
   name: "sheetgate",
@@ -36,7 +32,7 @@ let package = Package(
     .target(name: "XMLStream", dependencies: ["ByteIO", "CExpat"], swiftSettings: v5),
     .target(name: "CSV", dependencies: ["ByteIO", "Tabular"], swiftSettings: v5),
     .target(name: "XLSXReader", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO"], swiftSettings: v5),
-    .target(name: "XLSXWriter", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO"], swiftSettings: v5 + uncheckedExclusivity),
+    .target(name: "XLSXWriter", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO"], swiftSettings: v5),
     .target(name: "Diagnostics", dependencies: ["Tabular"], swiftSettings: v5),
     .target(name: "Schema", dependencies: ["Tabular", "Diagnostics", "Yams"], swiftSettings: v5),
     // Recognition is self-contained for now (plain LedgerLabels input); a Schema adapter comes later.
