@@ -6,7 +6,8 @@ import ZIP
 /// releasing the package uncommitted, removes the temporary file.
 ///
 /// Memory: the ZIP writer's deflate state and buffers and the file buffer (together well under 1 MiB).
-final class ZIPPackage: PackageSink {
+// @unchecked Sendable: used from one thread at a time — the workbook's, or ThreadedPackage's thread, to which it is handed once.
+final class ZIPPackage: PackageSink, @unchecked Sendable {
   private let file: AtomicFileWriter
   private let zip: ZIPWriter
   private let method: ZIPWriter.Method
