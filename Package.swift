@@ -5,13 +5,8 @@ import PackageDescription
 // bytes → container (ZIP) → events (XMLStream) / CSV → rows (Tabular) → typed records (Schema,
 // Validation) → diagnostics → reports and workbooks.
 
-let v5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 // Swift 6 language mode (complete concurrency checking) where it compiles without weakening anything.
 let v6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
-// The workbook writer's per-cell path touches its classes' stored properties a dozen times per cell;
-// their dynamic exclusivity checks were a fifth of the merge output thread (DESIGN-NOTES.md). A writer
-// instance is only ever used from one thread.
-let uncheckedExclusivity: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
 
 let package = Package(
   name: "sheetgate",
@@ -51,7 +46,7 @@ let package = Package(
     // MIME over bytes: messages in, attachments classified, replies out (DESIGN-NOTES: Mail).
     .target(name: "Mail", dependencies: ["ByteIO", "ZIP", "CSV"], swiftSettings: v6),
     .target(name: "XLSXReader", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO", "ThreadKit"], swiftSettings: v6),
-    .target(name: "XLSXWriter", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO", "ThreadKit"], swiftSettings: v5 + uncheckedExclusivity),
+    .target(name: "XLSXWriter", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO", "ThreadKit"], swiftSettings: v6),
     .target(name: "Diagnostics", dependencies: ["Tabular"], swiftSettings: v6),
     .target(name: "Schema", dependencies: ["Tabular", "Diagnostics", "Yams"], swiftSettings: v6),
     // Recognition is self-contained for now (plain LedgerLabels input); a Schema adapter comes later.
@@ -88,7 +83,7 @@ let package = Package(
     .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "CSVTests", dependencies: ["CSV", "Tabular", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "XMLStream", "ByteIO", "Tabular", "TestSupport", "ThreadKit"], swiftSettings: v6),
-    .testTarget(name: "XLSXWriterTests", dependencies: ["XLSXWriter", "XMLStream", "Tabular", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "XLSXWriterTests", dependencies: ["XLSXWriter", "XMLStream", "Tabular", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Tabular"], swiftSettings: v6),
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v6),
     .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Intake", "Schema", "Tabular", "CSV", "TestSupport"], swiftSettings: v6),

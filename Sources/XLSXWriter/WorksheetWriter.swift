@@ -23,22 +23,31 @@ final class WorksheetWriter {
   let timeStyle: StyleID
   let durationStyle: StyleID
   let output: PartOutput
+  /// `options.columnStyles` by column (up to the last styled column): a cell without a style of its
+  /// own reads its column's here instead of hashing into the dictionary.
+  private let columnStyleTable: [StyleID?]
+  private let autoWidth: Bool
+  private let autoWidthRows: Int
 
-  var w = XMLWriter(capacity: 320 * 1024)
   static let flushSize = 256 * 1024
 
+  /// What the per-cell path reads and writes, in its own allocation: reached through a pointer, it
+  /// costs no dynamic exclusivity check (each touch of a class's stored `var` costs one, and a cell
+  /// made about a dozen). A sheet writer is used from one thread at a time (its workbook's).
+  private let body: UnsafeMutablePointer<SheetBody>
+  private var state: SheetBody {
+    _read { yield body.pointee }
+    _modify { yield &body.pointee }
+  }
+
   /// True once the head (`<sheetViews>`, `<cols>`, `<sheetData>`) has been written.
-  private(set) var headWritten = false
+  var headWritten: Bool { body.pointee.headWritten }
+  /// The last row index written, -1 before the first.
+  var lastRow: Int { body.pointee.lastRow }
+  var maxColumn: Int { body.pointee.maxColumn }
   var freezeRows: Int
   var freezeColumns: Int
   var columnWidths: [Int: Double]
-  private var measured: [Double] = []
-  private var bufferedRows = 0
-  /// The last row index written, -1 before the first.
-  private(set) var lastRow = -1
-  private(set) var maxColumn = -1
-  private var columnNames: [[UInt8]] = []
-  private var rowDigits: [UInt8] = []
 
   var merges: [CellRange] = []
   var validations: [DataValidation] = []
@@ -64,6 +73,21 @@ final class WorksheetWriter {
     self.freezeRows = options.freezeRows
     self.freezeColumns = options.freezeColumns
     self.columnWidths = options.columnWidths
+    var table: [StyleID?] = []
+    if let last = options.columnStyles.keys.max(), last >= 0 {
+      table = [StyleID?](repeating: nil, count: last + 1)
+      for (c, st) in options.columnStyles where c >= 0 { table[c] = st }
+    }
+    self.columnStyleTable = table
+    self.autoWidth = options.autoWidth
+    self.autoWidthRows = options.autoWidthRows
+    body = .allocate(capacity: 1)
+    body.initialize(to: SheetBody())
+  }
+
+  deinit {
+    body.deinitialize(count: 1)
+    body.deallocate()
   }
 
   func location(row: Int? = nil, column: Int? = nil) -> SourceLocation {
@@ -81,29 +105,17 @@ final class WorksheetWriter {
     guard r < CellAddress.maxRows else {
       throw XLSXWriteError(.outOfRange, "row \(r + 1) is past Excel's last row 1,048,576", location: location(row: r))
     }
-    lastRow = r
-    rowDigits.removeAll(keepingCapacity: true)
-    var n = r + 1
-    repeat { rowDigits.append(0x30 + UInt8(n % 10)); n /= 10 } while n > 0
-    rowDigits.reverse()
-    w.raw("<row r=\"")
-    rowDigits.withUnsafeBufferPointer { w.raw(bytes: $0) }
-    w.raw("\"")
-    if let h = height {
-      w.attribute("ht", h)
-      w.raw(" customHeight=\"1\"")
-    }
-    if hidden { w.raw(" hidden=\"1\"") }
-    w.raw(">")
+    state.beginRow(r, height: height, hidden: hidden)
   }
 
   /// Ends the current row and drains the buffer when it is full.
   func endRow() throws {
-    w.raw("</row>")
-    if !headWritten {
-      bufferedRows += 1
-      if bufferedRows >= options.autoWidthRows || !options.autoWidth { try writeHead() }
-    } else if w.count >= Self.flushSize {
+    let p = body
+    p.pointee.w.raw("</row>")
+    if !p.pointee.headWritten {
+      p.pointee.bufferedRows += 1
+      if p.pointee.bufferedRows >= autoWidthRows || !autoWidth { try writeHead() }
+    } else if p.pointee.w.count >= Self.flushSize {
       try drain()
     }
   }
@@ -111,14 +123,7 @@ final class WorksheetWriter {
   /// Writes `<c r="A1"` and the style; the caller adds the type and value.
   @inline(__always)
   private func cellStart(_ column: Int, style: Int) {
-    while columnNames.count <= column {
-      columnNames.append(Array(CellAddress.columnName(columnNames.count).utf8))
-    }
-    w.raw("<c r=\"")
-    columnNames[column].withUnsafeBufferPointer { w.raw(bytes: $0) }
-    rowDigits.withUnsafeBufferPointer { w.raw(bytes: $0) }
-    w.raw(byte: 0x22)
-    if style != 0 { w.raw(" s=\""); w.integer(style); w.raw(byte: 0x22) }
+    state.cellStart(column, style: style)
   }
 
   @inline(__always)
@@ -127,20 +132,32 @@ final class WorksheetWriter {
       throw XLSXWriteError(.outOfRange, "column \(column + 1) is past Excel's last column XFD (16,384)",
                            location: location(row: lastRow, column: column))
     }
-    if column > maxColumn { maxColumn = column }
+    let p = body
+    if column > p.pointee.maxColumn { p.pointee.maxColumn = column }
   }
 
+  /// The column's style from `options.columnStyles`, if it has one.
+  @inline(__always)
+  private func columnStyle(_ column: Int) -> StyleID? {
+    column < columnStyleTable.count ? columnStyleTable[column] : nil
+  }
+
+  @inline(__always)
   private func style(_ explicit: StyleID?, column: Int) -> Int {
     if let s = explicit { return s.rawValue }
-    return options.columnStyles[column]?.rawValue ?? 0
+    return columnStyle(column)?.rawValue ?? 0
   }
+
+  /// True while the first rows are held back and their widths measured.
+  @inline(__always)
+  private var measuring: Bool { autoWidth && !body.pointee.headWritten }
 
   /// A cell with a style and no value (`<c r="B4" s="3"/>`), e.g. a required cell left empty that a
   /// report fills red.
   func blank(column: Int, style s: StyleID) throws {
     try checkColumn(column)
     cellStart(column, style: s.rawValue)
-    w.raw("/>")
+    state.w.raw("/>")
   }
 
   /// A text cell: shared string index or inline string. Empty text writes nothing.
@@ -156,47 +173,51 @@ final class WorksheetWriter {
     }
     let st = style(s, column: column)
     cellStart(column, style: st)
+    let p = body
     if let sst = sharedStrings {
-      w.raw(" t=\"s\"><v>")
-      w.integer(sst.index(of: b))
-      w.raw("</v></c>")
+      let idx = sst.index(of: b)
+      p.pointee.w.raw(" t=\"s\"><v>")
+      p.pointee.w.integer(idx)
+      p.pointee.w.raw("</v></c>")
     } else {
-      w.raw(" t=\"inlineStr\"><is>")
-      SharedStringTable.writeT(b, into: &w)
-      w.raw("</is></c>")
+      p.pointee.w.raw(" t=\"inlineStr\"><is>")
+      SharedStringTable.writeT(b, into: &p.pointee.w)
+      p.pointee.w.raw("</is></c>")
     }
-    if !headWritten && options.autoWidth { measure(column, Self.displayWidth(b)) }
+    if measuring { measure(column, Self.displayWidth(b)) }
   }
 
   /// A number cell from decimal text, written verbatim; the caller has checked it is plain.
   func number(text b: UnsafeBufferPointer<UInt8>, column: Int, style s: StyleID?) throws {
     try checkColumn(column)
     cellStart(column, style: style(s, column: column))
-    w.raw("><v>")
-    w.raw(bytes: b)
-    w.raw("</v></c>")
-    if !headWritten && options.autoWidth { measure(column, Double(b.count)) }
+    let p = body
+    p.pointee.w.raw("><v>")
+    p.pointee.w.raw(bytes: b)
+    p.pointee.w.raw("</v></c>")
+    if measuring { measure(column, Double(b.count)) }
   }
 
   /// A number cell from a Double. Not-finite values are written as `#NUM!` errors.
   func number(_ v: Double, column: Int, style s: StyleID?, measuredWidth: Double? = nil) throws {
     try checkColumn(column)
     cellStart(column, style: style(s, column: column))
-    guard v.isFinite else { w.raw(" t=\"e\"><v>#NUM!</v></c>"); return }
-    w.raw("><v>")
-    let start = w.count
-    w.double(v)
-    let len = w.count - start
-    w.raw("</v></c>")
-    if !headWritten && options.autoWidth { measure(column, measuredWidth ?? Double(len)) }
+    let p = body
+    guard v.isFinite else { p.pointee.w.raw(" t=\"e\"><v>#NUM!</v></c>"); return }
+    p.pointee.w.raw("><v>")
+    let start = p.pointee.w.count
+    p.pointee.w.double(v)
+    let len = p.pointee.w.count - start
+    p.pointee.w.raw("</v></c>")
+    if measuring { measure(column, measuredWidth ?? Double(len)) }
   }
 
   /// A boolean cell.
   func bool(_ v: Bool, column: Int, style s: StyleID?) throws {
     try checkColumn(column)
     cellStart(column, style: style(s, column: column))
-    w.raw(v ? " t=\"b\"><v>1</v></c>" : " t=\"b\"><v>0</v></c>")
-    if !headWritten && options.autoWidth { measure(column, 5) }
+    state.w.raw(v ? " t=\"b\"><v>1</v></c>" : " t=\"b\"><v>0</v></c>")
+    if measuring { measure(column, 5) }
   }
 
   /// An error cell such as `#N/A`.
@@ -207,7 +228,7 @@ final class WorksheetWriter {
                            location: location(row: lastRow, column: column))
     }
     cellStart(column, style: style(s, column: column))
-    w.raw(" t=\"e\"><v>"); w.text(e); w.raw("</v></c>")
+    state.w.raw(" t=\"e\"><v>"); state.w.text(e); state.w.raw("</v></c>")
   }
 
   /// A date or date-time serial with the matching default format unless a style is given.
@@ -218,7 +239,7 @@ final class WorksheetWriter {
     case .timeOfDay: fallback = timeStyle
     case .duration: fallback = durationStyle
     }
-    let st = s ?? options.columnStyles[column] ?? fallback
+    let st = s ?? columnStyle(column) ?? fallback
     try number(serial, column: column, style: st, measuredWidth: fallback == dateStyle ? 10 : 19)
   }
 
@@ -229,17 +250,17 @@ final class WorksheetWriter {
     var formula = Substring(f)
     if formula.hasPrefix("=") { formula = formula.dropFirst() }
     switch cached {
-    case .text: w.raw(" t=\"str\"")
-    case .bool: w.raw(" t=\"b\"")
+    case .text: state.w.raw(" t=\"str\"")
+    case .bool: state.w.raw(" t=\"b\"")
     case .error(let e):
       guard excelErrorValues.contains(e) else {
         throw XLSXWriteError(.invalidArgument, "\"\(e)\" is not an Excel error value such as #N/A",
                              location: location(row: lastRow, column: column))
       }
-      w.raw(" t=\"e\"")
+      state.w.raw(" t=\"e\"")
     default: break
     }
-    w.raw("><f>"); w.text(String(formula)); w.raw("</f>")
+    state.w.raw("><f>"); state.w.text(String(formula)); state.w.raw("</f>")
     switch cached {
     case .none: break
     case .number(let t):
@@ -249,20 +270,19 @@ final class WorksheetWriter {
         throw XLSXWriteError(.invalidNumber, "cached value \"\(t)\" is not a plain decimal number",
                              location: location(row: lastRow, column: column))
       }
-      w.raw("<v>"); w.raw(t); w.raw("</v>")
-    case .double(let d): w.raw("<v>"); w.double(d); w.raw("</v>")
-    case .text(let t): w.raw("<v>"); w.ooxmlText(t); w.raw("</v>")
-    case .bool(let b): w.raw(b ? "<v>1</v>" : "<v>0</v>")
-    case .error(let e): w.raw("<v>"); w.text(e); w.raw("</v>")
+      state.w.raw("<v>"); state.w.raw(t); state.w.raw("</v>")
+    case .double(let d): state.w.raw("<v>"); state.w.double(d); state.w.raw("</v>")
+    case .text(let t): state.w.raw("<v>"); state.w.ooxmlText(t); state.w.raw("</v>")
+    case .bool(let b): state.w.raw(b ? "<v>1</v>" : "<v>0</v>")
+    case .error(let e): state.w.raw("<v>"); state.w.text(e); state.w.raw("</v>")
     }
-    w.raw("</c>")
+    state.w.raw("</c>")
   }
 
   // MARK: Widths
 
   private func measure(_ column: Int, _ width: Double) {
-    if measured.count <= column { measured.append(contentsOf: repeatElement(0, count: column + 1 - measured.count)) }
-    if width > measured[column] { measured[column] = width }
+    state.measure(column, width)
   }
 
   /// Display width in character cells: characters of 3- and 4-byte UTF-8 sequences (CJK,
@@ -279,6 +299,7 @@ final class WorksheetWriter {
 
   /// The `<cols>` widths: explicit ones, else measured (+2 padding, capped), else none.
   func finalWidths() -> [(column: Int, width: Double?, style: Int)] {
+    let measured = state.measured
     var columns = Set(columnWidths.keys).union(options.columnStyles.keys)
     if options.autoWidth {
       for (c, m) in measured.enumerated() where m > 0 { columns.insert(c) }
@@ -298,7 +319,7 @@ final class WorksheetWriter {
   /// Writes everything before the first row, then the rows held back for measuring.
   func writeHead() throws {
     guard !headWritten else { return }
-    headWritten = true
+    body.pointee.headWritten = true
     var h = XMLWriter(capacity: 4096)
     WorksheetXML.writeHead(of: self, into: &h)
     try h.bytes.withUnsafeBytes { try output.write($0) }
@@ -307,17 +328,72 @@ final class WorksheetWriter {
 
   /// Passes the buffered XML to the ZIP entry.
   func drain() throws {
-    if w.count > 0 {
-      try w.bytes.withUnsafeBytes { try output.write($0) }
-      w.removeAll()
+    let p = body
+    if p.pointee.w.count > 0 {
+      try p.pointee.w.bytes.withUnsafeBytes { try output.write($0) }
+      p.pointee.w.removeAll()
     }
   }
 
   /// Writes what follows the rows and drains everything.
   func finish(legacyDrawingRelID: String?) throws {
     try writeHead()
+    // The tail reads this writer (`lastRow` for the autofilter) while it writes: the buffer is moved
+    // out of the body meanwhile, so no access to the body overlaps another.
+    var w = XMLWriter(capacity: 0)
+    swap(&w, &body.pointee.w)
     w.raw("</sheetData>")
     WorksheetXML.writeTail(of: self, legacyDrawingRelID: legacyDrawingRelID, into: &w)
+    swap(&w, &body.pointee.w)
     try drain()
+  }
+}
+
+/// A sheet writer's per-cell state (see `WorksheetWriter.body`).
+struct SheetBody {
+  var w = XMLWriter(capacity: 320 * 1024)
+  /// True once the head (`<sheetViews>`, `<cols>`, `<sheetData>`) has been written.
+  var headWritten = false
+  var bufferedRows = 0
+  /// The last row index written, -1 before the first.
+  var lastRow = -1
+  var maxColumn = -1
+  var measured: [Double] = []
+  var columnNames: [[UInt8]] = []
+  var rowDigits: [UInt8] = []
+
+  mutating func beginRow(_ r: Int, height: Double?, hidden: Bool) {
+    lastRow = r
+    rowDigits.removeAll(keepingCapacity: true)
+    var n = r + 1
+    repeat { rowDigits.append(0x30 + UInt8(n % 10)); n /= 10 } while n > 0
+    rowDigits.reverse()
+    w.raw("<row r=\"")
+    rowDigits.withUnsafeBufferPointer { w.raw(bytes: $0) }
+    w.raw("\"")
+    if let h = height {
+      w.attribute("ht", h)
+      w.raw(" customHeight=\"1\"")
+    }
+    if hidden { w.raw(" hidden=\"1\"") }
+    w.raw(">")
+  }
+
+  /// Writes `<c r="A1"` and the style; the caller adds the type and value.
+  @inline(__always)
+  mutating func cellStart(_ column: Int, style: Int) {
+    while columnNames.count <= column {
+      columnNames.append(Array(CellAddress.columnName(columnNames.count).utf8))
+    }
+    w.raw("<c r=\"")
+    columnNames[column].withUnsafeBufferPointer { w.raw(bytes: $0) }
+    rowDigits.withUnsafeBufferPointer { w.raw(bytes: $0) }
+    w.raw(byte: 0x22)
+    if style != 0 { w.raw(" s=\""); w.integer(style); w.raw(byte: 0x22) }
+  }
+
+  mutating func measure(_ column: Int, _ width: Double) {
+    if measured.count <= column { measured.append(contentsOf: repeatElement(0, count: column + 1 - measured.count)) }
+    if width > measured[column] { measured[column] = width }
   }
 }

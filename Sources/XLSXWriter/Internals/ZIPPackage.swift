@@ -6,7 +6,7 @@ import ZIP
 /// releasing the package uncommitted, removes the temporary file.
 ///
 /// Memory: the ZIP writer's deflate state and buffers and the file buffer (together well under 1 MiB).
-final class ZIPPackage: PackageSink {
+final class ZIPPackage: PackageSink, @unchecked Sendable {  // @unchecked: used from one thread at a time (the workbook's, or the thread ThreadedPackage hands it to once)
   private let file: AtomicFileWriter
   private let zip: ZIPWriter
   private let method: ZIPWriter.Method

@@ -11,116 +11,140 @@ import XMLStream
 final class SharedStringTable {
   static let chunkSize = 4 << 20
 
-  /// Arena chunks; a string never spans chunks (longer strings get a chunk of their own).
-  private var chunks: [UnsafeMutableRawBufferPointer] = []
-  private var chunkUsed = 0
-  /// Per string: chunk << 40 | offset << 20... packed as (chunk: 20 bits, offset: 23 bits, length: 21 bits).
-  private var locations: [UInt64] = []
-  /// Open-addressing slots: string index + 1, 0 = empty. Capacity is a power of two.
-  private var slots: [UInt32] = []
-  /// Per slot, 16 bits of the string's hash (never 0; 0 = empty): a probe reads only these until
-  /// one matches, instead of following each slot to its string (two cache misses per probe).
-  private var tags: [UInt16] = []
-  private var mask = 0
-  /// Number of `t="s"` cells written (the `count` attribute).
-  private(set) var references = 0
+  /// The table itself, in its own allocation: reached through a pointer, a lookup costs no dynamic
+  /// exclusivity check (each touch of a class's stored `var` costs one, and a lookup made six).
+  /// A table is used from one thread at a time (its workbook's).
+  private let table: UnsafeMutablePointer<Table>
 
-  var uniqueCount: Int { locations.count }
+  /// Number of `t="s"` cells written (the `count` attribute).
+  var references: Int { table.pointee.references }
+  var uniqueCount: Int { table.pointee.locations.count }
 
   init() {
-    slots = [UInt32](repeating: 0, count: 1 << 12)
-    tags = [UInt16](repeating: 0, count: 1 << 12)
-    mask = slots.count - 1
+    table = .allocate(capacity: 1)
+    table.initialize(to: Table())
   }
 
-  deinit { release() }
+  deinit {
+    table.pointee.release()
+    table.deinitialize(count: 1)
+    table.deallocate()
+  }
 
   /// Frees the arena.
-  func release() {
-    for c in chunks { c.deallocate() }
-    chunks.removeAll()
-    locations = []
-    slots = []
-    tags = []
-  }
+  func release() { table.pointee.release() }
 
   /// The index of `text`, adding it when new. Amortised O(length).
-  func index(of text: UnsafeBufferPointer<UInt8>) -> Int {
-    references += 1
-    let h = Self.hash(text)
-    let tag = Self.tag(h)
-    var i = Int(truncatingIfNeeded: h) & mask
-    while true {
-      let t = tags[i]
-      if t == 0 { break }
-      if t == tag {
-        let idx = Int(slots[i]) - 1
-        if equals(idx, text) { return idx }
-      }
-      i = (i + 1) & mask
+  @inline(__always)
+  func index(of text: UnsafeBufferPointer<UInt8>) -> Int { table.pointee.index(of: text) }
+
+  /// The bytes of string `idx` (valid until `release()`).
+  func bytes(_ idx: Int) -> UnsafeBufferPointer<UInt8> { table.pointee.bytes(idx) }
+
+  struct Table {
+    /// Arena chunks; a string never spans chunks (longer strings get a chunk of their own).
+    var chunks: [UnsafeMutableRawBufferPointer] = []
+    var chunkUsed = 0
+    /// Per string: chunk << 40 | offset << 20... packed as (chunk: 20 bits, offset: 23 bits, length: 21 bits).
+    var locations: [UInt64] = []
+    /// Open-addressing slots: string index + 1, 0 = empty. Capacity is a power of two.
+    var slots: [UInt32]
+    /// Per slot, 16 bits of the string's hash (never 0; 0 = empty): a probe reads only these until
+    /// one matches, instead of following each slot to its string (two cache misses per probe).
+    var tags: [UInt16]
+    var mask: Int
+    var references = 0
+
+    init() {
+      slots = [UInt32](repeating: 0, count: 1 << 12)
+      tags = [UInt16](repeating: 0, count: 1 << 12)
+      mask = slots.count - 1
     }
-    let idx = locations.count
-    locations.append(store(text))
-    slots[i] = UInt32(idx + 1)
-    tags[i] = tag
-    if locations.count * 10 > slots.count * 7 { grow() }
-    return idx
+
+    mutating func release() {
+      for c in chunks { c.deallocate() }
+      chunks.removeAll()
+      locations = []
+      slots = []
+      tags = []
+    }
+
+    mutating func index(of text: UnsafeBufferPointer<UInt8>) -> Int {
+      references += 1
+      let h = SharedStringTable.hash(text)
+      let tag = SharedStringTable.tag(h)
+      var i = Int(truncatingIfNeeded: h) & mask
+      while true {
+        let t = tags[i]
+        if t == 0 { break }
+        if t == tag {
+          let idx = Int(slots[i]) - 1
+          if equals(idx, text) { return idx }
+        }
+        i = (i + 1) & mask
+      }
+      let idx = locations.count
+      locations.append(store(text))
+      slots[i] = UInt32(idx + 1)
+      tags[i] = tag
+      if locations.count * 10 > slots.count * 7 { grow() }
+      return idx
+    }
+
+    private mutating func store(_ text: UnsafeBufferPointer<UInt8>) -> UInt64 {
+      let n = text.count
+      if chunks.isEmpty || chunkUsed + n > chunks[chunks.count - 1].count {
+        chunks.append(.allocate(byteCount: max(SharedStringTable.chunkSize, n), alignment: 8))
+        chunkUsed = 0
+      }
+      let chunk = chunks.count - 1
+      if n > 0 {
+        UnsafeMutableRawBufferPointer(rebasing: chunks[chunk][chunkUsed..<chunkUsed + n])
+          .copyMemory(from: UnsafeRawBufferPointer(text))
+      }
+      let loc = UInt64(chunk) << 44 | UInt64(chunkUsed) << 21 | UInt64(n)
+      chunkUsed += n
+      return loc
+    }
+
+    func bytes(_ idx: Int) -> UnsafeBufferPointer<UInt8> {
+      let loc = locations[idx]
+      let chunk = Int(loc >> 44)
+      let offset = Int((loc >> 21) & 0x7F_FFFF)
+      let n = Int(loc & 0x1F_FFFF)
+      let base = chunks[chunk].baseAddress!.assumingMemoryBound(to: UInt8.self)
+      return UnsafeBufferPointer(start: base + offset, count: n)
+    }
+
+    private func equals(_ idx: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+      let loc = locations[idx]
+      guard Int(loc & 0x1F_FFFF) == text.count else { return false }
+      let b = bytes(idx)
+      if text.count == 0 { return true }
+      return memcmpEqual(b.baseAddress!, text.baseAddress!, text.count)
+    }
+
+    private mutating func grow() {
+      let newCount = slots.count * 2
+      var newSlots = [UInt32](repeating: 0, count: newCount)
+      var newTags = [UInt16](repeating: 0, count: newCount)
+      let newMask = newCount - 1
+      for idx in 0..<locations.count {
+        let h = SharedStringTable.hash(bytes(idx))
+        var i = Int(truncatingIfNeeded: h) & newMask
+        while newTags[i] != 0 { i = (i + 1) & newMask }
+        newSlots[i] = UInt32(idx + 1)
+        newTags[i] = SharedStringTable.tag(h)
+      }
+      slots = newSlots
+      tags = newTags
+      mask = newMask
+    }
   }
 
   /// The top 16 bits of `h`, never 0.
   @inline(__always)
-  private static func tag(_ h: UInt64) -> UInt16 { UInt16(truncatingIfNeeded: h >> 48) | 1 }
-
-  private func store(_ text: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    let n = text.count
-    if chunks.isEmpty || chunkUsed + n > chunks[chunks.count - 1].count {
-      chunks.append(.allocate(byteCount: max(Self.chunkSize, n), alignment: 8))
-      chunkUsed = 0
-    }
-    let chunk = chunks.count - 1
-    if n > 0 {
-      UnsafeMutableRawBufferPointer(rebasing: chunks[chunk][chunkUsed..<chunkUsed + n])
-        .copyMemory(from: UnsafeRawBufferPointer(text))
-    }
-    let loc = UInt64(chunk) << 44 | UInt64(chunkUsed) << 21 | UInt64(n)
-    chunkUsed += n
-    return loc
-  }
-
-  /// The bytes of string `idx` (valid until `release()`).
-  func bytes(_ idx: Int) -> UnsafeBufferPointer<UInt8> {
-    let loc = locations[idx]
-    let chunk = Int(loc >> 44)
-    let offset = Int((loc >> 21) & 0x7F_FFFF)
-    let n = Int(loc & 0x1F_FFFF)
-    let base = chunks[chunk].baseAddress!.assumingMemoryBound(to: UInt8.self)
-    return UnsafeBufferPointer(start: base + offset, count: n)
-  }
-
-  private func equals(_ idx: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
-    let loc = locations[idx]
-    guard Int(loc & 0x1F_FFFF) == text.count else { return false }
-    let b = bytes(idx)
-    if text.count == 0 { return true }
-    return memcmpEqual(b.baseAddress!, text.baseAddress!, text.count)
-  }
-
-  private func grow() {
-    let newCount = slots.count * 2
-    var newSlots = [UInt32](repeating: 0, count: newCount)
-    var newTags = [UInt16](repeating: 0, count: newCount)
-    let newMask = newCount - 1
-    for idx in 0..<locations.count {
-      let h = Self.hash(bytes(idx))
-      var i = Int(truncatingIfNeeded: h) & newMask
-      while newTags[i] != 0 { i = (i + 1) & newMask }
-      newSlots[i] = UInt32(idx + 1)
-      newTags[i] = Self.tag(h)
-    }
-    slots = newSlots
-    tags = newTags
-    mask = newMask
-  }
+  static func tag(_ h: UInt64) -> UInt16 { UInt16(truncatingIfNeeded: h >> 48) | 1 }
 
   /// A fast 64-bit hash of a short byte string (multiply-mix over 8-byte words).
   static func hash(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
