@@ -7,6 +7,7 @@ import Pipeline
 import Reports
 import Schema
 import Tabular
+import Validation
 import XLSXWriter
 
 let arguments = CommandLine.arguments
