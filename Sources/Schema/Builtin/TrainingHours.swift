@@ -65,6 +65,7 @@ fields:
   - name: trained_on
     title: 培训日期
     type: date
+    precision: month
     aliases: [培训时间, 日期]
   - name: note
     title: 备注

@@ -165,6 +165,14 @@ struct SchemaLoader {
     f.falseValues = try strings(map["falseValues"]) ?? []
     f.aliases = try strings(map["aliases"]) ?? []
     f.fillMerged = try bool(map["fillMerged"]) ?? false
+    if let p = map["precision"] {
+      switch try string(p) {
+      case "day"?: f.monthPrecision = false
+      case "month"? where f.type == .date: f.monthPrecision = true
+      case "month"?: throw error(.badValue, "`precision: month` applies to date fields (`\(name)` is \(f.type.rawValue); use type yearmonth)", p)
+      default: throw error(.badValue, "`precision` is `day` or `month`", p)
+      }
+    }
     if let n = map["normalize"] {
       for (i, s) in (try strings(n) ?? []).enumerated() {
         guard let step = NormalizeStep(rawValue: s) else {
