@@ -75,7 +75,7 @@ enum CatalogEN {
                               hint: "Check the disk of the temporary folder, or set TMPDIR to a local folder with free space, then validate again"),
     "rule-not-evaluated": .init(title: "Rule not evaluated", message: "Row {row}: the rule could not be evaluated ({reason}): {rule}; values: {value}",
                                 hint: "Check the values this row's rule computes with (a zero divisor, a number too large), then submit again"),
-    "exclusive-listing": .init(title: "Listed in two lists", message: "\"{value}\" is listed both in {list} and in {otherList} ({other}) ({cell})",
+    "exclusive-listing": .init(title: "Listed in two lists", message: "\"{value}\" is listed both in {list} and in {otherList} ({cell}; see also {other})",
                                hint: "A document belongs in exactly one of 继续有效, 修改 and 宣布失效; check it and remove the wrong listing"),
     "duplicate-across-agencies": .init(title: "Submitted by two agencies", message: "\"{field}\" value \"{value}\" was submitted by {agency} and by {otherAgency} ({cell}; see also {other})",
                                        hint: "An officer is reported by one agency per period; check with the agencies concerned"),

@@ -75,7 +75,7 @@ enum CatalogZH {
                               hint: "请检查临时文件夹所在磁盘，或将 TMPDIR 设为本机有空余空间的文件夹，然后重新校验"),
     "rule-not-evaluated": .init(title: "规则无法计算", message: "第{row}行无法按规则计算（{reason}）：{rule}；涉及的值：{value}",
                                 hint: "请核对该行参与计算的数值（如除数为0、数值过大），改正后重新报送"),
-    "exclusive-listing": .init(title: "同一文件列入多个清单", message: "「{value}」同时列入「{list}」和「{otherList}」（{other}）（{cell}）",
+    "exclusive-listing": .init(title: "同一文件列入多个清单", message: "「{value}」同时列入「{list}」和「{otherList}」（{cell}；另见 {other}）",
                                hint: "同一文件只能列入继续有效、修改、宣布失效中的一个清单，请核实后删去多余的一处"),
     "duplicate-across-agencies": .init(title: "多个单位重复报送", message: "「{field}」的值「{value}」由「{agency}」和「{otherAgency}」重复报送（{cell}；另见 {other}）",
                                        hint: "同一人员在同一期间只能由一个单位报送，请与相关单位核实"),

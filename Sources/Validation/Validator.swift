@@ -57,6 +57,7 @@ public struct Validator {
   private var uniqueKeys: UniqueKeysCheck
   private var foreignKeys: ForeignKeysCheck
   private var aggregates: AggregatesCheck
+  private var exclusiveKeys: ExclusiveKeysCheck
   private var stats = ValidationStats()
   private var finished = false
   /// True when the last row passed to `validate(row:into:)` had its cells typed (it was not blank).
@@ -107,7 +108,13 @@ public struct Validator {
     uniqueKeys = unique
     foreignKeys = ForeignKeysCheck(schema: schema, plans: plans, lookups: context.lookups)
     aggregates = AggregatesCheck(plans: plans, accumulators: schema.aggregates.map { $0.makeAccumulator() })
+    exclusiveKeys = ExclusiveKeysCheck(schema: schema, plans: plans)
   }
+
+  /// Where each row lists its record for the schema's table-group rules (`exclusive`), for
+  /// `ExclusiveListings.conflicts` to compare with the other lists once every table is read.
+  /// Empty unless the schema declares `exclusive`.
+  public var exclusiveListings: [ExclusiveListing] { exclusiveKeys.listings }
 
   /// Validates one data row, adding its findings to `collector`.
   ///
@@ -142,6 +149,7 @@ public struct Validator {
     if !aggregates.accumulators.isEmpty {
       aggregates.check(row: row, typed: &typed, emitter: &emitter, into: &collector)
     }
+    if !exclusiveKeys.isEmpty { exclusiveKeys.check(row: row, typed: typed) }
     let valid = emitter.counts[Int(Severity.error.rawValue)] == errorsBefore
     if valid { stats.validRows += 1 }
     uniqueKeys.endRow(row.index, countedValid: valid)

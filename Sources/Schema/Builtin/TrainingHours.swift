@@ -34,6 +34,7 @@ fields:
     type: string
     format: id-card
     aliases: [身份证号码, 公民身份号码, 身份证件号码]
+    acrossAgencies: unique
   - name: role
     title: 职务
     type: string
