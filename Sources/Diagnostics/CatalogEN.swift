@@ -60,7 +60,7 @@ enum CatalogEN {
     "value-normalized": .init(title: "Value normalised", message: "\"{field}\" value \"{value}\" was normalised to \"{normalized}\" ({cell})",
                               hint: "Use half-width digits and no extra spaces"),
     "header-not-found": .init(title: "Header not found", message: "No known header was found in \"{sheet}\"", hint: "Use the template that was sent out"),
-    "schema-chosen": .init(title: "Table recognised", message: "Sheet \"{sheet}\" was recognised as \"{schema}\" (score {score})", hint: "If this is wrong, name the schema with --schema"),
+    "schema-chosen": .init(title: "Table recognised", message: "\"{sheet}\" was recognised as \"{schema}\" (score {score})", hint: "If this is wrong, name the schema with --schema"),
     "footer-skipped": .init(title: "Footer skipped", message: "Footer from row {row} (\"{value}\") was skipped", hint: ""),
     "aggregate-constraint": .init(title: "Group rule failed", message: "\"{group}\" breaks the rule: {rule}", hint: "Check this agency's figures as a whole"),
     "policy-violation": .init(title: "Policy not met", message: "Row {row}: {rule}", hint: "The data is valid; the requirement is not yet met"),

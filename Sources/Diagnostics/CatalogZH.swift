@@ -60,7 +60,7 @@ enum CatalogZH {
     "value-normalized": .init(title: "数值已规范", message: "「{field}」的值「{value}」已规范为「{normalized}」（{cell}）",
                               hint: "请使用半角数字，并去掉多余的空格"),
     "header-not-found": .init(title: "未找到表头", message: "「{sheet}」中没有找到可识别的表头", hint: "请使用统一下发的模板报送"),
-    "schema-chosen": .init(title: "已识别表格", message: "工作表「{sheet}」识别为「{schema}」（匹配度 {score}）", hint: "如识别有误，请用 --schema 指定表结构"),
+    "schema-chosen": .init(title: "已识别表格", message: "「{sheet}」识别为「{schema}」（匹配度 {score}）", hint: "如识别有误，请用 --schema 指定表结构"),
     "footer-skipped": .init(title: "已跳过表尾", message: "已跳过第{row}行起的表尾内容「{value}」", hint: ""),
     "aggregate-constraint": .init(title: "汇总规则未通过", message: "「{group}」不符合规则：{rule}", hint: "请核对该单位的整体数据"),
     "policy-violation": .init(title: "不符合政策要求", message: "第{row}行：{rule}", hint: "数据本身无误，请按要求落实"),
