@@ -194,7 +194,8 @@ public struct Consolidation {
   /// Key text → the winning (submission, row) and how many rows carry it; only keys found more than once.
   private typealias KeyIndex = [String: (winner: Int64, winnerRow: Int, winnerFile: String, count: Int, agencies: Set<String>)]
 
-  /// First pass, in arrival order: which keys occur in more than one submission, and which row wins.
+  /// First pass, in arrival order: which keys occur in more than one submission of the same period
+  /// (an officer trained in 2022 and in 2023 is no repeat), and which row wins.
   /// With `only` (the store's candidates), only those rows are read: any other row's key is unique.
   private func duplicateIndex(keys: [[Int]], subs: [SubmissionRecord], source: some ConsolidationSource,
                               only: [Int64: Set<Int>]?) throws -> KeyIndex {
@@ -206,7 +207,8 @@ public struct Consolidation {
       try source.forEachValidRow(of: sub.id) { row in
         if let rows, !rows.contains(row.rowNumber) { return }
         for (k, key) in keys.enumerated() {
-          guard let t = Self.keyText(key, number: k, values: row.values) else { continue }
+          guard let text = Self.keyText(key, number: k, values: row.values) else { continue }
+          let t = sub.period + "\u{1E}" + text  // a key repeats only within one period
           if var e = index[t] {
             e.count += 1
             if let a = sub.agency { e.agencies.insert(a) }
@@ -226,7 +228,7 @@ public struct Consolidation {
   /// Second pass: is this row a duplicate, and is it kept?
   private func checkKeys(row: StoredRow, sub: SubmissionRecord, schema: TableSchema, keys: [[Int]], index: KeyIndex) -> Duplicate? {
     for (k, key) in keys.enumerated() {
-      guard let t = Self.keyText(key, number: k, values: row.values), let e = index[t] else { continue }
+      guard let text = Self.keyText(key, number: k, values: row.values), let e = index[sub.period + "\u{1E}" + text] else { continue }
       if e.winner == sub.id && e.winnerRow == row.rowNumber { continue }
       let label = key.map { schema.fields[$0].displayName + "=" + row.values[$0] }.joined(separator: "，")
       let kept = options.duplicates == .report

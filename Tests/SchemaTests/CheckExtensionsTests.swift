@@ -104,4 +104,25 @@ final class CheckExtensionsTests: XCTestCase {
     XCTAssertThrowsError(try TableSchema(yaml: "fields:\n  - {name: a}\nexclusive:\n  - {lists: [x, y], keys: [[b]]}\n"))
     XCTAssertThrowsError(try TableSchema(yaml: "fields:\n  - {name: a, acrossAgencies: twice}\n"))
   }
+
+  func testAnAggregateThatCannotBeEvaluatedSaysWhy() throws {
+    let schema = try TableSchema(yaml: """
+      fields:
+        - {name: agency, type: string}
+        - {name: hours, type: number}
+      aggregates:
+        - {name: mean-hours, groupBy: agency, expression: "sum(hours) / count() >= 60", severity: policy}
+      """)
+    var acc = schema.aggregates[0].makeAccumulator()
+    acc.add([.string("甲"), .decimal(ExactDecimal("61")!)])
+    acc.add([.string("乙"), .decimal(ExactDecimal("9000000000000000000")!)])
+    acc.add([.string("乙"), .decimal(ExactDecimal("9000000000000000000")!)])
+    acc.add([.string("丙"), .null])
+    let results = Dictionary(uniqueKeysWithValues: acc.results().map { ($0.group.joined(), $0) })
+    XCTAssertEqual(results["甲"]?.outcome, .passed)
+    XCTAssertNil(results["甲"]?.fault)
+    XCTAssertEqual(results["乙"]?.outcome, .unknown)
+    XCTAssertEqual(results["乙"]?.fault, .overflow, "a sum that overflows is reported, not skipped")
+    XCTAssertEqual(results["丙"]?.outcome, .failed, "a null hour is not counted: 0 ÷ 1 < 60")
+  }
 }
