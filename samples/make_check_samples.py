@@ -105,8 +105,9 @@ def training_month_dates_clean():
 
 def training_legacy_ids():
     """乌审旗林业和草原局 (xlsxwriter): two officers still recorded with their first-generation 15-digit ID
-    numbers (errors since 2013; the 18-digit form is suggested), a month-only 培训日期 (fine), and an
-    impossible month `2023年13月` (a type error even where months are allowed)."""
+    numbers (errors since 2013; the 18-digit form is suggested), a month-only 培训日期 typed in full-width
+    digits (accepted, `value-normalized`), and an impossible month `2023年13月` (a type error even where
+    months are allowed)."""
     file = "乌审旗林业和草原局_执法人员培训学时台账_2023.xlsx"
     unit = "乌审旗林业和草原局"
     old1, old2 = "150626750302117", "150626680911052"
@@ -114,7 +115,9 @@ def training_legacy_ids():
         officer(unit, "包金山", "15062641000007", id_number("19800216", 173), "局长", 36, 30, "集中轮训", TextDate(dt.date(2023, 6, 8), "cn")),
         officer(unit, "乌云毕力格", "15062641000013",
                 Bad(old1, "legacy-id-card", note="15 digits; suggested 18-digit form 15062619750302117" + ms.id_check("15062619750302117")),
-                "执法队员", 30, 30, "网络培训", "2023年8月"),
+                "执法队员", 30, 30, "网络培训",
+                Bad("２０２３年８月", "value-normalized", "warning", typed=dt.date(2023, 8, 31),
+                    note="full-width digits, a month on its own: accepted (precision: month) and reported as normalised")),
         officer(unit, "刘桂兰", "15062641000015",
                 Bad(old2, "legacy-id-card", note="15 digits; suggested 18-digit form 15062619680911052" + ms.id_check("15062619680911052")),
                 "法制审核员", 31, 30, "集中轮训", TextDate(dt.date(2023, 9, 21), "dot")),

@@ -125,4 +125,13 @@ final class CheckExtensionsTests: XCTestCase {
     XCTAssertEqual(results["乙"]?.fault, .overflow, "a sum that overflows is reported, not skipped")
     XCTAssertEqual(results["丙"]?.outcome, .failed, "a null hour is not counted: 0 ÷ 1 < 60")
   }
+
+  func testDocYearOfTextThatIsNoDocumentNumberIsAFault() throws {
+    let s = try TableSchema(yaml: "fields:\n  - {name: doc, type: string}\n  - {name: y, type: integer}\n")
+    var checker = ExpressionChecker(aggregate: false) { name in s.fieldIndex(named: name).map { ($0, ExpressionType(s.fields[$0].type)) } }
+    let e = try checker.check(ExpressionParser.parse("doc_year(doc) == y")).0
+    XCTAssertEqual(e.outcome([.string("乌政办发〔2022〕115号"), .integer(2022)]), .passed)
+    XCTAssertEqual(e.fault([.string("乌政办发115号"), .integer(2022)]), .notADocumentNumber)
+    XCTAssertNil(e.fault([.null, .integer(2022)]))
+  }
 }

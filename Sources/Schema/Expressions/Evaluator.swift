@@ -354,6 +354,9 @@ extension RuleExpression {
       case .abs, .round:
         if let d = values.first?.decimal, d.significand == Int64.min { return (.null, .overflow) }
         return (.null, nil)
+      case .docYear:
+        if case .string(let t)? = values.first, !t.isEmpty { return (.null, .notADocumentNumber) }
+        return (.null, nil)
       case .approx:
         if values.contains(where: \.isNull) { return (.null, nil) }
         return (.null, values.allSatisfy { $0.decimal != nil } ? .overflow : .notANumber)

@@ -100,6 +100,8 @@ public enum EvaluationFault: String, Sendable, Hashable {
   case overflow
   /// A value that is not a number where a number is needed, or two values that cannot be compared.
   case notANumber = "not-a-number"
+  /// `doc_year` of a text that is not a document number (no year in 〔〕).
+  case notADocumentNumber = "not-a-document-number"
 }
 
 /// The outcome of a rule on one row or group.

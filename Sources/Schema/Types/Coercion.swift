@@ -290,7 +290,7 @@ public struct CellCoercer: Sendable {
       // `precision: month`: a month on its own is the month's last day.
       if field.monthPrecision, let m = DateParsing.yearMonth(b),
          let last = [31, 30, 29, 28].lazy.compactMap({ LocalDate(year: m.year, month: m.month, day: $0) }).first {
-        return CoercionOutcome(value: .date(last))
+        return normalizedIf(rawChanged, .date(last))
       }
       return .fail(field)
     case .yearmonth:
