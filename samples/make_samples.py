@@ -900,7 +900,38 @@ def normative_goldens(g, lists):
     for sheet, rows in lists.items():
         keys, _ = NORMATIVE_LAYOUT[sheet]
         g.check_table(sheet, NORMATIVE[sheet], keys, 3, 4, rows)
+    exclusive_goldens(g, lists)
     g.write()
+
+
+def exclusive_goldens(g, lists, first_row=4):
+    """The schemas' table-group rule `one-list-per-document`: a document (same 文号, or same 文件名称 and
+    发布日期) in more than one of 继续有效 / 修改 / 宣布失效 is an `exclusive-listing` error at each
+    listing — at the 文号 when the 文号 matches, else at the 文件名称. A repeat within one list is the
+    unique key's (`unique-error`), not this."""
+    def keys(row):
+        out = []
+        d = typed_value(row.get("doc"))
+        if d is not None and not (isinstance(row.get("doc"), Bad) and row["doc"].severity == "error"):
+            out.append(("doc", d))
+        t, day = typed_value(row.get("title")), typed_value(row.get("issued"))
+        if t is not None and day is not None:
+            out.append(("title", (t, day)))
+        return out
+    where = {}
+    for sheet, rows in lists.items():
+        for i, row in enumerate(rows):
+            for k in keys(row):
+                where.setdefault(k, set()).add(sheet)
+    for sheet, rows in lists.items():
+        layout, _ = NORMATIVE_LAYOUT[sheet]
+        for i, row in enumerate(rows):
+            for kind, value in keys(row):
+                if len(where[(kind, value)]) > 1:
+                    col = layout.index(kind) + 1
+                    g.add(sheet, first_row + i, col, "文号" if kind == "doc" else "文件名称", "exclusive-listing", "error",
+                          note="listed in " + " and ".join(sorted(where[(kind, value)])))
+                    break
 
 
 def normative_clean():
@@ -961,8 +992,8 @@ def normative_broken_gov():
     }
     normative_workbook(os.path.join(VALIDATE, file), "openpyxl", unit, "2023年10月11日", lists, "乌审旗人民政府规范性文件清理目录")
     g = Golden(file, {s: NORMATIVE[s].name for s in lists}, {"填报单位": unit, "填报日期": "2023-10-11"})
-    g.remarks.append("乌政办发〔2020〕88号 is listed both in 继续有效 (row 5) and in 宣布失效 (row 5). DOMAIN.md names this check, "
-                     "but no built-in schema rule expresses it (uniqueKeys are per sheet), so it is not among the findings.")
+    g.remarks.append("乌政办发〔2020〕88号 is listed both in 继续有效 (row 5, typed with （）) and in 宣布失效 (row 5): "
+                     "`exclusive-listing` at both, from the schemas' table-group rule one-list-per-document.")
     normative_goldens(g, lists)
 
 

@@ -100,6 +100,13 @@ public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConver
   public static let notSubmitted = DiagnosticCode("not-submitted")
   /// A check could not be completed (its temporary file could not be read back).
   public static let checkIncomplete = DiagnosticCode("check-incomplete")
+  /// A rule could not be evaluated for a row or group although its values are there (division
+  /// by zero, overflow, a value that is not a number): reported, never passed.
+  public static let ruleNotEvaluated = DiagnosticCode("rule-not-evaluated")
+  /// A record is listed in two lists that exclude each other (a document both 继续有效 and 宣布失效).
+  public static let exclusiveListing = DiagnosticCode("exclusive-listing")
+  /// A value that must be unique across agencies was submitted by two (the same officer's 身份证号).
+  public static let duplicateAcrossAgencies = DiagnosticCode("duplicate-across-agencies")
 
   // MARK: Input problems (a file that cannot be read at all; `InputProblem` in Intake)
 
@@ -143,7 +150,8 @@ public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConver
     numberLostPrecision, formulaWithoutValue, mergedCellFilled, docNumberNormalized, valueNormalized,
     headerNotFound, schemaChosen, footerSkipped, legacyXLS, encryptedWorkbook, notASpreadsheet, emptyFile,
     corruptFile, aggregateConstraint, policyViolation, hiddenSheet, hiddenRow, raggedRow,
-    foreignKeySuggestion, legacyIDCard, limitReached, notSubmitted, checkIncomplete,
+    foreignKeySuggestion, legacyIDCard, limitReached, notSubmitted, checkIncomplete, ruleNotEvaluated,
+    exclusiveListing, duplicateAcrossAgencies,
     fileNotFound, notAFile, cannotOpenFile, oleDocument, pdfDocument, htmlDisguised, xmlSpreadsheet2003, damagedContainer, malformedXML, limitExceeded, notAWorkbook, temporaryFile, unreadableWorkbook, unreadableCSV, unreadable, noSuchSheet,
   ].sorted()
 }

@@ -119,10 +119,17 @@ public enum MessageCatalog {
     let zh: [String: String] = [
       "check-digit": "校验位不正确", "length": "位数不对", "characters": "含有不允许的字符",
       "region": "地区代码不正确", "birth-date": "出生日期不正确", "check-character": "校验码不正确",
+      "legacy-15": "15位旧号码已于2013年停止使用",
+      "division-by-zero": "除数为0", "overflow": "数值超出可计算范围", "not-a-number": "参与计算的值不是数字",
+      "not-a-document-number": "不是有效的文号，无法取得年份",
     ]
     let en: [String: String] = [
       "check-digit": "wrong check digit", "length": "wrong length", "characters": "characters not allowed",
       "region": "wrong region code", "birth-date": "impossible birth date", "check-character": "wrong check character",
+      "legacy-15": "15-digit numbers stopped being valid in 2013",
+      "division-by-zero": "division by zero", "overflow": "a number too large to compute with",
+      "not-a-number": "a value that is not a number",
+      "not-a-document-number": "not a document number, so it has no year",
     ]
     return (lang == .zhCN ? zh[slug] : en[slug]) ?? slug
   }

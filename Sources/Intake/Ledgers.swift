@@ -14,9 +14,10 @@ public enum SchemaCatalog {
                        messageZH: "没有名为「\(nameOrPath)」的表结构。内置表结构：\(BuiltinSchemas.names.joined(separator: "、"))；也可以给出 .yaml/.json 文件路径。")
   }
 
-  /// Every built-in ledger schema (the roster is a lookup list, not a ledger agencies submit).
+  /// Every built-in ledger schema, the agency roster included: a roster sent for checking is
+  /// recognised and validated like any ledger (credit codes, repeated names).
   public static func builtinLedgers() throws -> [TableSchema] {
-    try BuiltinSchemas.names.filter { $0 != "agency-roster" }.map { try BuiltinSchemas.load(named: $0) }
+    try BuiltinSchemas.names.map { try BuiltinSchemas.load(named: $0) }
   }
 }
 

@@ -52,6 +52,13 @@ public struct Consolidation {
     public var notSubmitted: [String: [String]] = [:]
     /// The display title (`执法人员培训学时台账`) of each ledger named in `notSubmitted`, by schema name.
     public var ledgerTitles: [String: String] = [:]
+    /// Rows whose `acrossAgencies: unique` value (身份证号) another agency's submission also has.
+    public var acrossAgencyDuplicates = 0
+    /// Listings of a record found in two lists of a table-group rule (`exclusive`) across the
+    /// submissions (a document one file lists as 继续有效 and another as 宣布失效), each listing counted.
+    public var exclusiveConflicts = 0
+    /// The cross-file findings, as listed in `问题文件` (category, file, sheet, agency, row, explanation).
+    public var crossFileFindings: [CrossFileFinding] = []
     /// Total rows written to ledger sheets.
     public var totalRows: Int { rowsByLedger.values.reduce(0, +) }
   }
@@ -73,7 +80,11 @@ public struct Consolidation {
     rosterPositions = positions
   }
 
-  private struct Duplicate { var submission: SubmissionRecord; var row: Int; var key: String; var other: String; var kept: Bool }
+  private struct Duplicate {
+    var submission: SubmissionRecord; var row: Int; var key: String; var other: String; var kept: Bool
+    /// The key is an `acrossAgencies: unique` field and the other row is another agency's.
+    var acrossAgencies = false
+  }
 
   /// Writes the consolidated output and commits the sink; on error the sink is discarded.
   /// - Throws: what the source or the sink throws.
@@ -102,6 +113,9 @@ public struct Consolidation {
     var duplicates: [Duplicate] = []
     var summaries: [(schema: TableSchema, rows: [(agency: String, subs: Int, errors: Int, totals: LedgerTotals)])] = []
     var usedNames: Set<String> = ["汇总", "未报送单位", "问题文件"]
+    let conflicts = try exclusiveConflicts(ledgerSchemas, merged: merged, source: source)
+    outcome.exclusiveConflicts = conflicts.count
+    outcome.crossFileFindings = conflicts
 
     for schema in ledgerSchemas {
       let subs = merged.filter { $0.ledger == schema.name }.sorted(by: agencyOrder)
@@ -129,6 +143,13 @@ public struct Consolidation {
              let d = checkKeys(row: row, sub: sub, schema: schema, keys: keys, index: keyIndex) {
             outcome.duplicateRows += 1
             if !d.kept { outcome.droppedDuplicates += 1 }
+            if d.acrossAgencies {
+              outcome.acrossAgencyDuplicates += 1
+              outcome.crossFileFindings.append(CrossFileFinding(
+                kind: .duplicateAcrossAgencies, file: d.submission.fileName, sheet: d.submission.sheet,
+                ledger: schema.title ?? schema.name, agency: d.submission.agency, row: d.row,
+                explanation: "\(d.key) 与 \(d.other) 重复：同一人员由两个单位报送"))
+            }
             if duplicates.count < options.duplicateListLimit { duplicates.append(d) }
             if !d.kept { return }
           }
@@ -171,9 +192,10 @@ public struct Consolidation {
   // MARK: Keys across submissions
 
   /// Key text → the winning (submission, row) and how many rows carry it; only keys found more than once.
-  private typealias KeyIndex = [String: (winner: Int64, winnerRow: Int, winnerFile: String, count: Int)]
+  private typealias KeyIndex = [String: (winner: Int64, winnerRow: Int, winnerFile: String, count: Int, agencies: Set<String>)]
 
-  /// First pass, in arrival order: which keys occur in more than one submission, and which row wins.
+  /// First pass, in arrival order: which keys occur in more than one submission of the same period
+  /// (an officer trained in 2022 and in 2023 is no repeat), and which row wins.
   /// With `only` (the store's candidates), only those rows are read: any other row's key is unique.
   private func duplicateIndex(keys: [[Int]], subs: [SubmissionRecord], source: some ConsolidationSource,
                               only: [Int64: Set<Int>]?) throws -> KeyIndex {
@@ -185,15 +207,17 @@ public struct Consolidation {
       try source.forEachValidRow(of: sub.id) { row in
         if let rows, !rows.contains(row.rowNumber) { return }
         for (k, key) in keys.enumerated() {
-          guard let t = Self.keyText(key, number: k, values: row.values) else { continue }
+          guard let text = Self.keyText(key, number: k, values: row.values) else { continue }
+          let t = sub.period + "\u{1E}" + text  // a key repeats only within one period
           if var e = index[t] {
             e.count += 1
+            if let a = sub.agency { e.agencies.insert(a) }
             if options.duplicates == .keepLatest, e.winner != sub.id {
               e.winner = sub.id; e.winnerRow = row.rowNumber; e.winnerFile = sub.fileName
             }
             index[t] = e
           } else {
-            index[t] = (sub.id, row.rowNumber, sub.fileName, 1)
+            index[t] = (sub.id, row.rowNumber, sub.fileName, 1, sub.agency.map { [$0] } ?? [])
           }
         }
       }
@@ -204,13 +228,74 @@ public struct Consolidation {
   /// Second pass: is this row a duplicate, and is it kept?
   private func checkKeys(row: StoredRow, sub: SubmissionRecord, schema: TableSchema, keys: [[Int]], index: KeyIndex) -> Duplicate? {
     for (k, key) in keys.enumerated() {
-      guard let t = Self.keyText(key, number: k, values: row.values), let e = index[t] else { continue }
+      guard let text = Self.keyText(key, number: k, values: row.values), let e = index[sub.period + "\u{1E}" + text] else { continue }
       if e.winner == sub.id && e.winnerRow == row.rowNumber { continue }
       let label = key.map { schema.fields[$0].displayName + "=" + row.values[$0] }.joined(separator: "，")
       let kept = options.duplicates == .report
-      return Duplicate(submission: sub, row: row.rowNumber, key: label, other: "\(e.winnerFile) 第\(e.winnerRow)行", kept: kept)
+      let across = key.count == 1 && schema.uniqueAcrossAgencies.contains(key[0]) && e.agencies.count > 1
+      let others = e.agencies.subtracting([sub.agency ?? ""]).sorted().joined(separator: "、")
+      return Duplicate(submission: sub, row: row.rowNumber, key: label,
+                       other: "\(e.winnerFile) 第\(e.winnerRow)行" + (across && !others.isEmpty ? "（\(others)）" : ""),
+                       kept: kept, acrossAgencies: across)
     }
     return nil
+  }
+
+  // MARK: Table-group rules across submissions
+
+  /// Where a submission lists a record of a table-group rule.
+  private struct Listing { var sub: SubmissionRecord; var ledger: TableSchema; var row: Int; var label: String }
+
+  /// Records listed in two lists of a table-group rule (`exclusive`) by the merged submissions:
+  /// one finding per listing, naming the other listings. Reads the valid rows of the lists'
+  /// submissions once more (the lists are short: tens to hundreds of documents per agency).
+  private func exclusiveConflicts(_ ledgers: [TableSchema], merged: [SubmissionRecord],
+                                  source: some ConsolidationSource) throws -> [CrossFileFinding] {
+    var out: [CrossFileFinding] = []
+    var done: Set<String> = []
+    for schema in ledgers {
+      for rule in schema.exclusive where done.insert(rule.name).inserted {
+        let lists = ledgers.filter { rule.lists.contains($0.name) }
+        guard lists.count > 1 else { continue }
+        var listings: [Listing] = []
+        var byKey: [String: [Int]] = [:]
+        for list in lists {
+          let alternatives = rule.keys.map { names in names.compactMap { list.fieldIndex(named: $0) } }
+          for sub in merged where sub.ledger == list.name {
+            try source.forEachValidRow(of: sub.id) { row in
+              var seen: Set<String> = []
+              for (a, key) in alternatives.enumerated() where !key.isEmpty {
+                let parts = key.map { $0 < row.values.count ? String(row.values[$0].filter { !$0.isWhitespace }) : "" }
+                guard !parts.contains(where: \.isEmpty) else { continue }
+                let k = String(a) + "\u{1E}" + parts.joined(separator: "\u{1F}")
+                guard seen.insert(k).inserted else { continue }
+                let label = key.map { list.fields[$0].displayName + "=" + row.values[$0] }.joined(separator: "，")
+                byKey[k, default: []].append(listings.count)
+                listings.append(Listing(sub: sub, ledger: list, row: row.rowNumber, label: label))
+              }
+            }
+          }
+        }
+        var reported: Set<String> = []
+        for k in byKey.keys.sorted() {
+          let idx = byKey[k] ?? []
+          guard Set(idx.map { listings[$0].ledger.name }).count > 1 else { continue }
+          for i in idx {
+            let l = listings[i]
+            guard reported.insert("\(l.sub.id)\u{1F}\(l.row)").inserted else { continue }
+            let others = idx.filter { listings[$0].ledger.name != l.ledger.name }.map { j -> String in
+              let o = listings[j]
+              return "\(o.sub.fileName)\(o.sub.sheet.map { "!\($0)" } ?? "") 第\(o.row)行（\(o.ledger.title ?? o.ledger.name)）"
+            }.joined(separator: "、")
+            out.append(CrossFileFinding(kind: .exclusiveListing, file: l.sub.fileName, sheet: l.sub.sheet,
+                                        ledger: l.ledger.title ?? l.ledger.name, agency: l.sub.agency, row: l.row,
+                                        explanation: "\(l.label) 同时列入「\(l.ledger.title ?? l.ledger.name)」与 \(others)："
+                                          + (rule.message ?? "同一记录只能列入其中一个清单")))
+          }
+        }
+      }
+    }
+    return out
   }
 
   // MARK: Summary sheets
@@ -280,10 +365,16 @@ public struct Consolidation {
                              s.agency.map { .text($0) } ?? .empty, .empty, .number(String(s.errors)), .text(reason)])
     }
     for d in duplicates {
-      try sink.write(cells: [.text(d.kept ? "重复记录（保留）" : "重复记录（未合并）"), .text(d.submission.fileName),
+      let category = d.acrossAgencies ? (d.kept ? "多个单位重复报送（保留）" : "多个单位重复报送（未合并）")
+        : (d.kept ? "重复记录（保留）" : "重复记录（未合并）")
+      try sink.write(cells: [.text(category), .text(d.submission.fileName),
                              d.submission.sheet.map { .text($0) } ?? .empty, ledgerTitle(d.submission.ledger),
                              d.submission.agency.map { .text($0) } ?? .empty, .number(String(d.row)), .empty,
                              .text("\(d.key) 与 \(d.other) 重复")])
+    }
+    for f in outcome.crossFileFindings where f.kind == .exclusiveListing {
+      try sink.write(cells: [.text("同一文件列入多个清单"), .text(f.file), f.sheet.map { .text($0) } ?? .empty, .text(f.ledger),
+                             f.agency.map { .text($0) } ?? .empty, .number(String(f.row)), .empty, .text(f.explanation)])
     }
     if outcome.duplicateRows > duplicates.count {
       try sink.write(cells: [.text("重复记录"), .empty, .empty, .empty, .empty, .empty, .empty,
@@ -336,4 +427,25 @@ struct CellTyper {
     guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10) else { return nil }
     return LocalDate(year: y, month: m, day: d)
   }
+}
+
+/// A finding only the submissions together show (`merge`): a document listed in two lists of a
+/// table-group rule by different files, or an `acrossAgencies: unique` value (身份证号) two agencies submitted.
+public struct CrossFileFinding: Sendable, Hashable {
+  public enum Kind: String, Sendable {
+    /// `exclusive-listing`: the record is in another list too.
+    case exclusiveListing = "exclusive-listing"
+    /// `duplicate-across-agencies`: another agency submitted the same value.
+    case duplicateAcrossAgencies = "duplicate-across-agencies"
+  }
+  public var kind: Kind
+  public var file: String
+  public var sheet: String?
+  /// The ledger's title.
+  public var ledger: String
+  public var agency: String?
+  /// The 1-based sheet row.
+  public var row: Int
+  /// What is wrong, in Chinese, naming the other listing.
+  public var explanation: String
 }

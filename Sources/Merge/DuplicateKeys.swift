@@ -1,11 +1,14 @@
 import Schema
 
 extension Consolidation {
-  /// The keys checked across submissions: the primary key first, then unique keys, then unique fields.
+  /// The keys checked across submissions: the primary key first, then unique keys, then unique
+  /// fields, then `acrossAgencies: unique` fields no other key covers.
   public static func keyFields(_ schema: TableSchema) -> [[Int]] {
     var keys = schema.uniqueKeys
     if !schema.primaryKey.isEmpty { keys.insert(schema.primaryKey, at: 0) }
     for (i, f) in schema.fields.enumerated() where f.constraints.unique { keys.append([i]) }
+    // `acrossAgencies: unique` fields are compared across submissions even when no key covers them.
+    for i in schema.uniqueAcrossAgencies where !keys.contains([i]) { keys.append([i]) }
     return keys
   }
 

@@ -254,7 +254,8 @@ public struct MergeJob: Sendable {
     guard let name, let roster = options.roster else { return nil }
     switch roster.lookup(name) {
     case .exact(let n), .suggestion(let n, _): return n
-    case .none: return nil
+    case .abbreviation(let names, _) where names.count == 1: return names[0]
+    case .abbreviation, .none: return nil
     }
   }
 

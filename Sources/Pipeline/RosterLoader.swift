@@ -1,3 +1,4 @@
+import Diagnostics
 import Intake
 import Recognition
 import Schema
@@ -6,6 +7,33 @@ import Tabular
 /// Loads the agency roster (本级行政执法部门名单) from an .xlsx or .csv submission: its header is
 /// recognised like any ledger's (`单位名称`, `简称`, `统一社会信用代码` and their aliases).
 public enum RosterLoader {
+  /// A roster and what validating it against the `agency-roster` schema found.
+  public struct Checked: Sendable {
+    public var roster: AgencyRoster
+    /// The number of findings of severity `error` (bad 统一社会信用代码, repeated names or codes…).
+    public var errorCount: Int
+    /// The error findings kept, in sheet order (row, then column).
+    public var errors: [Diagnostic]
+  }
+
+  /// Loads the roster and validates it like any submitted ledger (schema `agency-roster`: the
+  /// GB 32100 check character of 统一社会信用代码, repeated 单位名称 or codes). A roster with
+  /// errors is still returned: the caller says so and uses it.
+  /// - Throws: ``InputProblem`` when the file cannot be read; ``UsageProblem`` when it holds no roster table.
+  public static func loadChecked(path: String) throws -> Checked {
+    let roster = try load(path: path)
+    let schema = try BuiltinSchemas.load(named: "agency-roster")
+    let result = try ValidateJob(options: .init(schema: schema)).run(path: path)
+    var errors: [Diagnostic] = []
+    var count = 0
+    for t in result.tables {
+      count += t.stats.errors
+      errors += t.diagnostics.filter { $0.severity == .error }
+    }
+    errors.sort { ($0.location.row ?? -1, $0.location.column ?? -1) < ($1.location.row ?? -1, $1.location.column ?? -1) }
+    return Checked(roster: roster, errorCount: count, errors: errors)
+  }
+
   public static func load(path: String) throws -> AgencyRoster {
     let schema = try BuiltinSchemas.load(named: "agency-roster")
     let opened = try OpenedFile.open(path: path)

@@ -64,6 +64,7 @@ public struct ValidateJob {
     var visitor = Visitor(job: self, overlap: Self.isBig(path), result: FileResult(file: lastPathComponent(path), tables: [], metadata: []))
     try opened.walkTables(ledgers, visitor: &visitor, knownAgencies: options.roster?.entries.map { $0.name } ?? [])
     var result = visitor.result
+    Self.checkExclusiveListings(&result, schemas: visitor.schemas)
     if result.tables.isEmpty {
       // No sheet looked like any ledger: one finding says so, with what to do.
       var c = DiagnosticCollector(limit: options.limitErrors)
@@ -74,6 +75,19 @@ public struct ValidateJob {
       result.tables.append(TableReport(file: result.file, sheet: nil, schema: options.schema?.name, stats: stats, collector: c))
     }
     return result
+  }
+
+  /// A record listed in two lists of a table-group rule (`exclusive`: a document both 继续有效
+  /// and 宣布失效) within this file: an error at each listing, added to its table's findings.
+  static func checkExclusiveListings(_ result: inout FileResult, schemas: [TableSchema]) {
+    guard result.tables.contains(where: { !$0.exclusiveListings.isEmpty }) else { return }
+    let tables = zip(result.tables, schemas).map { t, s in
+      ExclusiveListings.Table(schema: s, file: t.file, sheet: t.sheet, listings: t.exclusiveListings)
+    }
+    for (t, d) in ExclusiveListings.conflicts(tables) {
+      result.tables[t].diagnostics.append(d)
+      result.tables[t].stats.count(d.severity)
+    }
   }
 
   /// Files at least this large are read on a second thread while the rows are validated.
@@ -91,9 +105,12 @@ public struct ValidateJob {
     /// Big inputs on a machine with more than one core read on a second thread (`RowPipeline`).
     let overlap: Bool
     var result: FileResult
+    /// The schema of each table in `result.tables`.
+    var schemas: [TableSchema] = []
 
     mutating func visit<Rows: RowSource>(_ t: inout TableInput<Rows>) throws -> Bool {
       result.tables.append(try job.validate(&t, overlap: overlap))
+      schemas.append(t.schema)
       result.metadata.append(t.reader.metadata)
       return true
     }
@@ -134,6 +151,7 @@ public struct ValidateJob {
     }
     var report = TableReport(file: t.context.fileName, sheet: t.context.sheetName, schema: schema.name, stats: stats, collector: collector)
     report.metadata = Self.display(t.reader.metadata)
+    report.exclusiveListings = validator.exclusiveListings
     return report
   }
 

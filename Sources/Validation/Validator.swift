@@ -99,6 +99,9 @@ public final class Validator {
 
   /// The statistics so far.
   public var currentStats: ValidationStats { core.currentStats }
+
+  /// The rows of this table that an `exclusive` rule holds, for the check across sheets and files.
+  public var exclusiveListings: [ExclusiveListing] { core.exclusiveListings }
 }
 
 /// The validator's state and checks, held by one `Validator`.
@@ -119,6 +122,7 @@ struct ValidatorCore {
   private var uniqueKeys: UniqueKeysCheck
   private var foreignKeys: ForeignKeysCheck
   private var aggregates: AggregatesCheck
+  private var exclusiveKeys: ExclusiveKeysCheck
   private var stats = ValidationStats()
   private var finished = false
   /// True when the last row passed to `validate(row:into:)` had its cells typed (it was not blank).
@@ -169,7 +173,13 @@ struct ValidatorCore {
     uniqueKeys = unique
     foreignKeys = ForeignKeysCheck(schema: schema, plans: plans, lookups: context.lookups)
     aggregates = AggregatesCheck(plans: plans, accumulators: schema.aggregates.map { $0.makeAccumulator() })
+    exclusiveKeys = ExclusiveKeysCheck(schema: schema, plans: plans)
   }
+
+  /// Where each row lists its record for the schema's table-group rules (`exclusive`), for
+  /// `ExclusiveListings.conflicts` to compare with the other lists once every table is read.
+  /// Empty unless the schema declares `exclusive`.
+  public var exclusiveListings: [ExclusiveListing] { exclusiveKeys.listings }
 
   /// Validates one data row, adding its findings to `collector`.
   ///
@@ -204,6 +214,7 @@ struct ValidatorCore {
     if !aggregates.accumulators.isEmpty {
       aggregates.check(row: row, typed: &typed, emitter: &emitter, into: &collector)
     }
+    if !exclusiveKeys.isEmpty { exclusiveKeys.check(row: row, typed: typed) }
     let valid = emitter.counts[Int(Severity.error.rawValue)] == errorsBefore
     if valid { stats.validRows += 1 }
     uniqueKeys.endRow(row.index, countedValid: valid)

@@ -62,7 +62,10 @@ struct MergeCommand: ParsableCommand {
                         message: (chinese ? "合并失败，原输出文件未改动：" : "merge failed; the previous output is unchanged: ") + "\(error)")
     }
     MergeReportText.print(result, chinese: chinese)
-    if !result.consolidation.leftOut.isEmpty || result.consolidation.droppedDuplicates > 0 { throw ExitCode(ExitStatus.findings) }
+    let merged = result.consolidation
+    if !merged.leftOut.isEmpty || merged.droppedDuplicates > 0 || !merged.crossFileFindings.isEmpty {
+      throw ExitCode(ExitStatus.findings)
+    }
   }
 }
 
@@ -88,6 +91,13 @@ enum MergeReportText {
       Output.stdout.write("合并 \(c.mergedSubmissions) 份报送，共 \(c.totalRows) 行；未合并 \(c.leftOut.count) 份；重复记录 \(c.duplicateRows) 条（未合并 \(c.droppedDuplicates) 条）。\n")
     } else {
       Output.stdout.write("merged \(c.mergedSubmissions) submissions, \(c.totalRows) rows; \(c.leftOut.count) left out; \(c.duplicateRows) duplicate rows (\(c.droppedDuplicates) dropped).\n")
+    }
+    // Findings only the submissions together show: each is an error.
+    for f in c.crossFileFindings {
+      let title = f.kind == .exclusiveListing ? (chinese ? "同一文件列入多个清单" : "listed in two lists")
+        : (chinese ? "多个单位重复报送" : "submitted by two agencies")
+      Output.stdout.write("\(f.file)\(f.sheet.map { "!\($0)" } ?? "")  " + (chinese ? "第\(f.row)行" : "row \(f.row)")
+                          + "  \(f.agency ?? "-")  " + (chinese ? "错误" : "error") + "（\(f.kind.rawValue)）：\(title)：\(f.explanation)\n")
     }
     for (ledger, agencies) in c.notSubmitted.sorted(by: { $0.key < $1.key }) where !agencies.isEmpty {
       let title = c.ledgerTitles[ledger] ?? ledger

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Diagnostics
 import Foundation
 import Intake
 import Merge
@@ -52,14 +53,43 @@ struct SchemaRosterOptions: ParsableArguments {
   var roster: String?
 
   /// Resolves the schema (a built-in name or a .yaml/.json file) and loads the roster (.xlsx or .csv).
+  ///
+  /// The roster is validated as it loads (`RosterLoader.loadChecked`); when it has errors, stderr
+  /// says how many and lists the first few, and the roster is used all the same.
   func resolve(chinese: Bool) throws -> (schema: TableSchema?, roster: AgencyRoster?) {
     do {
-      return (try schema.map(SchemaCatalog.resolve), try roster.map { try RosterLoader.load(path: $0) })
+      let resolved = try schema.map(SchemaCatalog.resolve)
+      guard let roster else { return (resolved, nil) }
+      let checked = try RosterLoader.loadChecked(path: roster)
+      if checked.errorCount > 0 {
+        FileHandle.standardError.write(Data(Self.rosterWarning(checked, path: roster, chinese: chinese).utf8))
+      }
+      return (resolved, checked.roster)
     } catch let e as SchemaError {
       throw StatusError.usage("\(e)")
     } catch let u as UsageProblem {
       throw StatusError.usage(u.text(chinese: chinese))
     }
+  }
+}
+
+extension SchemaRosterOptions {
+  /// How many roster rows to quote on stderr.
+  static let rosterErrorsShown = 3
+
+  /// The stderr lines for a roster with errors: the count, the first few, and that it is used anyway.
+  static func rosterWarning(_ checked: RosterLoader.Checked, path: String, chinese: Bool) -> String {
+    let lang: MessageLanguage = chinese ? .zhCN : .en
+    var out = chinese
+      ? "注意：部门名单 \(path) 有 \(checked.errorCount) 处错误，仍按此名单校验：\n"
+      : "warning: the agency roster \(path) has \(checked.errorCount) error\(checked.errorCount == 1 ? "" : "s"); it is used all the same:\n"
+    for d in checked.errors.prefix(rosterErrorsShown) {
+      out += "  " + MessageCatalog.render(d, lang: lang).message + "\n"
+    }
+    if checked.errorCount > rosterErrorsShown {
+      out += chinese ? "  ……（用 sheetgate validate \(path) 查看全部）\n" : "  … (sheetgate validate \(path) lists them all)\n"
+    }
+    return out
   }
 }
 

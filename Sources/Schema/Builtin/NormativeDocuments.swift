@@ -21,6 +21,11 @@ fields:
   - {name: note, title: 备注, type: string}
 uniqueKeys:
   - [doc_number]
+exclusive:
+  - name: one-list-per-document
+    lists: [normative-documents-valid, normative-documents-amended, normative-documents-repealed]
+    keys: [[doc_number], [doc_title, issued_on]]
+    message: 同一文件只能列入继续有效、修改、宣布失效中的一个清单
 rules:
   - name: doc-year-matches
     expression: doc_year(doc_number) == year(issued_on)

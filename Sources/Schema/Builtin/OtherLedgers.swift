@@ -63,7 +63,7 @@ fields:
   - {name: problem, title: 问题描述, type: string, aliases: [存在问题, 突出问题], constraints: {required: true}}
   - {name: measures, title: 整改措施, type: string, aliases: [整治措施], constraints: {required: true}}
   - {name: agency, title: 责任单位, type: string, aliases: [单位, 责任部门], constraints: {required: true}}
-  - {name: deadline, title: 完成时限, type: date, aliases: [整改时限, 完成时间]}
+  - {name: deadline, title: 完成时限, type: date, precision: month, aliases: [整改时限, 完成时间]}
   - name: status
     title: 整改状态
     type: string
@@ -105,7 +105,7 @@ fields:
   - {name: entrusted, title: 受委托组织, type: string, aliases: [受委托单位], constraints: {required: true}}
   - {name: matters, title: 委托事项, type: string, constraints: {required: true}}
   - {name: basis, title: 委托依据, type: string, aliases: [依据]}
-  - {name: term_end, title: 委托期限, type: date, aliases: [委托期限至, 期限]}
+  - {name: term_end, title: 委托期限, type: date, precision: month, aliases: [委托期限至, 期限]}
   - name: filing
     title: 备案情况
     type: string
@@ -129,9 +129,9 @@ rules:
     severity: error
     message: 已录入数不能大于办结案件数
   - name: rate-consistent
-    expression: closed == 0 or abs(rate - entered * 100 / closed) <= 0.5
-    severity: warning
-    message: 录入率与已录入数/办结案件数不一致
+    expression: approx(rate, round(entered * 100 / closed, 1), 0.1) or closed == 0
+    severity: error
+    message: 录入率应等于已录入数÷办结案件数×100（保留一位小数）
 """# + agencyFK
 
   /// 行政执法部门自查自纠台账 / 整改台账.
@@ -144,7 +144,7 @@ fields:
   - {name: problem, title: 问题, type: string, aliases: [存在问题, 问题描述], constraints: {required: true}}
   - {name: measures, title: 整改措施, type: string, constraints: {required: true}}
   - {name: owner, title: 责任人, type: string, format: person-name, aliases: [责任领导]}
-  - {name: deadline, title: 完成时限, type: date, aliases: [整改时限]}
+  - {name: deadline, title: 完成时限, type: date, precision: month, aliases: [整改时限]}
   - name: status
     title: 完成情况
     type: string

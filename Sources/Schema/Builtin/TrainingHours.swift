@@ -34,6 +34,7 @@ fields:
     type: string
     format: id-card
     aliases: [身份证号码, 公民身份号码, 身份证件号码]
+    acrossAgencies: unique
   - name: role
     title: 职务
     type: string
@@ -65,6 +66,7 @@ fields:
   - name: trained_on
     title: 培训日期
     type: date
+    precision: month
     aliases: [培训时间, 日期]
   - name: note
     title: 备注

@@ -3,7 +3,9 @@ extension RuleExpression {
   ///
   /// Nulls propagate: arithmetic with null is null, a comparison with null is null ("unknown"),
   /// `and`/`or` follow Kleene's three-valued logic (`false and null` is false, `true or null`
-  /// is true), `is_null`/`present`/`coalesce` see nulls. Division by zero and overflow give null.
+  /// is true), `is_null`/`present`/`coalesce` see nulls. Division by zero and overflow give null too;
+  /// `fault` tells such a null apart from one that a null operand made. A quotient keeps ten
+  /// fraction digits (`ExactDecimal.quotientScale`).
   /// An out-of-range field index reads as null. Never traps.
   ///
   /// - Complexity: O(size of the expression); allocates only for string results of `coalesce`.
@@ -258,6 +260,109 @@ extension RuleExpression {
     case .coalesce:
       for v in args where !v.isNull { return v }
       return .null
+    case .round:
+      guard let d = a.decimal, args.count == 2, let n = args[1].decimal, let r = d.rounded(scale: Int(n.significand)) else {
+        return .null
+      }
+      return .decimal(r)
+    case .approx:
+      guard args.count == 3, let x = a.decimal, let y = args[1].decimal, let t = args[2].decimal,
+            let diff = x.subtracting(y), let m = diff.magnitude else { return .null }
+      return .boolean(m <= t)
+    }
+  }
+}
+
+extension RuleExpression {
+  /// Why the expression's value is null for this row although no null made it so: a division
+  /// by zero, an overflow, or a value that is not a number. Nil when the expression has a value,
+  /// or when it is null only because a value it reads is null (three-valued logic: such a row
+  /// is skipped).
+  ///
+  /// The validator asks only when `outcome` is `unknown`, so the common path pays nothing.
+  public func fault(buffer row: UnsafeBufferPointer<TypedValue>, slots: [TypedValue] = []) -> EvaluationFault? {
+    checked(row, slots).fault
+  }
+
+  /// `fault` over an array (tests, aggregates).
+  public func fault(_ row: [TypedValue], slots: [TypedValue] = []) -> EvaluationFault? {
+    row.withUnsafeBufferPointer { fault(buffer: $0, slots: slots) }
+  }
+
+  /// The value as `evaluate` computes it, with the fault that made it null, if any.
+  private func checked(_ row: UnsafeBufferPointer<TypedValue>, _ slots: [TypedValue]) -> (value: TypedValue, fault: EvaluationFault?) {
+    switch self {
+    case .literal, .field, .slot, .matches:
+      return (evaluate(buffer: row, slots: slots), nil)
+    case .negate(let e):
+      let (v, f) = e.checked(row, slots)
+      if let f { return (.null, f) }
+      if v.isNull { return (.null, nil) }
+      guard let d = v.decimal else { return (.null, .notANumber) }
+      guard let n = d.negated else { return (.null, .overflow) }
+      return (.decimal(n), nil)
+    case .not(let e):
+      let (v, f) = e.checked(row, slots)
+      if case .boolean(let b) = v { return (.boolean(!b), nil) }
+      return (.null, f)
+    case .arithmetic(let op, let a, let b):
+      let (x, fx) = a.checked(row, slots)
+      let (y, fy) = b.checked(row, slots)
+      if let f = fx ?? fy { return (.null, f) }
+      if x.isNull || y.isNull { return (.null, nil) }
+      guard let p = x.decimal, let q = y.decimal else { return (.null, .notANumber) }
+      if op == .divide && q.significand == 0 { return (.null, .divisionByZero) }
+      guard let r = op.apply(p, q) else { return (.null, .overflow) }
+      return (.decimal(r), nil)
+    case .compare(let op, let a, let b):
+      let (x, fx) = a.checked(row, slots)
+      let (y, fy) = b.checked(row, slots)
+      if let f = fx ?? fy { return (.null, f) }
+      if x.isNull || y.isNull { return (.null, nil) }
+      guard let c = Self.compare(x, y) else { return (.null, .notANumber) }
+      return (.boolean(op.holds(c)), nil)
+    case .and(let a, let b):
+      let (x, fx) = a.checked(row, slots)
+      if case .boolean(false) = x { return (x, nil) }
+      let (y, fy) = b.checked(row, slots)
+      if case .boolean(false) = y { return (y, nil) }
+      if case .boolean(true) = x, case .boolean(true) = y { return (x, nil) }
+      return (.null, fx ?? fy)
+    case .or(let a, let b):
+      let (x, fx) = a.checked(row, slots)
+      if case .boolean(true) = x { return (x, nil) }
+      let (y, fy) = b.checked(row, slots)
+      if case .boolean(true) = y { return (y, nil) }
+      if case .boolean(false) = x, case .boolean(false) = y { return (x, nil) }
+      return (.null, fx ?? fy)
+    case .inList(let e, let items, _):
+      let (_, f) = e.checked(row, slots)
+      if let f { return (.null, f) }
+      for item in items { if let f = item.checked(row, slots).fault { return (.null, f) } }
+      return (evaluate(buffer: row, slots: slots), nil)
+    case .call(let fn, let args):
+      var values: [TypedValue] = []
+      values.reserveCapacity(args.count)
+      for a in args {
+        let (v, f) = a.checked(row, slots)
+        if let f, fn != .coalesce && fn != .isNull && fn != .present { return (.null, f) }
+        values.append(v)
+      }
+      let v = Self.call(fn, values)
+      if !v.isNull { return (v, nil) }
+      switch fn {
+      case .abs, .round:
+        if let d = values.first?.decimal, d.significand == Int64.min { return (.null, .overflow) }
+        return (.null, nil)
+      case .docYear:
+        if case .string(let t)? = values.first, !t.isEmpty { return (.null, .notADocumentNumber) }
+        return (.null, nil)
+      case .approx:
+        if values.contains(where: \.isNull) { return (.null, nil) }
+        return (.null, values.allSatisfy { $0.decimal != nil } ? .overflow : .notANumber)
+      default:
+        return (.null, nil)
+      }
     }
   }
 }

@@ -27,20 +27,25 @@ public enum ExpressionFunction: String, Sendable, CaseIterable {
   case present
   /// The year inside a document number's 〔〕 (`乌政办发〔2022〕115号` → 2022).
   case docYear = "doc_year"
+  /// `round(x, n)`: `x` rounded half away from zero to `n` fraction digits (`n` a literal 0…10).
+  case round
+  /// `approx(a, b, tolerance)`: true when `|a − b| ≤ tolerance`.
+  case approx
 }
 
 /// An arithmetic operator of the rule language (a case, so evaluating it compares no text).
 public enum ArithmeticOperator: String, Sendable {
   case add = "+", subtract = "-", multiply = "*", divide = "/"
 
-  /// `x op y`, or nil on overflow or division by zero.
+  /// `x op y`, or nil on overflow or division by zero. A quotient keeps
+  /// `ExactDecimal.quotientScale` fraction digits.
   @inline(__always)
   public func apply(_ x: ExactDecimal, _ y: ExactDecimal) -> ExactDecimal? {
     switch self {
     case .add: return x.adding(y)
     case .subtract: return x.subtracting(y)
     case .multiply: return x.multiplying(by: y)
-    case .divide: return x.dividing(by: y)
+    case .divide: return x.quotient(dividingBy: y)
     }
   }
 }
@@ -87,11 +92,24 @@ public enum AggregateSlot: Sendable {
   case sum(RuleExpression)
 }
 
+/// Why an expression could not be evaluated for a row although the values it reads are there.
+public enum EvaluationFault: String, Sendable, Hashable {
+  /// A division whose divisor is zero.
+  case divisionByZero = "division-by-zero"
+  /// A result too large for an exact decimal (18 significant digits).
+  case overflow
+  /// A value that is not a number where a number is needed, or two values that cannot be compared.
+  case notANumber = "not-a-number"
+  /// `doc_year` of a text that is not a document number (no year in 〔〕).
+  case notADocumentNumber = "not-a-document-number"
+}
+
 /// The outcome of a rule on one row or group.
 ///
-/// `unknown` means the expression could not be decided because a value it needs is null (or a
-/// division by zero or overflow happened); such a rule is skipped, not reported — the missing
-/// value is reported by the `required` constraint instead.
+/// `unknown` means the expression could not be decided: a value it needs is null (such a rule
+/// is skipped — the blank is reported by `required`, a bad cell by its type check), or the
+/// evaluation itself failed (division by zero, overflow), which `RuleExpression.fault` tells
+/// apart and the validator reports as `rule-not-evaluated`.
 public enum RuleOutcome: Sendable, Hashable {
   case passed
   case failed

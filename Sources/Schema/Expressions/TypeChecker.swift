@@ -170,6 +170,19 @@ struct ExpressionChecker {
       try arity(1)
       try require(types[0], [.number], "abs(…)", args[0].offset)
       return (.call(f, compiled), .number)
+    case .round:
+      try arity(2)
+      try require(types[0], [.number], "round(…)", args[0].offset)
+      guard case .number(let n) = args[1].kind, n.scale == 0, n.significand >= 0,
+            n.significand <= Int64(ExactDecimal.quotientScale) else {
+        throw ExpressionError("round's second argument must be a whole number 0…\(ExactDecimal.quotientScale) (the fraction digits kept)",
+                              offset: args[1].offset)
+      }
+      return (.call(f, compiled), .number)
+    case .approx:
+      try arity(3)
+      for i in 0..<3 { try require(types[i], [.number], "approx(…)", args[i].offset) }
+      return (.call(f, compiled), .boolean)
     case .isNull, .present:
       try arity(1)
       return (.call(f, compiled), .boolean)

@@ -11,7 +11,8 @@ public enum IDCard {
   public enum Verdict: Sendable, Equatable {
     /// A valid 18-character number (with `x` upper-cased).
     case valid(String)
-    /// A legacy 15-digit number with a real birth date (accepted with a warning).
+    /// A first-generation 15-digit number with a real birth date. Such numbers stopped being
+    /// valid in 2013; the coercer reports them as errors and suggests `upgraded(from15:)`.
     case legacy15(String)
     /// Not valid; `reason` is a short English slug (`length`, `check-digit`, `birth-date`, `region`, `characters`).
     case invalid(reason: String)
@@ -109,6 +110,19 @@ public enum IDCard {
     var out = b
     out[17] = last
     return .valid(String(decoding: out, as: UTF8.self))
+  }
+
+  /// The 18-digit form of a 15-digit number (GB 11643): `19` inserted before the two-digit
+  /// birth year, then the check character computed. Nil unless `legacy` is 15 ASCII digits.
+  ///
+  /// ```swift
+  /// IDCard.upgraded(from15: "150627900101123")  // "15062719900101123" + check character
+  /// ```
+  public static func upgraded(from15 legacy: String) -> String? {
+    let b = Array(legacy.utf8)
+    guard b.count == 15, b.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+    let first17 = String(decoding: b[0..<6], as: UTF8.self) + "19" + String(decoding: b[6...], as: UTF8.self)
+    return checkCharacter(for: first17).map { first17 + String($0) }
   }
 
   /// Checks a String (convenience).

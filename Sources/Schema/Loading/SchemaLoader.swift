@@ -68,6 +68,30 @@ struct SchemaLoader {
       guard let seq = uk.sequence else { throw error(.badValue, "`uniqueKeys` must be a list of field lists", uk) }
       for k in seq { schema.uniqueKeys.append(try fieldList(k, schema)) }
     }
+    if let ex = map["exclusive"] {
+      guard let seq = ex.sequence else { throw error(.badValue, "`exclusive` must be a list of {lists, keys}", ex) }
+      for (i, node) in seq.enumerated() {
+        guard let m = node.keyedMapping else { throw error(.badValue, "an `exclusive` entry is a mapping with `lists` and `keys`", node) }
+        guard let lists = try strings(m["lists"]), lists.count >= 2 else {
+          throw error(.badValue, "`exclusive` needs `lists`: the schema names of at least two lists", node)
+        }
+        guard let keysNode = m["keys"], let keySeq = keysNode.sequence, !keySeq.isEmpty else {
+          throw error(.badValue, "`exclusive` needs `keys`: a list of field lists", node)
+        }
+        var keys: [[String]] = []
+        for k in keySeq {
+          let names = try fieldList(k, schema).map { schema.fields[$0].name }
+          keys.append(names)
+        }
+        schema.exclusive.append(ExclusiveRule(name: try string(m["name"]) ?? "exclusive-\(i + 1)", lists: lists, keys: keys,
+                                              message: try string(m["message"])))
+      }
+    }
+    for (i, node) in fieldNodes.enumerated() {
+      guard let m = node.keyedMapping, let a = m["acrossAgencies"] else { continue }
+      guard try string(a) == "unique" else { throw error(.badValue, "`acrossAgencies` is `unique`", a) }
+      schema.uniqueAcrossAgencies.append(i)
+    }
     if let fk = map["foreignKeys"] {
       guard let seq = fk.sequence else { throw error(.badValue, "`foreignKeys` must be a list", fk) }
       for k in seq { schema.foreignKeys.append(try foreignKey(k, schema)) }
@@ -165,6 +189,14 @@ struct SchemaLoader {
     f.falseValues = try strings(map["falseValues"]) ?? []
     f.aliases = try strings(map["aliases"]) ?? []
     f.fillMerged = try bool(map["fillMerged"]) ?? false
+    if let p = map["precision"] {
+      switch try string(p) {
+      case "day"?: f.monthPrecision = false
+      case "month"? where f.type == .date: f.monthPrecision = true
+      case "month"?: throw error(.badValue, "`precision: month` applies to date fields (`\(name)` is \(f.type.rawValue); use type yearmonth)", p)
+      default: throw error(.badValue, "`precision` is `day` or `month`", p)
+      }
+    }
     if let n = map["normalize"] {
       for (i, s) in (try strings(n) ?? []).enumerated() {
         guard let step = NormalizeStep(rawValue: s) else {

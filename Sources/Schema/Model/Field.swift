@@ -55,6 +55,10 @@ public struct Field: Sendable {
   public var normalize: [NormalizeStep]
   /// A vertically merged cell's value applies to every row of its range.
   public var fillMerged: Bool
+  /// For a `date` field, `precision: month`: a month on its own (`2023年12月`, `2023-12`,
+  /// `2023.12`) is a valid value, read as the month's last day (a deadline of 2023年12月 is
+  /// met by 2023-12-31). Full dates are read as usual.
+  public var monthPrecision: Bool
   /// The line of the schema file where the field was declared (1-based; 0 when built in code).
   public var line: Int
 
@@ -75,6 +79,7 @@ public struct Field: Sendable {
     self.enumSynonyms = [:]
     self.normalize = []
     self.fillMerged = false
+    self.monthPrecision = false
     self.line = 0
   }
 

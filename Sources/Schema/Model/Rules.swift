@@ -9,7 +9,8 @@ import Diagnostics
 ///     severity: error
 ///     message: 合计学时应等于公共法律知识学时与行业法律知识学时之和
 /// ```
-/// A row where the expression is `unknown` (a needed value is null) is skipped.
+/// A row where the expression is `unknown` because a needed value is null is skipped; one where
+/// it could not be evaluated (division by zero, overflow) is reported as `rule-not-evaluated`.
 public struct RowRule: Sendable {
   /// A short identifier (from `name`, or `rule-N`).
   public var name: String
@@ -60,6 +61,9 @@ public struct AggregateResult: Sendable {
   public var values: [TypedValue]
   /// How many rows the group had.
   public var rowCount: Int
+  /// Why the rule could not be evaluated for the group (an overflowing sum, a division by zero,
+  /// a row whose `count`/`sum` argument could not be evaluated); nil when it was.
+  public var fault: EvaluationFault? = nil
 }
 
 /// Feeds rows to an aggregate rule and decides it per group at the end.
@@ -73,6 +77,8 @@ public struct AggregateAccumulator: Sendable {
   private var counts: [[Int64]] = []
   private var sums: [[ExactDecimal?]] = []
   private var rows: [Int] = []
+  /// Per group, the first fault met while adding its rows.
+  private var faults: [EvaluationFault?] = []
 
   init(rule: AggregateRule) { self.rule = rule }
 
@@ -100,6 +106,7 @@ public struct AggregateAccumulator: Sendable {
       counts.append(Array(repeating: 0, count: rule.slots.count))
       sums.append(Array(repeating: ExactDecimal.zero, count: rule.slots.count))
       rows.append(0)
+      faults.append(nil)
     }
     rows[g] += 1
     for (s, slot) in rule.slots.enumerated() {
@@ -107,10 +114,20 @@ public struct AggregateAccumulator: Sendable {
       case .count:
         counts[g][s] += 1
       case .countIf(let e):
-        if case .boolean(true) = e.evaluate(buffer: row) { counts[g][s] += 1 }
+        switch e.evaluate(buffer: row) {
+        case .boolean(true): counts[g][s] += 1
+        case .boolean(false): break
+        default: if faults[g] == nil, let f = e.fault(buffer: row) { faults[g] = f }
+        }
       case .sum(let e):
-        if let d = e.evaluate(buffer: row).decimal, let current = sums[g][s] {
-          sums[g][s] = current.adding(d)  // nil on overflow: the group's result becomes unknown
+        let v = e.evaluate(buffer: row)
+        if let d = v.decimal {
+          if let current = sums[g][s] {
+            sums[g][s] = current.adding(d)  // nil on overflow: the group's result is not evaluated
+            if sums[g][s] == nil && faults[g] == nil { faults[g] = .overflow }
+          }
+        } else if v.isNull, faults[g] == nil, let f = e.fault(buffer: row) {
+          faults[g] = f
         }
       }
     }
@@ -128,8 +145,14 @@ public struct AggregateAccumulator: Sendable {
         case .sum: values.append(sums[g][s].map { .decimal($0) } ?? .null)
         }
       }
-      out.append(AggregateResult(group: keys[g], outcome: rule.expression.outcome([], slots: values),
-                                 values: values, rowCount: rows[g]))
+      let outcome = rule.expression.outcome([], slots: values)
+      var fault = faults[g]
+      if fault == nil, outcome == .unknown {
+        // Counts are never null and a sum is null only when it overflowed.
+        fault = rule.expression.fault([], slots: values) ?? (values.contains(where: \.isNull) ? .overflow : nil)
+      }
+      out.append(AggregateResult(group: keys[g], outcome: fault == nil ? outcome : .unknown,
+                                 values: values, rowCount: rows[g], fault: fault))
     }
     return out
   }

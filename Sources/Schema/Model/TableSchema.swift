@@ -6,6 +6,28 @@ public struct ForeignKey: Sendable {
   public var referenceFields: [String]
 }
 
+/// A table-group rule: a record may appear in only one of several lists (ledgers).
+///
+/// ```yaml
+/// exclusive:
+///   - name: one-list-per-document
+///     lists: [normative-documents-valid, normative-documents-amended, normative-documents-repealed]
+///     keys: [[doc_number], [doc_title, issued_on]]     # same 文号, or same title and date
+/// ```
+/// Every schema of the group declares it. `validate` checks the tables of one workbook,
+/// `merge` the submissions it reads; each listing of a record found in two lists is an error
+/// (`exclusive-listing`). Keys are compared on their normalised values (a 文号 typed with
+/// `[]` matches the one typed with `〔〕`).
+public struct ExclusiveRule: Sendable {
+  public var name: String
+  /// The schema names of the lists (this schema among them).
+  public var lists: [String]
+  /// Alternative keys, each a list of field names; a record matches another on any of them.
+  public var keys: [[String]]
+  /// The message shown (zh-CN); the catalog's when nil.
+  public var message: String?
+}
+
 /// A typed table schema: Frictionless Table Schema plus sheetgate's extensions.
 ///
 /// Load one with `TableSchema(yaml:file:)` (JSON is YAML too) or `BuiltinSchemas.load(named:)`.
@@ -27,6 +49,11 @@ public struct TableSchema: Sendable {
   public var aggregates: [AggregateRule]
   /// The file the schema came from, if any.
   public var file: String?
+  /// Table-group rules: lists a record may appear in only one of.
+  public var exclusive: [ExclusiveRule] = []
+  /// Fields whose value may be submitted by one agency only in a period (`acrossAgencies:
+  /// unique` on the field, e.g. 身份证号): `merge` reports a value two agencies submitted.
+  public var uniqueAcrossAgencies: [Int] = []
 
   /// The index of the field called `name` (or, failing that, titled `name`).
   public func fieldIndex(named name: String) -> Int? {

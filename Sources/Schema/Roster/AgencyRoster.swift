@@ -6,8 +6,10 @@ import Tabular
 /// Lookup normalises both sides (spaces removed, full-width folded, `（盖章）` dropped) and
 /// answers an exact match, a suggestion for a near miss, or nothing. Near misses, in order:
 /// the 简称 (optionally with the banner prefix in front), a name missing or adding a
-/// banner/bureau character (旗, 局…) or the banner prefix, and finally the smallest edit
-/// distance on characters within `max(1, length / 5)`.
+/// banner/bureau character (旗, 局…) or the banner prefix, the smallest edit distance on
+/// characters within `max(1, length / 5)`, and finally an abbreviation: the typed characters
+/// found in order in a 单位名称 or 简称 (`苏左旗应急管理局` in `苏尼特左旗应急管理局`, `达茂旗司法局`
+/// in `达尔罕茂明安联合旗司法局`), scored and answered with a confidence (`abbreviation`).
 ///
 /// - Complexity: exact lookups are O(1) (a dictionary); suggestions are O(entries × length²).
 public struct AgencyRoster: Sendable {
@@ -31,6 +33,11 @@ public struct AgencyRoster: Sendable {
     /// Not on the roster, but close to this canonical name; `reason` is `short-name`,
     /// `prefix`, `containment` or `edit-distance`.
     case suggestion(String, reason: String)
+    /// Not on the roster, but its characters appear in this order in these canonical names
+    /// (one, or several that fit equally well, in roster order): a clerk's abbreviation.
+    /// `confidence` is the match's score in percent (`abbreviationScore`), at least
+    /// `abbreviationThreshold`.
+    case abbreviation([String], confidence: Int)
     case none
   }
 
@@ -110,7 +117,36 @@ public struct AgencyRoster: Sendable {
     if bestIndex.count == 1, best <= max(1, kc.count / 5) {
       return .suggestion(entries[bestIndex[0]].name, reason: "edit-distance")
     }
+    // An abbreviation: the characters in order inside a name or short name.
+    guard kc.count >= 4 else { return .none }
+    var top = 0
+    var fits: [Int] = []
+    for (i, e) in entries.enumerated() {
+      var score = Self.abbreviationScore(kc, Array(Self.key(e.name)))
+      if let short = e.shortName { score = max(score, Self.abbreviationScore(kc, Array(Self.key(short)))) }
+      if score > top { top = score; fits = [i] } else if score == top, score > 0 { fits.append(i) }
+    }
+    if top >= Self.abbreviationThreshold { return .abbreviation(fits.map { entries[$0].name }, confidence: top) }
     return .none
+  }
+
+  /// The lowest `abbreviationScore` that is suggested (percent).
+  public static let abbreviationThreshold = 60
+
+  /// How well `typed` abbreviates `name`, in percent: 0 unless every typed character appears in
+  /// `name` in order and the first characters agree (banner abbreviations keep the first:
+  /// 苏左旗, 达茂旗); else the share of characters the two have in common, `2·|typed| ÷ (|typed| +
+  /// |name|)` (`苏左旗应急管理局` for `苏尼特左旗应急管理局`: 89; `达茂旗司法局` for
+  /// `达尔罕茂明安联合旗司法局`: 67).
+  public static func abbreviationScore(_ typed: [Character], _ name: [Character]) -> Int {
+    guard !typed.isEmpty, typed.count < name.count, typed.first == name.first else { return 0 }
+    var j = 0
+    for ch in typed {
+      while j < name.count && name[j] != ch { j += 1 }
+      if j == name.count { return 0 }
+      j += 1
+    }
+    return (200 * typed.count) / (typed.count + name.count)
   }
 
   /// Levenshtein distance on characters.

@@ -286,8 +286,13 @@ public struct CellCoercer: Sendable {
       if Self.defaultFalse.contains(s) { return normalizedIf(rawChanged, .boolean(false)) }
       return .fail(field)
     case .date:
-      guard let d = DateParsing.date(b) else { return .fail(field) }
-      return normalizedIf(rawChanged, .date(d))
+      if let d = DateParsing.date(b) { return normalizedIf(rawChanged, .date(d)) }
+      // `precision: month`: a month on its own is the month's last day.
+      if field.monthPrecision, let m = DateParsing.yearMonth(b),
+         let last = [31, 30, 29, 28].lazy.compactMap({ LocalDate(year: m.year, month: m.month, day: $0) }).first {
+        return normalizedIf(rawChanged, .date(last))
+      }
+      return .fail(field)
     case .yearmonth:
       guard let m = DateParsing.yearMonth(b) else { return .fail(field) }
       return normalizedIf(rawChanged, .yearMonth(m))
@@ -322,7 +327,9 @@ public struct CellCoercer: Sendable {
       case .valid(let s):
         return result(s, changed: rawChanged || s.utf8.last != b.last)
       case .legacy15(let s):
-        return result(s, note: CoercionIssue(.legacyIDCard, .warning), changed: rawChanged)
+        // First-generation numbers stopped being valid in 2013: an error, with the 18-digit
+        // form for the filer to confirm.
+        return .fail(field, .legacyIDCard, [.init("reason", "legacy-15"), .init("suggestion", IDCard.upgraded(from15: s) ?? "")])
       case .invalid(let reason):
         return .fail(field, .typeError, [.init("reason", reason)])
       }

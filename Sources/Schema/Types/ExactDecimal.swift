@@ -271,7 +271,8 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
     return Self.make(p, scale: Int(a.scale) + Int(b.scale))
   }
 
-  /// `self ÷ other` rounded half-even to `maxScale` digits, or nil for division by zero or overflow.
+  /// `self ÷ other` rounded half-even to `maxScale` fraction digits, or to fewer when the quotient
+  /// would not fit 18 significant digits; nil for division by zero or a quotient too large.
   public func dividing(by other: ExactDecimal) -> ExactDecimal? {
     guard other.significand != 0 else { return nil }
     let a = self.normalized, b = other.normalized
@@ -295,7 +296,39 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
       guard !o else { return nil }
       return Self.make(p, scale: 0)
     }
-    return Self.make(sig, scale: scale)
+    // A quotient is inexact anyway: drop fraction digits (rounding) until it fits 18 digits,
+    // so 94 ÷ 72 is 1.30555555555555556 rather than nothing.
+    var s = sig
+    var k = scale
+    while (s > Int128(Int64.max) || s < Int128(Int64.min)) && k > 0 {
+      let q = s / 10, r = s % 10
+      s = abs(r) >= 5 ? q + (s < 0 ? -1 : 1) : q
+      k -= 1
+    }
+    return Self.make(s, scale: k)
+  }
+
+  /// `self` rounded to `scale` fraction digits, half away from zero (四舍五入, as clerks round
+  /// by hand); `self` unchanged when it has no more digits than that. Nil only if `scale` is negative.
+  public func rounded(scale target: Int) -> ExactDecimal? {
+    guard target >= 0 else { return nil }
+    guard Int(scale) > target else { return self }
+    let d = Self.int64PowerOfTen(Int(scale) - target)
+    var q = significand / d
+    let r = significand % d
+    if r.magnitude * 2 >= d.magnitude { q += significand < 0 ? -1 : 1 }
+    return ExactDecimal(significand: q, scale: Int8(target))
+  }
+
+  /// The number of fraction digits a quotient keeps in the rule language (`a / b`).
+  public static let quotientScale = 10
+
+  /// `self ÷ other` rounded half away from zero to `quotientScale` fraction digits, or nil for
+  /// division by zero or overflow: the rule language's division. A quotient such as 94 ÷ 72
+  /// has no finite decimal form; at 18 digits it would overflow as soon as it is combined with
+  /// another value, so the language keeps ten (`round(x, n)` rounds further).
+  public func quotient(dividingBy other: ExactDecimal) -> ExactDecimal? {
+    dividing(by: other)?.rounded(scale: Self.quotientScale)
   }
 
   /// The absolute value, or nil for Int64.min.

@@ -18,6 +18,9 @@ public struct TableReport: Sendable {
   /// What the submission says about itself (`填报单位`, `填报日期`, `联系人`, `联系电话`…), from the
   /// lines around the table or the file name, in display order.
   public var metadata: [DiagnosticParameter] = []
+  /// The rows' keys for the schema's table-group rules (`Validator.exclusiveListings`), compared
+  /// across the file's tables once all are read.
+  public var exclusiveListings: [ExclusiveListing] = []
 
   /// True when no finding of severity `error` was made.
   public var isValid: Bool { stats.errors == 0 }

@@ -9,9 +9,11 @@ import Tabular
 /// first field, with the values of the fields it reads and the schema's zh-CN message
 /// (parameter `rule`; the English message, when the schema has one, as `message_en`).
 ///
-/// A rule whose outcome is unknown — because a field it needs is null, either blank or
-/// rejected by the type check — is skipped: the blank is reported by `required`, the bad
-/// cell by `type-error`, and one mistake is not reported twice.
+/// A rule whose outcome is unknown because a field it needs is null — blank or rejected by the
+/// type check — is skipped: the blank is reported by `required`, the bad cell by `type-error`,
+/// and one mistake is not reported twice. A rule that cannot be evaluated although its values
+/// are there (division by zero, overflow) is reported as `rule-not-evaluated` with the reason
+/// (an error for an error rule, else a warning), never passed.
 ///
 /// Memory: none between rows (the evaluator reads the current typed row).
 struct RowRulesCheck: ValidationCheck {
@@ -40,7 +42,14 @@ struct RowRulesCheck: ValidationCheck {
                       into collector: inout DiagnosticCollector) {
     for r in rules.indices {
       // Evaluated in place: copying a `RowRule` per row would retain its strings and expression.
-      guard expressions[r].outcome(buffer: typed.values.buffer) == .failed else { continue }
+      let outcome = expressions[r].outcome(buffer: typed.values.buffer)
+      if outcome == .passed { continue }
+      if outcome == .unknown {
+        // A null operand skips the rule (three-valued logic); a failed evaluation is reported.
+        guard let fault = expressions[r].fault(buffer: typed.values.buffer) else { continue }
+        reportNotEvaluated(r, fault, row: row, typed: typed, emitter: &emitter, into: &collector)
+        continue
+      }
       let rules = self.rules
       let plans = self.plans
       emitter.emit(codes[r], severities[r], into: &collector) { place in
@@ -62,6 +71,31 @@ struct RowRulesCheck: ValidationCheck {
                           location: place.location(row: typed.rowIndex, column: first?.column),
                           field: first?.title, value: values.joined(separator: "；"), parameters: parameters)
       }
+    }
+  }
+
+  private func reportNotEvaluated(_ r: Int, _ fault: EvaluationFault, row: Row, typed: TypedRow,
+                                  emitter: inout Emitter, into collector: inout DiagnosticCollector) {
+    let rules = self.rules
+    let plans = self.plans
+    let severity: Severity = severities[r] == .error ? .error : .warning
+    emitter.emit(.ruleNotEvaluated, severity, into: &collector) { place in
+      let rule = rules[r]
+      let first = rule.fields.first.flatMap { $0 < plans.count ? plans[$0] : nil }
+      var values: [String] = []
+      for f in rule.fields where f < plans.count {
+        values.append(plans[f].title + "=" + typed.text(of: f, in: row))
+      }
+      var parameters: [DiagnosticParameter] = [
+        .init("rule", rule.message), .init("ruleName", rule.name), .init("reason", fault.rawValue),
+        .init("expression", rule.source),
+      ]
+      if let first {
+        parameters += [.init("fieldName", first.field.name), .init("fieldNumber", String(first.index + 1))]
+      }
+      return Diagnostic(code: .ruleNotEvaluated, severity: severity,
+                        location: place.location(row: typed.rowIndex, column: first?.column),
+                        field: first?.title, value: values.joined(separator: "；"), parameters: parameters)
     }
   }
 }

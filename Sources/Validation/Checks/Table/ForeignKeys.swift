@@ -6,7 +6,9 @@ import Tabular
 ///
 /// A value not on the list is a `foreign-key` error with parameter `reference` (the list's
 /// name) and, when the roster finds a near miss (a short name, a missing banner prefix, a
-/// typo), `suggestion` with the canonical name and `suggestionText` for the hint. A value
+/// typo, an abbreviation), `suggestion` with the canonical name(s) and `suggestionText` /
+/// `suggestionTextEn` for the hint; an abbreviation also carries `confidence` (percent), and
+/// names every roster entry that fits equally well. A value
 /// the roster knows under another spelling is accepted. Foreign keys over several fields,
 /// and keys whose resource the context does not supply, are not checked.
 ///
@@ -62,7 +64,20 @@ struct ForeignKeysCheck: ValidationCheck {
       switch match {
       case .exact: continue
       case .suggestion(let name, let reason):
-        parameters += [.init("suggestion", name), .init("suggestionText", "：「\(name)」"), .init("reason", reason)]
+        parameters += [.init("suggestion", name), .init("suggestionText", "：「\(name)」"),
+                       .init("suggestionTextEn", ": \"\(name)\""), .init("reason", reason)]
+      case .abbreviation(let names, let confidence):
+        let zh = names.map { "「\($0)」" }.joined(separator: "或")
+        let en = names.map { "\"\($0)\"" }.joined(separator: " or ")
+        parameters += [.init("suggestion", names.joined(separator: "、")), .init("reason", "abbreviation"),
+                       .init("confidence", String(confidence))]
+        if names.count == 1 {
+          parameters += [.init("suggestionText", "：\(zh)（按简写匹配，把握程度\(confidence)%，请核对）"),
+                         .init("suggestionTextEn", ": \(en) (matched as an abbreviation, confidence \(confidence)%; please check)")]
+        } else {
+          parameters += [.init("suggestionText", "：\(zh)（按简写匹配，\(names.count)个单位同样相符，把握程度均为\(confidence)%，请确认是哪一个）"),
+                         .init("suggestionTextEn", ": \(en) (matched as an abbreviation; \(names.count) agencies fit equally, confidence \(confidence)% each; say which)")]
+        }
       case .none:
         break
       }
