@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Recognises files that are not XLSX before the ZIP reader sees them (DESIGN.md §2 "Not XLSX").
+/// Recognises files that are not XLSX before the ZIP reader sees them.
 ///
 /// An OLE compound file (`D0 CF 11 E0 A1 B1 1A E1`) holding a stream named `EncryptedPackage`
 /// is a password-protected workbook; any other OLE file is a legacy `.xls` (BIFF). Reads at most

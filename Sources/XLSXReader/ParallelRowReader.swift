@@ -2,7 +2,7 @@ import Tabular
 import ThreadKit
 import XMLStream
 
-/// Parses a large worksheet's rows on two cores (DESIGN.md §11): the inflated `<sheetData>` is
+/// Parses a large worksheet's rows on two cores: the inflated `<sheetData>` is
 /// cut into pieces at row start tags (`RowSplitter`), pieces are parsed by independent expat
 /// parsers into `RowBatch`es, and the reader hands the rows out in document order.
 ///

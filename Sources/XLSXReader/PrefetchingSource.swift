@@ -1,6 +1,6 @@
 import ThreadKit
 
-/// A byte source that inflates ahead on a second thread (DESIGN.md §11: overlap inflate with parsing).
+/// A byte source that inflates ahead on a second thread: inflating overlaps parsing.
 ///
 /// A producer thread fills `count` buffers of `bufferSize` bytes from `upstream` (e.g. a ZIP entry
 /// reader); `read(into:)` hands the bytes out in order on the caller's thread. The upstream is handed

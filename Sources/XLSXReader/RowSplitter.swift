@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Finds places where the inflated `<sheetData>` of a worksheet can be cut so that each piece
-/// holds whole rows and can be parsed by its own expat parser (DESIGN.md §11).
+/// holds whole rows and can be parsed by its own expat parser.
 ///
 /// A cut is made just before a row start tag: `<` + the sheet's element prefix + `row` followed
 /// by white space, `>` or `/`. Inside a well-formed element a literal `<` is markup, except in

@@ -1,8 +1,8 @@
 import Tabular
 import XMLStream
 
-/// What every sheet of a workbook shares: the shared strings, the date styles and the date system
-/// (STYLE.md item 4). Copying it is cheap (copy-on-write arrays).
+/// What every sheet of a workbook shares: the shared strings, the date styles and the date system,
+/// passed to each sheet's reader explicitly (no globals). Copying it is cheap (copy-on-write arrays).
 public struct WorkbookContext: Sendable {
   public var sharedStrings: SharedStrings
   public var styles: Styles

@@ -1,12 +1,12 @@
 import Tabular
 import XMLStream
 
-/// Why a workbook or sheet could not be read. Thrown errors stop the read (STYLE.md item 14).
+/// Why a workbook or sheet could not be read. Thrown errors stop the read.
 ///
 /// Every error says where (`location`: file, entry, sheet, cell or line/byte) and what to do
 /// (`description` is a complete English sentence).
 public struct XLSXReadError: Error, CustomStringConvertible, Sendable {
-  /// A stable, extensible error code (STYLE.md item 13).
+  /// A stable, extensible error code (a struct, so new codes break no caller).
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     /// The stable slug, e.g. `missing-part`.
     public let slug: String
