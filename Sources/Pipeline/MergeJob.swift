@@ -32,6 +32,11 @@ public struct MergeJob {
     public var includeInvalid: Bool
     public var csvEncoding: String?
     public var today: LocalDate
+    /// The agency every submission read is attributed to, whatever the file says (`sheetgate run`: the
+    /// sender's address is in the roster's 邮箱 column); nil lets each file decide.
+    public var agency: String?
+    /// The agency for a file that names none (`sheetgate run`: from the file or the sender's name).
+    public var fallbackAgency: String?
     public init(schema: TableSchema? = nil, roster: AgencyRoster? = nil, period: String? = nil,
                 duplicates: DuplicatePolicy = .report, includeInvalid: Bool = false, csvEncoding: String? = nil,
                 today: LocalDate = .today) {
@@ -57,6 +62,13 @@ public struct MergeJob {
   public init(options: Options) throws {
     self.options = options
     ledgers = try Ledgers(schema: options.schema)
+  }
+
+  /// A job over ledgers built already (one recogniser shared by many jobs, as `sheetgate run` does
+  /// with a job per message).
+  public init(options: Options, ledgers: Ledgers) {
+    self.options = options
+    self.ledgers = ledgers
   }
 
   /// Ingests each file not yet in `store` (one transaction per file), in the order given.
@@ -239,7 +251,8 @@ public struct MergeJob {
       stats.count(d.severity)
     }
     let meta = t.reader.metadata
-    out.agency = canonicalAgency(meta.agency) ?? canonicalAgency(rowAgency) ?? meta.agency ?? rowAgency
+    out.agency = options.agency ?? canonicalAgency(meta.agency) ?? canonicalAgency(rowAgency) ?? meta.agency ?? rowAgency
+      ?? options.fallbackAgency
     out.reason = collector.diagnostics.first { $0.severity == .error }.map { d in
       let where_ = d.location.a1.map { "\($0)：" } ?? d.location.row.map { "第\($0 + 1)行：" } ?? ""
       return "共 \(stats.errors) 处错误；首个：" + where_ + MessageCatalog.render(d, lang: .zhCN).message

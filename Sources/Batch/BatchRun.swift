@@ -1,0 +1,530 @@
+import Foundation
+import Intake
+import Mail
+import Merge
+import Pipeline
+import Schema
+import Store
+
+/// One unattended run (`sheetgate run`): every new message of the inbox recognised, validated,
+/// stored and answered; the consolidated workbooks rebuilt; a summary for the clerk.
+///
+/// Each message is handled in an order that makes a run killed at any instant and run again end
+/// exactly as one uninterrupted run (DESIGN-NOTES: "The cron run"):
+/// 1. a message whose SHA-256 the store records is finished (moved to `cur/`), nothing else;
+/// 2. its attachments are validated and the annotated reports written to a work folder;
+/// 3. the reply draft is delivered to the outbox under a name made from the message's SHA-256
+///    (delivering it again replaces it);
+/// 4. its spreadsheets are stored, one transaction per file, a file already stored (same SHA-256) skipped;
+/// 5. the message is recorded (Message-ID, SHA-256, sender, date, subject, outcome, the draft's name);
+/// 6. the message moves from `new/` to `cur/` with `:2,S`.
+/// Then replies recorded but not yet sent are piped to the send command, each recorded as sent when it
+/// exits 0, and the consolidated workbooks are rebuilt from the store (each replaced atomically).
+public final class BatchRun {
+  public struct Options: Sendable {
+    /// Draft reminders to roster agencies with nothing valid for an open collection.
+    public var remind: Bool
+    /// "Today" (`2023-08-15`, China time) for deadlines; nil for the real date.
+    public var today: String?
+    public init(remind: Bool = false, today: String? = nil) {
+      self.remind = remind
+      self.today = today
+    }
+  }
+
+  /// What happened to one message (one JSON line of the log).
+  public struct MessageReport: Sendable {
+    public var source: String
+    public var messageID: String?
+    public var sha256: String
+    public var sender: String?
+    public var senderName: String?
+    public var subject: String?
+    public var date: String?
+    public var outcome: MessageOutcome
+    public var agency: String?
+    public var attribution: String
+    /// Candidates when the sender is ambiguous.
+    public var candidates: [String]
+    public var attachments: [AttachmentResult]
+    public var problems: [String]
+    public var reply: String?
+    /// True when this run only finished what an earlier run had recorded.
+    public var resumed: Bool
+  }
+
+  /// What the clerk is told after a run.
+  public struct Summary: Sendable {
+    public var messages: [MessageReport] = []
+    /// Plain files (no mail) stored: name and status.
+    public var files: [AttachmentResult] = []
+    public var remindersDrafted: [String] = []
+    public var sent = 0
+    public var sendFailures: [String] = []
+    /// Per collection: title, period, deadline, agencies still missing.
+    public var missing: [(title: String, period: String?, deadline: String?, agencies: [String])] = []
+    public var outputs: [String] = []
+    public var lockedOut = false
+
+    public var attachmentCount: Int { messages.reduce(0) { $0 + $1.attachments.count } + files.count }
+    public var validCount: Int { (messages.flatMap(\.attachments) + files).filter { $0.status == .valid }.count }
+    public var invalidCount: Int { (messages.flatMap(\.attachments) + files).filter { $0.status == .invalid }.count }
+    public var badMail: [MessageReport] { messages.filter { [.noLedger, .unreadable].contains($0.outcome) } }
+    public var unknownSenders: [MessageReport] {
+      messages.filter { !$0.resumed && ($0.attribution == "unknown" || $0.attribution == "ambiguous") && $0.outcome != .duplicate && $0.outcome != .automatic }
+    }
+  }
+
+  public let config: BatchConfig
+  public let options: Options
+  let store: SubmissionStore
+  let roster: AgencyRoster?
+  let mailboxes: RosterMailboxes
+  let collections: [(BatchConfig.Collection, TableSchema)]
+  let validateJob: ValidateJob
+  let inbox: Maildir?
+  let outbox: Maildir
+  let log: RunLog
+  let workRoot: String
+
+  /// Opens everything the run needs.
+  /// - Throws: ``ConfigError`` for a roster or schema that cannot be used, ``BatchError`` for folders.
+  public init(config: BatchConfig, options: Options = Options()) throws {
+    self.config = config
+    self.options = options
+    let fm = FileManager.default
+    for d in [config.state, config.output, config.state + "/work"] {
+      do { try fm.createDirectory(atPath: d, withIntermediateDirectories: true) } catch {
+        throw BatchError("\(d): cannot create the folder: \(error.localizedDescription)", "\(d)：无法创建目录：\(error.localizedDescription)")
+      }
+    }
+    workRoot = config.state + "/work"
+    if let r = config.roster {
+      do {
+        roster = try RosterLoader.load(path: r)
+        mailboxes = try RosterMailboxes(path: r)
+      } catch let p as InputProblem {
+        throw ConfigError("the roster cannot be read: \(p.message)", "部门名单无法读取：\(p.messageZH)", file: r)
+      } catch let u as UsageProblem {
+        throw ConfigError(u.message, u.messageZH, file: r)
+      }
+    } else {
+      roster = nil
+      mailboxes = RosterMailboxes()
+    }
+    var cols: [(BatchConfig.Collection, TableSchema)] = []
+    for c in config.collections {
+      do { cols.append((c, try SchemaCatalog.resolve(c.schema))) } catch {
+        throw ConfigError("collection schema '\(c.schema)': \(error)", "收集任务的台账“\(c.schema)”无法使用：\(error)")
+      }
+    }
+    collections = cols
+    validateJob = try ValidateJob(options: .init(schema: cols.count == 1 ? cols[0].1 : nil, roster: roster))
+    if let m = config.maildir {
+      let md = Maildir(path: m)
+      guard md.exists else {
+        throw ConfigError("\(m) is not a Maildir (it needs new/, cur/ and tmp/)", "\(m) 不是 Maildir 邮箱目录（应包含 new、cur、tmp 三个子目录）")
+      }
+      inbox = md
+    } else {
+      inbox = nil
+    }
+    outbox = Maildir(path: config.outbox)
+    do { try outbox.create() } catch {
+      throw BatchError("\(config.outbox): cannot create the outbox Maildir: \(error)", "\(config.outbox)：无法创建发件草稿目录：\(error)")
+    }
+    do { store = try SubmissionStore(path: config.store, durable: true) } catch {
+      throw BatchError("\(config.store): the store cannot be opened: \(error)", "\(config.store)：无法打开台账存储：\(error)")
+    }
+    log = RunLog(path: config.state + "/run.log")
+  }
+
+  /// The lock file's path.
+  public static func lockPath(_ config: BatchConfig) -> String { config.state + "/lock" }
+
+  /// Runs once. The caller holds the lock (``RunLock``).
+  /// - Throws: ``BatchError`` when the store, the outbox or the output cannot be written; a message
+  ///   that cannot be read is a result, never an error.
+  public func run() throws -> Summary {
+    var summary = Summary()
+    if let inbox {
+      for name in try inbox.newMessages() {
+        let path = inbox.path + "/new/" + name
+        guard let data = FileManager.default.contents(atPath: path) else { continue }  // taken by another reader
+        let report = try handle(raw: [UInt8](data), source: path)
+        try log.append(report)
+        try inbox.markSeen(name)
+        summary.messages.append(report)
+      }
+    }
+    if let eml = config.emlFolder {
+      let names = ((try? FileManager.default.contentsOfDirectory(atPath: eml)) ?? []).filter { $0.lowercased().hasSuffix(".eml") }.sorted()
+      for name in names {
+        let path = eml + "/" + name
+        guard let data = FileManager.default.contents(atPath: path) else { continue }
+        let report = try handle(raw: [UInt8](data), source: path)
+        if report.resumed { continue }  // an .eml stays in its folder: seen before, nothing to say
+        try log.append(report)
+        summary.messages.append(report)
+      }
+    }
+    if let folder = config.filesFolder { summary.files = try storeFiles(in: folder) }
+    summary.outputs = try export(into: &summary)
+    if options.remind { summary.remindersDrafted = try remind(missing: summary.missing) }
+    try sendPending(into: &summary)
+    return summary
+  }
+
+  // MARK: One message
+
+  /// Handles one message's bytes; see the type's documentation for the order of the steps.
+  func handle(raw: [UInt8], source: String) throws -> MessageReport {
+    var h = SHA256()
+    h.update(raw)
+    let sha = h.finalizeHex()
+    if let done = try store.message(sha256: sha) {
+      return MessageReport(source: source, messageID: done.messageID, sha256: sha, sender: done.sender, senderName: done.senderName,
+                           subject: done.subject, date: done.date, outcome: MessageOutcome(rawValue: done.outcome) ?? .accepted,
+                           agency: done.agency, attribution: "recorded", candidates: [], attachments: [], problems: [],
+                           reply: done.replyFile, resumed: true)
+    }
+    let message: MailMessage
+    var problems: [String] = []
+    var unreadable = false
+    do {
+      message = try MailMessage.parse(raw)
+    } catch {
+      // Too large or empty: the headers alone still say whom to answer.
+      problems.append(error.chinese)
+      unreadable = true
+      message = (try? MailMessage.parse(Self.headerBlock(raw) + Array("\r\n".utf8))) ?? Self.emptyMessage(size: raw.count)
+    }
+    var report = MessageReport(source: source, messageID: message.messageID, sha256: sha, sender: message.from?.address,
+                               senderName: message.from?.name, subject: message.subject, date: message.dateText,
+                               outcome: .noLedger, agency: nil, attribution: "unknown", candidates: [], attachments: [],
+                               problems: problems, reply: nil, resumed: false)
+    if unreadable { report.outcome = .unreadable }
+
+    // A second copy of a message already handled (same Message-ID, other bytes): recorded, not answered.
+    if let id = message.messageID, let first = try store.message(messageID: id) {
+      report.outcome = .duplicate
+      report.agency = first.agency
+      report.problems.append("与已处理的邮件 Message-ID 相同（\(first.source)），未重复处理。")
+      try record(report, reply: nil)
+      return report
+    }
+    if Self.isAutomatic(message) {
+      report.outcome = .automatic
+      try record(report, reply: nil)
+      return report
+    }
+
+    let work = workRoot + "/" + String(sha.prefix(32))
+    try? FileManager.default.removeItem(atPath: work)
+    defer { try? FileManager.default.removeItem(atPath: work) }
+    do {
+      try FileManager.default.createDirectory(atPath: work + "/in", withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(atPath: work + "/reports", withIntermediateDirectories: true)
+    } catch {
+      throw BatchError("\(work): cannot create the work folder: \(error.localizedDescription)", "\(work)：无法创建工作目录：\(error.localizedDescription)")
+    }
+
+    // Validate each spreadsheet; list the rest.
+    var results: [AttachmentResult] = []
+    var spreadsheetPaths: [String] = []
+    var fileAgencies: [String?] = []
+    var writer = try ReportWriter(folder: work + "/reports", job: validateJob)
+    for p in message.problems where p.fileName == nil { report.problems.append(p.chinese) }
+    for a in message.attachments {
+      var r = AttachmentResult(name: a.fileName, status: .other)
+      switch a.kind {
+      case .coverLetter: r.status = .coverLetter
+      case .other: r.status = .other
+      case .unsupported:
+        r.status = .unsupported
+        r.problem = message.problems.first { $0.fileName == a.fileName }?.chinese ?? "无法读取，请直接发送 Excel 表格（.xlsx）。"
+      case .spreadsheet:
+        let path = work + "/in/" + a.fileName
+        guard FileManager.default.createFile(atPath: path, contents: Data(a.bytes)) else {
+          throw BatchError("\(path): cannot write the attachment", "\(path)：无法写入附件")
+        }
+        do {
+          let result = try validateJob.run(path: path)
+          let known = result.tables.filter { t in t.schema.map { s in collections.isEmpty || collections.contains { $0.1.name == s } } ?? false }
+          r.ledgers = known.compactMap { t in t.schema.map { s in validateJob.ledgers.schemas.first { $0.name == s }?.title ?? s } }
+          r.schemas = known.compactMap(\.schema)
+          r.rows = known.reduce(0) { $0 + $1.stats.rows }
+          r.errors = result.tables.reduce(0) { $0 + $1.stats.errors }
+          r.warnings = result.tables.reduce(0) { $0 + $1.stats.warnings }
+          r.policy = result.tables.reduce(0) { $0 + $1.stats.policyFindings }
+          if known.isEmpty {
+            r.status = .unrecognized
+            r.problem = "未识别出需要报送的台账（可识别的台账：\(collectionTitles)）。请使用下发的模板填写，保留表头后重新发送。"
+          } else {
+            r.status = r.errors == 0 ? .valid : .invalid
+            r.findings = result.tables.flatMap(\.diagnostics).filter { $0.severity == .error }.prefix(10).map(ReplyText.finding)
+            r.report = (try writer.writeWorkbook(for: result, path: path) as NSString).lastPathComponent
+            spreadsheetPaths.append(path)
+            fileAgencies.append(contentsOf: result.metadata.map(\.agency))
+          }
+        } catch let p as InputProblem {
+          r.status = .unreadable
+          r.problem = p.messageZH
+        }
+      }
+      results.append(r)
+    }
+    report.attachments = results
+
+    // Who sent it.
+    let attributor = AgencyAttributor(roster: roster, mailboxes: mailboxes)
+    let attribution = attributor.attribute(sender: message.from?.address, displayName: message.from?.name,
+                                           fileNames: results.filter { $0.status == .valid || $0.status == .invalid }.map(\.name),
+                                           fileAgencies: fileAgencies)
+    report.attribution = attribution.how
+    if case .ambiguous(let c) = attribution { report.candidates = c }
+    report.agency = attribution.agency
+
+    if !unreadable {
+      if results.contains(where: { $0.status == .invalid }) {
+        report.outcome = .invalid
+      } else if results.contains(where: { $0.status == .valid }) {
+        report.outcome = .accepted
+      } else {
+        report.outcome = .noLedger
+      }
+    }
+
+    // Store the spreadsheets (each file in its own transaction; a file stored before is skipped).
+    var stored: [SubmissionRecord] = []
+    if !spreadsheetPaths.isEmpty {
+      var mo = MergeJob.Options(roster: roster, period: period(for: results))
+      if case .ambiguous = attribution {} else {
+        if case .mailbox(let a) = attribution { mo.agency = a } else { mo.fallbackAgency = attribution.agency }
+      }
+      let job = MergeJob(options: mo, ledgers: validateJob.ledgers)
+      do {
+        let outcomes = try job.ingest(paths: spreadsheetPaths, into: store, receivedAt: BatchDates.iso(message.date) ?? MergeJob.now())
+        stored = outcomes.flatMap(\.submissions)
+      } catch {
+        throw BatchError("\(config.store): cannot store the submissions of \(source): \(error)", "\(config.store)：无法保存邮件 \(source) 的报送：\(error)")
+      }
+      if report.agency == nil {
+        // The file decided (填报单位 or the agency column): what the store recorded.
+        let named = Set(stored.compactMap(\.agency))
+        if named.count == 1 { report.agency = named.first; report.attribution = "file" }
+        if named.isEmpty, case .file = attribution { report.attribution = "unknown" }
+      }
+      if report.agency == nil, case .file = attribution {
+        report.agency = fileAgencies.compactMap { $0 }.first
+      }
+    }
+
+    // The reply, drafted before the message is recorded, under a name made from the message's hash.
+    var replyName: String?
+    if !unreadable || message.from != nil, message.from != nil {
+      let text = ReplyText(agency: report.agency, originalSubject: message.subject, originalDate: message.date.map(Self.chineseDate),
+                           outcome: report.outcome, attachments: results, messageProblems: report.problems,
+                           deadlines: deadlines, bureau: config.senderName ?? "司法局")
+      var attachments: [ReplyAttachment] = []
+      for r in results {
+        guard let f = r.report, let d = FileManager.default.contents(atPath: work + "/reports/" + f) else { continue }
+        attachments.append(ReplyAttachment(fileName: f, contentType: ReplyAttachment.xlsxType, bytes: [UInt8](d)))
+      }
+      var reply = ReplyMessage(replyingTo: message, from: MailAddress(name: config.senderName, address: config.senderAddress),
+                               subject: text.subject, textBody: text.plain, htmlBody: text.html, attachments: attachments)
+      reply.messageID = "reply-\(sha.prefix(32))@" + (MailAddress(address: config.senderAddress).domain ?? "sheetgate.invalid")
+      var rng = SplitMix64(seed: UInt64(sha.prefix(16), radix: 16) ?? 1)
+      let name = "sheetgate-reply-\(sha.prefix(32))"
+      try outbox.deliver(reply.render(using: &rng), name: name)
+      replyName = name
+    }
+    report.reply = replyName
+    try record(report, reply: replyName)
+    return report
+  }
+
+  /// Records a handled message in the store.
+  private func record(_ r: MessageReport, reply: String?) throws {
+    let m = MessageRecord(messageID: r.messageID, sha256: r.sha256, source: r.source, sender: r.sender, senderName: r.senderName,
+                          date: r.date, subject: r.subject, agency: r.agency, outcome: r.outcome.rawValue, replyFile: reply,
+                          processedAt: BatchDates.nowISO())
+    do { try store.recordMessage(m) } catch {
+      throw BatchError("\(config.store): cannot record the message \(r.source): \(error)", "\(config.store)：无法记录邮件 \(r.source)：\(error)")
+    }
+  }
+
+  /// The period of the first collection one of the results belongs to.
+  private func period(for results: [AttachmentResult]) -> String? {
+    for r in results { for s in r.schemas { if let c = collections.first(where: { $0.1.name == s }) { return c.0.period } } }
+    return nil
+  }
+
+  private var deadlines: [String: String] {
+    var d: [String: String] = [:]
+    for (c, s) in collections { if let dl = c.deadline { d[s.name] = dl } }
+    return d
+  }
+
+  private var collectionTitles: String {
+    collections.isEmpty ? validateJob.ledgers.titles : collections.map { $0.1.title ?? $0.1.name }.joined(separator: "、")
+  }
+
+  /// Auto-replies, bounces and list mail (RFC 3834): never answered.
+  static func isAutomatic(_ m: MailMessage) -> Bool {
+    if let a = m.headers.text("Auto-Submitted")?.lowercased(), !a.isEmpty, a != "no" { return true }
+    if let p = m.headers.text("Precedence")?.lowercased(), ["bulk", "junk", "list", "auto_reply"].contains(p) { return true }
+    let from = m.from?.address.lowercased() ?? ""
+    return from.hasPrefix("mailer-daemon@") || from.hasPrefix("postmaster@")
+  }
+
+  /// The header block of a message too large to parse (up to the first blank line, at most 256 KiB).
+  static func headerBlock(_ raw: [UInt8]) -> [UInt8] {
+    let limit = min(raw.count, 256 << 10)
+    var i = 0
+    while i < limit {
+      if raw[i] == 10 {
+        if i + 1 < limit, raw[i + 1] == 10 { return Array(raw[0...i]) }
+        if i + 2 < limit, raw[i + 1] == 13, raw[i + 2] == 10 { return Array(raw[0...i]) }
+      }
+      i += 1
+    }
+    return Array(raw[0..<limit])
+  }
+
+  static func emptyMessage(size: Int) -> MailMessage {
+    // Parsing a header line cannot fail.
+    (try? MailMessage.parse(Array("X-Sheetgate: unreadable\r\n\r\n.\r\n".utf8)))!
+  }
+
+  /// `2023年7月25日` in the sender's time.
+  static func chineseDate(_ d: MailDate) -> String {
+    let t = Date(timeIntervalSince1970: TimeInterval(d.secondsSince1970))
+    var cal = Calendar(identifier: .gregorian)
+    cal.timeZone = TimeZone(secondsFromGMT: d.utcOffsetMinutes * 60) ?? TimeZone(secondsFromGMT: 8 * 3600)!
+    let c = cal.dateComponents([.year, .month, .day], from: t)
+    return "\(c.year!)年\(c.month!)月\(c.day!)日"
+  }
+
+  // MARK: Plain files
+
+  /// Validates and stores each spreadsheet of a plain folder not stored before; reports go to
+  /// `<output>/校验结果/`.
+  func storeFiles(in folder: String) throws -> [AttachmentResult] {
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { n in
+      [".xlsx", ".xlsm", ".csv", ".xls"].contains { n.lowercased().hasSuffix($0) } && !n.hasPrefix("~$") && !n.hasPrefix(".")
+    }.sorted()
+    var out: [AttachmentResult] = []
+    let reports = config.output + "/校验结果"
+    var writer: ReportWriter?
+    for name in names {
+      let path = folder + "/" + name
+      guard let digest = try? SHA256.hex(ofFileAt: path), try !store.contains(sha256: digest) else { continue }
+      var r = AttachmentResult(name: name, status: .valid)
+      do {
+        let result = try validateJob.run(path: path)
+        r.errors = result.tables.reduce(0) { $0 + $1.stats.errors }
+        r.rows = result.tables.reduce(0) { $0 + $1.stats.rows }
+        r.status = r.errors == 0 ? .valid : .invalid
+        if writer == nil { writer = try ReportWriter(folder: reports, job: validateJob) }
+        r.report = try writer?.writeWorkbook(for: result, path: path)
+      } catch let p as InputProblem {
+        r.status = .unreadable
+        r.problem = p.messageZH
+      }
+      let job = MergeJob(options: MergeJob.Options(roster: roster, period: collections.first?.0.period), ledgers: validateJob.ledgers)
+      _ = try job.ingest(paths: [path], into: store)
+      out.append(r)
+    }
+    return out
+  }
+
+  // MARK: After the messages
+
+  /// Rebuilds the consolidated workbooks from the store (each replaced atomically) and fills in who is missing.
+  func export(into summary: inout Summary) throws -> [String] {
+    var outputs: [String] = []
+    let targets: [(String, [TableSchema], Consolidation.Options, BatchConfig.Collection?)]
+    if collections.isEmpty {
+      targets = [(config.output + "/汇总.xlsx", validateJob.ledgers.schemas,
+                  Consolidation.Options(roster: roster, duplicates: .report), nil)]
+    } else {
+      targets = collections.map { c, s in
+        let name = (s.title ?? s.name) + (c.period.map { "_\($0)" } ?? "") + "_汇总.xlsx"
+        return (config.output + "/" + name, [s], Consolidation.Options(roster: roster, duplicates: .report, ledgers: [s.name], period: c.period), c)
+      }
+    }
+    for (path, schemas, opts, c) in targets {
+      do {
+        let (outcome, files) = try MergeJob.export(from: store, schemas: schemas, options: opts, output: path, format: .xlsx)
+        outputs += files
+        if let c, roster != nil {
+          let s = schemas[0]
+          summary.missing.append((s.title ?? s.name, c.period, c.deadline, outcome.notSubmitted[s.name] ?? []))
+        }
+      } catch {
+        throw BatchError("\(path): the consolidated workbook cannot be written (the previous one is unchanged): \(error)",
+                         "\(path)：汇总表无法写入（原文件未改动）：\(error)")
+      }
+    }
+    return outputs
+  }
+
+  /// Drafts one reminder per missing agency and open collection (deadline not passed), once a day.
+  func remind(missing: [(title: String, period: String?, deadline: String?, agencies: [String])]) throws -> [String] {
+    let today = options.today ?? BatchDates.today()
+    var drafted: [String] = []
+    let known = try store.messages()
+    for m in missing {
+      if let d = m.deadline, d < today { continue }
+      for agency in m.agencies {
+        let addresses = mailboxes.addresses[agency] ?? known.last(where: { $0.agency == agency && $0.sender != nil }).map { [$0.sender!] } ?? []
+        guard !addresses.isEmpty else { continue }
+        var h = SHA256()
+        h.update(Array("\(agency)|\(m.title)|\(m.period ?? "")|\(today)".utf8))
+        let key = h.finalizeHex()
+        let name = "sheetgate-remind-\(key.prefix(32))"
+        if try store.message(sha256: "remind:" + key) != nil || outbox.find(name) != nil { continue }
+        let text = ReminderText(agency: agency, ledgerTitle: m.title, period: m.period, deadline: m.deadline, bureau: config.senderName ?? "司法局")
+        var msg = ReplyMessage(from: MailAddress(name: config.senderName, address: config.senderAddress),
+                               to: addresses.map { MailAddress(name: agency, address: $0) }, subject: text.subject, textBody: text.plain)
+        msg.messageID = "remind-\(key.prefix(32))@" + (MailAddress(address: config.senderAddress).domain ?? "sheetgate.invalid")
+        var rng = SplitMix64(seed: UInt64(key.prefix(16), radix: 16) ?? 1)
+        try outbox.deliver(msg.render(using: &rng), name: name)
+        try store.recordMessage(MessageRecord(messageID: nil, sha256: "remind:" + key, source: "reminder", sender: addresses.first,
+                                              senderName: agency, date: nil, subject: text.subject, agency: agency, outcome: "reminder",
+                                              replyFile: name, processedAt: BatchDates.nowISO()))
+        drafted.append(agency)
+      }
+    }
+    return drafted
+  }
+
+  /// Pipes each recorded reply not yet sent to the send command; recorded as sent when it exits 0.
+  func sendPending(into summary: inout Summary) throws {
+    guard let command = config.send else { return }
+    for m in try store.messages() where m.replyFile != nil && m.replySentAt == nil {
+      guard let path = outbox.find(m.replyFile!) else {
+        summary.sendFailures.append("\(m.replyFile!)：草稿不在发件目录中，未发送")
+        continue
+      }
+      switch Sender.send(file: path, command: command, timeout: config.sendTimeout) {
+      case .success:
+        try store.markReplySent(sha256: m.sha256, at: BatchDates.nowISO())
+        summary.sent += 1
+      case .failure(let why):
+        summary.sendFailures.append("\(m.replyFile!)：\(why)")
+      }
+    }
+  }
+}
+
+extension BatchDates {
+  /// A mail date as ISO 8601 (UTC).
+  static func iso(_ d: MailDate?) -> String? {
+    guard let d else { return nil }
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    return f.string(from: Date(timeIntervalSince1970: TimeInterval(d.secondsSince1970)))
+  }
+}
