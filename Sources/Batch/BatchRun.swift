@@ -119,7 +119,13 @@ public final class BatchRun {
       }
     }
     collections = cols
-    validateJob = try ValidateJob(options: .init(schema: cols.count == 1 ? cols[0].1 : nil, roster: roster))
+    // Every built-in ledger is recognised (so that a ledger nobody asked for is named as such), plus
+    // the collections' own schema files; a collection's schema replaces a built-in one of its name.
+    var schemas = try SchemaCatalog.builtinLedgers()
+    for (_, s) in cols {
+      if let i = schemas.firstIndex(where: { $0.name == s.name }) { schemas[i] = s } else { schemas.append(s) }
+    }
+    validateJob = ValidateJob(options: .init(roster: roster), ledgers: Ledgers(schemas: schemas))
     if let m = config.maildir {
       let md = Maildir(path: m)
       guard md.exists else {

@@ -57,6 +57,12 @@ public struct ValidateJob {
     ledgers = try Ledgers(schema: options.schema)
   }
 
+  /// A job over ledgers built already (`sheetgate run` shares one recogniser among its jobs).
+  public init(options: Options, ledgers: Ledgers) {
+    self.options = options
+    self.ledgers = ledgers
+  }
+
   /// Validates every recognised table of the file at `path`.
   /// - Throws: ``InputProblem`` when the file cannot be read.
   public func run(path: String) throws -> FileResult {

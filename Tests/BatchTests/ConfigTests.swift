@@ -49,7 +49,7 @@ final class ConfigTests: XCTestCase {
     let cases: [(String, Int, Int, String)] = [
       ("inbox: {maildir: m}\nstore: s\noutput: o\noutbox: x\nstate: st\nsendr: a\n", 6, 1, "sendr"),
       ("inbox: {maildir: m}\nstore: s\noutput: o\noutbox: x\n", 1, 1, "state"),
-      ("inbox: {maildir: m}\nstore: s\noutput: o\noutbox: x\nstate: st\ncollections:\n  - {schema: t, deadline: 8月15日}\n", 7, 26, "8月15日"),
+      ("inbox: {maildir: m}\nstore: s\noutput: o\noutbox: x\nstate: st\ncollections:\n  - {schema: t, deadline: 8月15日}\n", 7, 27, "8月15日"),
       ("inbox: {maildir: m}\nstore: s\noutput: o\noutbox: x\nstate: st\ncollections: training-hours\n", 6, 14, "collections"),
       ("inbox: {maildir: m\nstore: s\n", 2, 6, "YAML"),
       ("inbox: {}\nstore: s\noutput: o\noutbox: x\nstate: st\n", 1, 8, "inbox"),
