@@ -145,6 +145,8 @@ public final class BatchRun {
     log = RunLog(path: config.state + "/run.log")
   }
 
+  static func names(_ folder: String) -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] }
+
   /// The lock file's path.
   public static func lockPath(_ config: BatchConfig) -> String { config.state + "/lock" }
 
@@ -153,6 +155,10 @@ public final class BatchRun {
   ///   that cannot be read is a result, never an error.
   public func run() throws -> Summary {
     var summary = Summary()
+    // What a killed run left half made: its work folders and unfinished drafts (a draft is delivered
+    // again, under the same name, when its message is handled again).
+    for n in BatchRun.names(workRoot) { try? FileManager.default.removeItem(atPath: workRoot + "/" + n) }
+    for n in BatchRun.names(outbox.path + "/tmp") where n.hasPrefix("sheetgate-") { unlink(outbox.path + "/tmp/" + n) }
     if let inbox {
       for name in try inbox.newMessages() {
         let path = inbox.path + "/new/" + name
@@ -265,7 +271,11 @@ public final class BatchRun {
           r.policy = result.tables.reduce(0) { $0 + $1.stats.policyFindings }
           if known.isEmpty {
             r.status = .unrecognized
-            r.problem = "未识别出需要报送的台账（可识别的台账：\(collectionTitles)）。请使用下发的模板填写，保留表头后重新发送。"
+            let other = result.tables.compactMap { t in t.schema.flatMap { s in validateJob.ledgers.schemas.first { $0.name == s }?.title } }
+            let what = other.isEmpty ? "未识别出需要报送的台账" : "其中是“\(other.joined(separator: "、"))”，不是本次收集的台账"
+            r.problem = "\(what)（本次收集：\(collectionTitles)）。请使用下发的模板填写，保留表头后重新发送。"
+            // Stored as well (as what it is), so that the consolidated workbook's 问题文件 can list it.
+            spreadsheetPaths.append(path)
           } else {
             r.status = r.errors == 0 ? .valid : .invalid
             r.findings = result.tables.flatMap(\.diagnostics).filter { $0.severity == .error }.prefix(10).map(ReplyText.finding)
@@ -276,6 +286,8 @@ public final class BatchRun {
         } catch let p as InputProblem {
           r.status = .unreadable
           r.problem = p.messageZH
+          // Stored as unreadable, so that the consolidated workbook's 问题文件 lists it.
+          spreadsheetPaths.append(path)
         }
       }
       results.append(r)

@@ -68,3 +68,25 @@ final class ConfigTests: XCTestCase {
     }
   }
 }
+
+/// The README's configuration file is a configuration file: every key it shows loads.
+final class ReadmeConfigTests: XCTestCase {
+  func testTheReadmeConfigurationLoads() throws {
+    let readme = try String(contentsOfFile: BatchFixtures.repository + "/README.md", encoding: .utf8)
+    let section = try XCTUnwrap(readme.range(of: "### The configuration file\n\n```yaml\n"))
+    let end = try XCTUnwrap(readme.range(of: "```", range: section.upperBound..<readme.endIndex))
+    let d = try BatchFixtures.folder(self)
+    try String(readme[section.upperBound..<end.lowerBound]).write(toFile: d + "/sheetgate.yaml", atomically: true, encoding: .utf8)
+    let c = try BatchConfig.load(path: d + "/sheetgate.yaml")
+    XCTAssertEqual(c.maildir, "/var/mail/sfj")
+    XCTAssertEqual(c.filesFolder, "/srv/sheetgate/拖入")
+    XCTAssertEqual(c.roster, d + "/本级行政执法部门名单.xlsx")
+    XCTAssertEqual(c.collections.count, 3)
+    XCTAssertEqual(c.collections[2].schema, d + "/自定义台账.yaml")
+    XCTAssertEqual(c.send, "msmtp -t")
+    XCTAssertEqual(c.sendTimeout, 120)
+    XCTAssertEqual(c.senderName, "乌审旗司法局")
+    // Every key the loader knows appears in the README's file.
+    for key in BatchConfig.keys { XCTAssertTrue(readme[section.upperBound..<end.lowerBound].contains("\n\(key):"), key) }
+  }
+}

@@ -53,7 +53,13 @@ def date(i):
 
 def unrelated_xlsx():
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        class Z:
+            # Fixed entry times: the same bytes whenever it is made.
+            @staticmethod
+            def writestr(name, data):
+                zf.writestr(zipfile.ZipInfo(name, date_time=(2023, 7, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+        z = Z
         z.writestr("[Content_Types].xml",
                    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
                    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -264,15 +270,13 @@ def basic(md, samples):
 def many(md, folder, bad, seed):
     rng = random.Random(seed)
     names = sorted(n for n in os.listdir(folder) if n.lower().endswith((".xlsx", ".csv")))
-    bads = bad_messages(100000)
     slots = sorted(rng.sample(range(len(names) + bad), bad)) if bad else []
     b = 0
     k = 0
     for i in range(len(names) + bad):
         if b < len(slots) and slots[b] == i:
-            case, data = bads[b % len(bads)]
-            # Bad mail repeats: give each its own Message-ID.
-            data = data.replace(b"@wsq.gov.cn>", b"-%d@wsq.gov.cn>" % i, 1)
+            # Bad mail repeats, each with its own Message-ID and date.
+            case, data = bad_messages(100000 + 10 * i)[b % 6]
             md.deliver(data, case)
             b += 1
             continue
