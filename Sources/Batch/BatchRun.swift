@@ -82,6 +82,8 @@ public final class BatchRun {
   let mailboxes: RosterMailboxes
   let collections: [(BatchConfig.Collection, TableSchema)]
   let validateJob: ValidateJob
+  /// Made once (it loads the ledgers' titles); each message's reports go to a copy for its work folder.
+  let reportWriter: ReportWriter
   let inbox: Maildir?
   let outbox: Maildir
   let log: RunLog
@@ -126,6 +128,7 @@ public final class BatchRun {
       if let i = schemas.firstIndex(where: { $0.name == s.name }) { schemas[i] = s } else { schemas.append(s) }
     }
     validateJob = ValidateJob(options: .init(roster: roster), ledgers: Ledgers(schemas: schemas))
+    reportWriter = try ReportWriter(folder: workRoot, job: validateJob)
     if let m = config.maildir {
       let md = Maildir(path: m)
       guard md.exists else {
@@ -160,23 +163,18 @@ public final class BatchRun {
     for n in BatchRun.names(workRoot) { try? FileManager.default.removeItem(atPath: workRoot + "/" + n) }
     for n in BatchRun.names(outbox.path + "/tmp") where n.hasPrefix("sheetgate-") { unlink(outbox.path + "/tmp/" + n) }
     if let inbox {
-      for name in try inbox.newMessages() {
-        let path = inbox.path + "/new/" + name
-        guard let data = FileManager.default.contents(atPath: path) else { continue }  // taken by another reader
-        let report = try handle(raw: [UInt8](data), source: path)
-        try log.append(report)
-        try inbox.markSeen(name)
+      let names = try inbox.newMessages()
+      try handleInBatches(names.map { inbox.path + "/new/" + $0 }) { path, report in
+        try self.log.append(report)
+        try inbox.markSeen((path as NSString).lastPathComponent)
         summary.messages.append(report)
       }
     }
     if let eml = config.emlFolder {
       let names = ((try? FileManager.default.contentsOfDirectory(atPath: eml)) ?? []).filter { $0.lowercased().hasSuffix(".eml") }.sorted()
-      for name in names {
-        let path = eml + "/" + name
-        guard let data = FileManager.default.contents(atPath: path) else { continue }
-        let report = try handle(raw: [UInt8](data), source: path)
-        if report.resumed { continue }  // an .eml stays in its folder: seen before, nothing to say
-        try log.append(report)
+      try handleInBatches(names.map { eml + "/" + $0 }) { _, report in
+        if report.resumed { return }  // an .eml stays in its folder: seen before, nothing to say
+        try self.log.append(report)
         summary.messages.append(report)
       }
     }
@@ -189,16 +187,70 @@ public final class BatchRun {
 
   // MARK: One message
 
-  /// Handles one message's bytes; see the type's documentation for the order of the steps.
-  func handle(raw: [UInt8], source: String) throws -> MessageReport {
+  /// A message read, validated and answered in memory, not yet committed (``stage(path:stored:)``).
+  struct StagedMessage {
+    var path: String
+    var report: MessageReport
+    /// The store recorded this message before this run's staging began.
+    var recorded = false
+    var automatic = false
+    var files: [MergeJob.StagedFile] = []
+    var job: MergeJob?
+    var receivedAt = ""
+    var draft: [UInt8]?
+    var replyName: String?
+    var work = ""
+  }
+
+  /// Handles `paths` (messages) in batches: each batch is staged on every core (parse, validate, report,
+  /// draft: nothing shared is written), then committed one message at a time in order (``commit(_:)``),
+  /// `done` called after each commit. A batch is small, so memory stays bounded.
+  func handleInBatches(_ paths: [String], _ done: (String, MessageReport) throws -> Void) throws {
+    let batch = max(2, ProcessInfo.processInfo.activeProcessorCount * 4)
+    var start = 0
+    while start < paths.count {
+      let chunk = Array(paths[start..<min(paths.count, start + batch)])
+      start += chunk.count
+      let stored = (try? store.storedDigests()) ?? []
+      let slots = StagedSlots(count: chunk.count)
+      DispatchQueue.concurrentPerform(iterations: chunk.count) { i in
+        slots.set(i, Result { try self.stage(path: chunk[i], stored: stored) })
+      }
+      for i in chunk.indices {
+        guard let staged = try slots.take(i) else { continue }  // gone: taken by another reader
+        let report = try commit(staged)
+        try done(chunk[i], report)
+      }
+    }
+  }
+
+  /// Results of one batch's staging, written by the staging threads, read after they are all done.
+  final class StagedSlots: @unchecked Sendable {
+    // Each index is written by one thread and read only after `concurrentPerform` returned.
+    private var slots: [Result<StagedMessage?, Error>?]
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    private let lock = NSLock()
+    func set(_ i: Int, _ r: Result<StagedMessage?, Error>) { lock.lock(); slots[i] = r; lock.unlock() }
+    func take(_ i: Int) throws -> StagedMessage? {
+      lock.lock()
+      defer { lock.unlock() }
+      let r = slots[i]
+      slots[i] = nil
+      return try r?.get()
+    }
+  }
+
+  /// The first half of handling one message (run on any thread; writes only its own work folder):
+  /// parse it, validate and encode each spreadsheet (one reading), write the reports, decide the agency,
+  /// render the reply. Returns nil when the file is gone.
+  func stage(path: String, stored: Set<String>) throws -> StagedMessage? {
+    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    let raw = [UInt8](data)
     var h = SHA256()
     h.update(raw)
     let sha = h.finalizeHex()
     if let done = try store.message(sha256: sha) {
-      return MessageReport(source: source, messageID: done.messageID, sha256: sha, sender: done.sender, senderName: done.senderName,
-                           subject: done.subject, date: done.date, outcome: MessageOutcome(rawValue: done.outcome) ?? .accepted,
-                           agency: done.agency, attribution: "recorded", candidates: [], attachments: [], problems: [],
-                           reply: done.replyFile, resumed: true)
+      return StagedMessage(path: path, report: Self.resumedReport(done, source: path), recorded: true)
     }
     let message: MailMessage
     var problems: [String] = []
@@ -211,42 +263,48 @@ public final class BatchRun {
       unreadable = true
       message = (try? MailMessage.parse(Self.headerBlock(raw) + Array("\r\n".utf8))) ?? Self.emptyMessage(size: raw.count)
     }
-    var report = MessageReport(source: source, messageID: message.messageID, sha256: sha, sender: message.from?.address,
-                               senderName: message.from?.name, subject: message.subject, date: message.dateText,
-                               outcome: .noLedger, agency: nil, attribution: "unknown", candidates: [], attachments: [],
-                               problems: problems, reply: nil, resumed: false)
-    if unreadable { report.outcome = .unreadable }
-
-    // A second copy of a message already handled (same Message-ID, other bytes): recorded, not answered.
-    if let id = message.messageID, let first = try store.message(messageID: id) {
-      report.outcome = .duplicate
-      report.agency = first.agency
-      report.problems.append("与已处理的邮件 Message-ID 相同（\(first.source)），未重复处理。")
-      try record(report, reply: nil)
-      return report
-    }
+    var staged = StagedMessage(path: path, report: MessageReport(
+      source: path, messageID: message.messageID, sha256: sha, sender: message.from?.address, senderName: message.from?.name,
+      subject: message.subject, date: message.dateText, outcome: unreadable ? .unreadable : .noLedger, agency: nil,
+      attribution: "unknown", candidates: [], attachments: [], problems: problems, reply: nil, resumed: false))
+    // A copy of a message handled before, or a robot's: nothing to read (``commit(_:)`` records it).
+    if let id = message.messageID, try store.message(messageID: id) != nil { return staged }
     if Self.isAutomatic(message) {
-      report.outcome = .automatic
-      try record(report, reply: nil)
-      return report
+      staged.automatic = true
+      staged.report.outcome = .automatic
+      return staged
     }
 
     let work = workRoot + "/" + String(sha.prefix(32))
+    staged.work = work
     try? FileManager.default.removeItem(atPath: work)
-    defer { try? FileManager.default.removeItem(atPath: work) }
     do {
       try FileManager.default.createDirectory(atPath: work + "/in", withIntermediateDirectories: true)
-      try FileManager.default.createDirectory(atPath: work + "/reports", withIntermediateDirectories: true)
     } catch {
       throw BatchError("\(work): cannot create the work folder: \(error.localizedDescription)", "\(work)：无法创建工作目录：\(error.localizedDescription)")
     }
 
-    // Validate each spreadsheet; list the rest.
+    // Who sent it, as far as the sender and the names tell (the files' own 填报单位 come with the reading).
+    let attributor = AgencyAttributor(roster: roster, mailboxes: mailboxes)
+    let sheetNames = message.attachments.filter { $0.kind.isSpreadsheet }.map(\.fileName)
+    let before = attributor.attribute(sender: message.from?.address, displayName: message.from?.name, fileNames: sheetNames, fileAgencies: [])
+    var mo = MergeJob.Options(roster: roster, period: collectionPeriod)
+    mo.findingsKept = 1000
+    switch before {
+    case .mailbox(let a): mo.agency = a
+    case .fileName(let a), .displayName(let a): mo.fallbackAgency = a
+    default: break
+    }
+    let job = MergeJob(options: mo, ledgers: validateJob.ledgers)
+    staged.job = job
+    staged.receivedAt = BatchDates.iso(message.date) ?? MergeJob.now()
+
+    // Read each spreadsheet once: validated, encoded for the store, reported; list the rest.
     var results: [AttachmentResult] = []
-    var spreadsheetPaths: [String] = []
-    var fileAgencies: [String?] = []
-    var writer = try ReportWriter(folder: work + "/reports", job: validateJob)
-    for p in message.problems where p.fileName == nil { report.problems.append(p.chinese) }
+    var namedAgencies: [String?] = []
+    var storedAgencies: [String?] = []
+    var writer = try reportWriter.inFolder(work + "/reports")
+    for p in message.problems where p.fileName == nil { staged.report.problems.append(p.chinese) }
     for a in message.attachments {
       var r = AttachmentResult(name: a.fileName, status: .other)
       switch a.kind {
@@ -260,89 +318,76 @@ public final class BatchRun {
         guard FileManager.default.createFile(atPath: path, contents: Data(a.bytes)) else {
           throw BatchError("\(path): cannot write the attachment", "\(path)：无法写入附件")
         }
-        do {
-          let result = try validateJob.run(path: path)
-          let known = result.tables.filter { t in t.schema.map { s in collections.isEmpty || collections.contains { $0.1.name == s } } ?? false }
-          r.ledgers = known.compactMap { t in t.schema.map { s in validateJob.ledgers.schemas.first { $0.name == s }?.title ?? s } }
-          r.schemas = known.compactMap(\.schema)
-          r.rows = known.reduce(0) { $0 + $1.stats.rows }
-          r.errors = result.tables.reduce(0) { $0 + $1.stats.errors }
-          r.warnings = result.tables.reduce(0) { $0 + $1.stats.warnings }
-          r.policy = result.tables.reduce(0) { $0 + $1.stats.policyFindings }
-          if known.isEmpty {
-            r.status = .unrecognized
-            let other = result.tables.compactMap { t in t.schema.flatMap { s in validateJob.ledgers.schemas.first { $0.name == s }?.title } }
-            let what = other.isEmpty ? "未识别出需要报送的台账" : "其中是“\(other.joined(separator: "、"))”，不是本次收集的台账"
-            r.problem = "\(what)（本次收集：\(collectionTitles)）。请使用下发的模板填写，保留表头后重新发送。"
-            // Stored as well (as what it is), so that the consolidated workbook's 问题文件 can list it.
-            spreadsheetPaths.append(path)
-          } else {
-            r.status = r.errors == 0 ? .valid : .invalid
-            r.findings = result.tables.flatMap(\.diagnostics).filter { $0.severity == .error }.prefix(10).map(ReplyText.finding)
-            r.report = (try writer.writeWorkbook(for: result, path: path) as NSString).lastPathComponent
-            spreadsheetPaths.append(path)
-            fileAgencies.append(contentsOf: result.metadata.map(\.agency))
+        let file = job.stage(path: path, skipping: stored)
+        staged.files.append(file)
+        namedAgencies += file.namedAgencies
+        storedAgencies += file.agencies
+        var result = file.result
+        if file.isStored {
+          // The same bytes were stored before (sent again): read once more, for the reply.
+          do { result = try validateJob.run(path: path) } catch let p as InputProblem {
+            r.status = .unreadable
+            r.problem = p.messageZH
+            break
           }
-        } catch let p as InputProblem {
-          r.status = .unreadable
-          r.problem = p.messageZH
-          // Stored as unreadable, so that the consolidated workbook's 问题文件 lists it.
-          spreadsheetPaths.append(path)
+        } else if let (status, reason) = file.unusable {
+          r.status = status == .unreadable ? .unreadable : .unrecognized
+          r.problem = status == .unreadable ? reason
+            : "未识别出需要报送的台账（本次收集：\(collectionTitles)）。请使用下发的模板填写，保留表头后重新发送。"
+          break
+        }
+        let known = result.tables.filter { t in t.schema.map { s in collections.isEmpty || collections.contains { $0.1.name == s } } ?? false }
+        r.ledgers = known.compactMap { t in t.schema.map { s in validateJob.ledgers.schemas.first { $0.name == s }?.title ?? s } }
+        r.schemas = known.compactMap(\.schema)
+        r.rows = known.reduce(0) { $0 + $1.stats.rows }
+        r.errors = result.tables.reduce(0) { $0 + $1.stats.errors }
+        r.warnings = result.tables.reduce(0) { $0 + $1.stats.warnings }
+        r.policy = result.tables.reduce(0) { $0 + $1.stats.policyFindings }
+        if known.isEmpty {
+          r.status = .unrecognized
+          let other = result.tables.compactMap { t in t.schema.flatMap { s in validateJob.ledgers.schemas.first { $0.name == s }?.title } }
+          let what = other.isEmpty ? "未识别出需要报送的台账" : "其中是“\(other.joined(separator: "、"))”，不是本次收集的台账"
+          r.problem = "\(what)（本次收集：\(collectionTitles)）。请使用下发的模板填写，保留表头后重新发送。"
+        } else {
+          r.status = r.errors == 0 ? .valid : .invalid
+          r.findings = result.tables.flatMap(\.diagnostics).filter { $0.severity == .error }.prefix(10).map(ReplyText.finding)
+          do { r.report = (try writer.writeWorkbook(for: result, path: path) as NSString).lastPathComponent } catch let p as InputProblem {
+            r.status = .unreadable
+            r.problem = p.messageZH
+          }
         }
       }
       results.append(r)
     }
-    report.attachments = results
+    staged.report.attachments = results
 
-    // Who sent it.
-    let attributor = AgencyAttributor(roster: roster, mailboxes: mailboxes)
+    // Who sent it, now that the files have spoken.
     let attribution = attributor.attribute(sender: message.from?.address, displayName: message.from?.name,
-                                           fileNames: results.filter { $0.status == .valid || $0.status == .invalid }.map(\.name),
-                                           fileAgencies: fileAgencies)
-    report.attribution = attribution.how
-    if case .ambiguous(let c) = attribution { report.candidates = c }
-    report.agency = attribution.agency
-
+                                           fileNames: sheetNames, fileAgencies: namedAgencies)
+    staged.report.attribution = attribution.how
+    if case .ambiguous(let c) = attribution { staged.report.candidates = c }
+    staged.report.agency = attribution.agency
+    if case .file = attribution {
+      let named = Set(storedAgencies.compactMap { $0 })
+      if named.count == 1 { staged.report.agency = named.first } else if named.count > 1 {
+        staged.report.attribution = "ambiguous"
+        staged.report.candidates = named.sorted()
+      }
+    }
     if !unreadable {
       if results.contains(where: { $0.status == .invalid }) {
-        report.outcome = .invalid
+        staged.report.outcome = .invalid
       } else if results.contains(where: { $0.status == .valid }) {
-        report.outcome = .accepted
+        staged.report.outcome = .accepted
       } else {
-        report.outcome = .noLedger
+        staged.report.outcome = .noLedger
       }
     }
 
-    // Store the spreadsheets (each file in its own transaction; a file stored before is skipped).
-    var stored: [SubmissionRecord] = []
-    if !spreadsheetPaths.isEmpty {
-      var mo = MergeJob.Options(roster: roster, period: period(for: results))
-      if case .ambiguous = attribution {} else {
-        if case .mailbox(let a) = attribution { mo.agency = a } else { mo.fallbackAgency = attribution.agency }
-      }
-      let job = MergeJob(options: mo, ledgers: validateJob.ledgers)
-      do {
-        let outcomes = try job.ingest(paths: spreadsheetPaths, into: store, receivedAt: BatchDates.iso(message.date) ?? MergeJob.now())
-        stored = outcomes.flatMap(\.submissions)
-      } catch {
-        throw BatchError("\(config.store): cannot store the submissions of \(source): \(error)", "\(config.store)：无法保存邮件 \(source) 的报送：\(error)")
-      }
-      if report.agency == nil {
-        // The file decided (填报单位 or the agency column): what the store recorded.
-        let named = Set(stored.compactMap(\.agency))
-        if named.count == 1 { report.agency = named.first; report.attribution = "file" }
-        if named.isEmpty, case .file = attribution { report.attribution = "unknown" }
-      }
-      if report.agency == nil, case .file = attribution {
-        report.agency = fileAgencies.compactMap { $0 }.first
-      }
-    }
-
-    // The reply, drafted before the message is recorded, under a name made from the message's hash.
-    var replyName: String?
-    if !unreadable || message.from != nil, message.from != nil {
-      let text = ReplyText(agency: report.agency, originalSubject: message.subject, originalDate: message.date.map(Self.chineseDate),
-                           outcome: report.outcome, attachments: results, messageProblems: report.problems,
+    // The reply, under a name made from the message's hash.
+    if message.from != nil {
+      let text = ReplyText(agency: staged.report.agency, originalSubject: message.subject, originalDate: message.date.map(Self.chineseDate),
+                           outcome: staged.report.outcome, attachments: results, messageProblems: staged.report.problems,
                            deadlines: deadlines, bureau: config.senderName ?? "司法局")
       var attachments: [ReplyAttachment] = []
       for r in results {
@@ -353,13 +398,55 @@ public final class BatchRun {
                                subject: text.subject, textBody: text.plain, htmlBody: text.html, attachments: attachments)
       reply.messageID = "reply-\(sha.prefix(32))@" + (MailAddress(address: config.senderAddress).domain ?? "sheetgate.invalid")
       var rng = SplitMix64(seed: UInt64(sha.prefix(16), radix: 16) ?? 1)
-      let name = "sheetgate-reply-\(sha.prefix(32))"
-      try outbox.deliver(reply.render(using: &rng), name: name)
-      replyName = name
+      staged.draft = reply.render(using: &rng)
+      staged.replyName = "sheetgate-reply-\(sha.prefix(32))"
     }
-    report.reply = replyName
-    try record(report, reply: replyName)
+    return staged
+  }
+
+  /// The second half, in message order: the draft delivered, the spreadsheets stored, the message recorded.
+  func commit(_ s: StagedMessage) throws -> MessageReport {
+    defer { if !s.work.isEmpty { try? FileManager.default.removeItem(atPath: s.work) } }
+    if s.recorded { return s.report }
+    var report = s.report
+    // The same bytes twice in one batch: the first is recorded now.
+    if let done = try store.message(sha256: report.sha256) { return Self.resumedReport(done, source: s.path) }
+    // A second copy of a message already handled (same Message-ID, other bytes): recorded, not answered.
+    if let id = report.messageID, let first = try store.message(messageID: id) {
+      report.outcome = .duplicate
+      report.agency = first.agency
+      report.attribution = "recorded"
+      report.attachments = []
+      report.problems.append("与已处理的邮件 Message-ID 相同（\(first.source)），未重复处理。")
+      try record(report, reply: nil)
+      return report
+    }
+    if let draft = s.draft, let name = s.replyName {
+      try outbox.deliver(draft, name: name)
+      report.reply = name
+    }
+    if let job = s.job {
+      for f in s.files {
+        do { _ = try job.store(f, into: store, receivedAt: s.receivedAt) } catch {
+          throw BatchError("\(config.store): cannot store the submissions of \(s.path): \(error)", "\(config.store)：无法保存邮件 \(s.path) 的报送：\(error)")
+        }
+      }
+    }
+    try record(report, reply: report.reply)
     return report
+  }
+
+  static func resumedReport(_ done: MessageRecord, source: String) -> MessageReport {
+    MessageReport(source: source, messageID: done.messageID, sha256: done.sha256, sender: done.sender, senderName: done.senderName,
+                  subject: done.subject, date: done.date, outcome: MessageOutcome(rawValue: done.outcome) ?? .accepted,
+                  agency: done.agency, attribution: "recorded", candidates: [], attachments: [], problems: [],
+                  reply: done.replyFile, resumed: true)
+  }
+
+  /// The period of the collections when they share one, else nil (each file's own).
+  private var collectionPeriod: String? {
+    let periods = Set(collections.map { $0.0.period })
+    return periods.count == 1 ? periods.first! : nil
   }
 
   /// Records a handled message in the store.
@@ -370,12 +457,6 @@ public final class BatchRun {
     do { try store.recordMessage(m) } catch {
       throw BatchError("\(config.store): cannot record the message \(r.source): \(error)", "\(config.store)：无法记录邮件 \(r.source)：\(error)")
     }
-  }
-
-  /// The period of the first collection one of the results belongs to.
-  private func period(for results: [AttachmentResult]) -> String? {
-    for r in results { for s in r.schemas { if let c = collections.first(where: { $0.1.name == s }) { return c.0.period } } }
-    return nil
   }
 
   private var deadlines: [String: String] {

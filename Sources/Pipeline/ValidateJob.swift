@@ -46,6 +46,9 @@ public struct ValidateJob {
     public var file: String
     public var tables: [TableReport]
     public var metadata: [SubmissionMetadata]
+    public init(file: String, tables: [TableReport], metadata: [SubmissionMetadata]) {
+      self.file = file; self.tables = tables; self.metadata = metadata
+    }
   }
 
   public let options: Options
