@@ -166,7 +166,7 @@ public final class BatchRun {
       let names = try inbox.newMessages()
       try handleInBatches(names.map { inbox.path + "/new/" + $0 }) { path, report in
         try self.log.append(report)
-        try inbox.markSeen((path as NSString).lastPathComponent)
+        try inbox.markSeen((path as NSString).lastPathComponent, sync: false)
         summary.messages.append(report)
       }
     }
@@ -216,11 +216,36 @@ public final class BatchRun {
       DispatchQueue.concurrentPerform(iterations: chunk.count) { i in
         slots.set(i, Result { try self.stage(path: chunk[i], stored: stored) })
       }
-      for i in chunk.indices {
-        guard let staged = try slots.take(i) else { continue }  // gone: taken by another reader
-        let report = try commit(staged)
-        try done(chunk[i], report)
+      var staged: [StagedMessage] = []
+      for i in chunk.indices { if let s = try slots.take(i) { staged.append(s) } }  // nil: taken by another reader
+      // Which of them will be answered: not a message recorded before, not a second copy (same bytes or
+      // same Message-ID) of one before it in this batch or in the store.
+      var shas = Set<String>(), ids = Set<String>()
+      for i in staged.indices where !staged[i].recorded {
+        let r = staged[i].report
+        if shas.contains(r.sha256) { staged[i].draft = nil }
+        if let id = r.messageID {
+          let before = try store.message(messageID: id)
+          if ids.contains(id) || before != nil { staged[i].draft = nil }
+          ids.insert(id)
+        }
+        shas.insert(r.sha256)
       }
+      // 1. The drafts, then one sync of their file system: durable before the store says they exist.
+      var delivered = false
+      for s in staged where !s.recorded {
+        guard let draft = s.draft, let name = s.replyName else { continue }
+        try outbox.deliver(draft, name: name, sync: false)
+        delivered = true
+      }
+      if delivered { syncFileSystem(outbox.path) }
+      // 2. The submissions and the records, message by message, then one sync: the store's commits
+      //    (WAL) are durable before any message leaves new/.
+      var reports: [MessageReport] = []
+      for s in staged { reports.append(try commit(s)) }
+      syncFileSystem(config.store)
+      // 3. Each message to cur/, the log.
+      for (s, r) in zip(staged, reports) { try done(s.path, r) }
     }
   }
 
@@ -421,10 +446,8 @@ public final class BatchRun {
       try record(report, reply: nil)
       return report
     }
-    if let draft = s.draft, let name = s.replyName {
-      try outbox.deliver(draft, name: name)
-      report.reply = name
-    }
+    // The draft was delivered before (``handleInBatches(_:_:)``).
+    if s.draft != nil, let name = s.replyName { report.reply = name }
     if let job = s.job {
       for f in s.files {
         do { _ = try job.store(f, into: store, receivedAt: s.receivedAt) } catch {

@@ -29,7 +29,9 @@ public struct Maildir: Sendable {
   }
 
   /// Moves a message from `new/` to `cur/` marked seen (`:2,S`); a message already moved is left alone.
-  public func markSeen(_ name: String) throws {
+  /// With `sync` the two folders are synced (else the caller syncs, or a lost move only means the
+  /// message is seen again and finished as recorded).
+  public func markSeen(_ name: String, sync: Bool = true) throws {
     let from = path + "/new/" + name
     let base = name.split(separator: ":", maxSplits: 1).first.map(String.init) ?? name
     let to = path + "/cur/" + base + ":2,S"
@@ -37,14 +39,18 @@ public struct Maildir: Sendable {
     guard rename(from, to) == 0 else {
       throw BatchError.system(from, errno, "cannot move the message to \(to)")
     }
-    syncFolder(path + "/cur")
-    syncFolder(path + "/new")
+    if sync {
+      syncFolder(path + "/cur")
+      syncFolder(path + "/new")
+    }
   }
 
   /// Delivers `bytes` as `name` into `new/` (written to `tmp/`, synced, renamed). Delivering the same
   /// name again replaces the draft: a draft's name is deterministic, so a run that is interrupted and
   /// run again never leaves two drafts of one reply.
-  public func deliver(_ bytes: [UInt8], name: String) throws {
+  /// Without `sync` the file and folder are not synced: the caller syncs the file system once for many
+  /// drafts (``syncFileSystem(_:)``).
+  public func deliver(_ bytes: [UInt8], name: String, sync: Bool = true) throws {
     let tmp = path + "/tmp/" + name
     let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw BatchError.system(tmp, errno, "cannot write the draft") }
@@ -60,7 +66,7 @@ public struct Maildir: Sendable {
       }
       off += n
     }
-    guard fsync(fd) == 0 else {
+    guard !sync || fsync(fd) == 0 else {
       let e = errno
       close(fd)
       unlink(tmp)
@@ -71,7 +77,7 @@ public struct Maildir: Sendable {
     guard rename(tmp, dest) == 0 else {
       throw BatchError.system(tmp, errno, "cannot move the draft to \(dest)")
     }
-    syncFolder(path + "/new")
+    if sync { syncFolder(path + "/new") }
   }
 
   /// The path of a delivered message `name`, in `new/` or (moved by a mail agent) `cur/`, or nil.
@@ -84,6 +90,17 @@ public struct Maildir: Sendable {
     }
     return nil
   }
+}
+
+/// glibc's `syncfs(2)`, which Swift's Glibc module does not export (it is declared under `_GNU_SOURCE`).
+@_silgen_name("syncfs") private func c_syncfs(_ fd: Int32) -> Int32
+
+/// Syncs the whole file system holding `path` (`syncfs`): one call for many files written.
+func syncFileSystem(_ path: String) {
+  let fd = open(path, O_RDONLY | O_CLOEXEC)
+  guard fd >= 0 else { return }
+  _ = c_syncfs(fd)
+  close(fd)
 }
 
 /// Syncs a folder so that a rename in it survives a crash.
