@@ -101,7 +101,7 @@ let package = Package(
                 swiftSettings: v6),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Validation", "Diagnostics", "Schema", "TestSupport"], swiftSettings: v5),
     .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
-    .testTarget(name: "BatchTests", dependencies: ["Batch", "Mail", "Store", "TestSupport"], swiftSettings: v5),
+    .testTarget(name: "BatchTests", dependencies: ["Batch", "Mail", "Store", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v5),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v5),
   ]
 )
