@@ -9,15 +9,17 @@ import Store
 /// One unattended run (`sheetgate run`): every new message of the inbox recognised, validated,
 /// stored and answered; the consolidated workbooks rebuilt; a summary for the clerk.
 ///
-/// Each message is handled in an order that makes a run killed at any instant and run again end
-/// exactly as one uninterrupted run (DESIGN-NOTES: "The cron run"):
-/// 1. a message whose SHA-256 the store records is finished (moved to `cur/`), nothing else;
-/// 2. its attachments are validated and the annotated reports written to a work folder;
-/// 3. the reply draft is delivered to the outbox under a name made from the message's SHA-256
-///    (delivering it again replaces it);
-/// 4. its spreadsheets are stored, one transaction per file, a file already stored (same SHA-256) skipped;
-/// 5. the message is recorded (Message-ID, SHA-256, sender, date, subject, outcome, the draft's name);
-/// 6. the message moves from `new/` to `cur/` with `:2,S`.
+/// Messages are handled in an order that makes a run killed at any instant and run again end exactly
+/// as one uninterrupted run (DESIGN-NOTES: "The cron run"). In batches, in Maildir name order:
+/// 1. each message is staged on any core (``stage(path:stored:)``): a message whose SHA-256 the store
+///    records is only finished (moved to `cur/`); otherwise parsed, each spreadsheet read once
+///    (validated, encoded, reported), the agency decided and the reply rendered;
+/// 2. the batch's drafts are delivered to the outbox under names made from the messages' SHA-256
+///    (delivering one again replaces it), then synced;
+/// 3. message by message, its spreadsheets are stored (one transaction per file, a file already stored
+///    skipped) and the message recorded (Message-ID, SHA-256, sender, date, subject, outcome, the
+///    draft's name); then synced;
+/// 4. the messages move from `new/` to `cur/` with `:2,S`.
 /// Then replies recorded but not yet sent are piped to the send command, each recorded as sent when it
 /// exits 0, and the consolidated workbooks are rebuilt from the store (each replaced atomically).
 public final class BatchRun {
@@ -26,9 +28,12 @@ public final class BatchRun {
     public var remind: Bool
     /// "Today" (`2023-08-15`, China time) for deadlines; nil for the real date.
     public var today: String?
-    public init(remind: Bool = false, today: String? = nil) {
+    /// The caps on a message and its attachments (``MailLimits``: 64 MiB a message, 32 MiB an attachment).
+    public var limits: MailLimits
+    public init(remind: Bool = false, today: String? = nil, limits: MailLimits = .default) {
       self.remind = remind
       self.today = today
+      self.limits = limits
     }
   }
 
@@ -281,7 +286,7 @@ public final class BatchRun {
     var problems: [String] = []
     var unreadable = false
     do {
-      message = try MailMessage.parse(raw)
+      message = try MailMessage.parse(raw, limits: options.limits)
     } catch {
       // Too large or empty: the headers alone still say whom to answer.
       problems.append(error.chinese)
