@@ -236,19 +236,19 @@ public final class BatchRun {
         }
         shas.insert(r.sha256)
       }
-      // 1. The drafts, then one sync of their file system: durable before the store says they exist.
+      // 1. The drafts (each synced), then their folder once: durable before the store says they exist.
       var delivered = false
       for s in staged where !s.recorded {
         guard let draft = s.draft, let name = s.replyName else { continue }
-        try outbox.deliver(draft, name: name, sync: false)
+        try outbox.deliver(draft, name: name, sync: true, syncFolder: false)
         delivered = true
       }
-      if delivered { syncFileSystem(outbox.path) }
-      // 2. The submissions and the records, message by message, then one sync: the store's commits
-      //    (WAL) are durable before any message leaves new/.
+      if delivered { syncFolder(outbox.path + "/new") }
+      // 2. The submissions and the records, message by message, then the store's write-ahead log is
+      //    synced once: its commits are durable before any message leaves new/.
       var reports: [MessageReport] = []
       for s in staged { reports.append(try commit(s)) }
-      syncFileSystem(config.store)
+      syncFile(config.store + "-wal")
       // 3. Each message to cur/, the log.
       for (s, r) in zip(staged, reports) { try done(s.path, r) }
     }

@@ -48,9 +48,9 @@ public struct Maildir: Sendable {
   /// Delivers `bytes` as `name` into `new/` (written to `tmp/`, synced, renamed). Delivering the same
   /// name again replaces the draft: a draft's name is deterministic, so a run that is interrupted and
   /// run again never leaves two drafts of one reply.
-  /// Without `sync` the file and folder are not synced: the caller syncs the file system once for many
-  /// drafts (``syncFileSystem(_:)``).
-  public func deliver(_ bytes: [UInt8], name: String, sync: Bool = true) throws {
+  /// Without `sync` the file is not synced; without `syncFolder` the folder is not (the caller syncs it
+  /// once for many drafts).
+  public func deliver(_ bytes: [UInt8], name: String, sync: Bool = true, syncFolder syncsFolder: Bool = true) throws {
     let tmp = path + "/tmp/" + name
     let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw BatchError.system(tmp, errno, "cannot write the draft") }
@@ -77,7 +77,7 @@ public struct Maildir: Sendable {
     guard rename(tmp, dest) == 0 else {
       throw BatchError.system(tmp, errno, "cannot move the draft to \(dest)")
     }
-    if sync { syncFolder(path + "/new") }
+    if sync && syncsFolder { syncFolder(path + "/new") }
   }
 
   /// The path of a delivered message `name`, in `new/` or (moved by a mail agent) `cur/`, or nil.
@@ -92,14 +92,11 @@ public struct Maildir: Sendable {
   }
 }
 
-/// glibc's `syncfs(2)`, which Swift's Glibc module does not export (it is declared under `_GNU_SOURCE`).
-@_silgen_name("syncfs") private func c_syncfs(_ fd: Int32) -> Int32
-
-/// Syncs the whole file system holding `path` (`syncfs`): one call for many files written.
-func syncFileSystem(_ path: String) {
+/// Syncs one file's data (`fsync`); nothing when it does not exist.
+func syncFile(_ path: String) {
   let fd = open(path, O_RDONLY | O_CLOEXEC)
   guard fd >= 0 else { return }
-  _ = c_syncfs(fd)
+  _ = fsync(fd)
   close(fd)
 }
 

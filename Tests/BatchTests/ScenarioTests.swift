@@ -165,3 +165,36 @@ final class ScenarioTests: XCTestCase {
     XCTAssertEqual(qq.attribution, "mailbox")
   }
 }
+
+/// The inbox may also be a folder of .eml files (each handled once, never moved) and a folder of
+/// spreadsheets (validated and stored without mail; reports beside the consolidated workbooks).
+final class FolderInboxTests: XCTestCase {
+  func testEmlFolderAndSpreadsheetFolder() throws {
+    let root = try BatchFixtures.folder(self)
+    try BatchFixtures.runPython([BatchFixtures.mailboxScript, root + "/generated", "basic", BatchFixtures.samples])
+    try FileManager.default.createDirectory(atPath: root + "/eml", withIntermediateDirectories: true)
+    let generated = BatchFixtures.names(root + "/generated/new")
+    for (k, n) in generated.prefix(2).enumerated() {
+      try FileManager.default.copyItem(atPath: root + "/generated/new/" + n, toPath: root + "/eml/\(k + 1).eml")
+    }
+    try FileManager.default.createDirectory(atPath: root + "/files", withIntermediateDirectories: true)
+    for n in ["乌审旗交通运输局_行政裁量权基准_2023.xlsx", "乌审旗应急管理局_行政处罚裁量基准统计表（2023年）.xlsx"] {
+      try FileManager.default.copyItem(atPath: BatchFixtures.samples + "/validate/" + n, toPath: root + "/files/" + n)
+    }
+    var config = BatchFixtures.config(root)
+    config.maildir = nil
+    config.emlFolder = root + "/eml"
+    config.filesFolder = root + "/files"
+    let first = try BatchRun(config: config).run()
+    XCTAssertEqual(first.messages.map(\.outcome), [.accepted, .invalid])
+    XCTAssertEqual(first.files.map(\.status), [.valid, .invalid])
+    XCTAssertEqual(BatchFixtures.names(root + "/eml"), ["1.eml", "2.eml"], "never moved")
+    XCTAssertEqual(BatchFixtures.names(root + "/outbox/new").count, 2)
+    XCTAssertEqual(BatchFixtures.names(root + "/out/校验结果").sorted(),
+                   ["乌审旗交通运输局_行政裁量权基准_2023_校验通过.xlsx", "乌审旗应急管理局_行政处罚裁量基准统计表（2023年）_校验结果.xlsx"])
+    let again = try BatchRun(config: config).run()
+    XCTAssertEqual(again.messages.count, 0)
+    XCTAssertEqual(again.files.count, 0)
+    XCTAssertEqual(BatchFixtures.names(root + "/outbox/new").count, 2)
+  }
+}
