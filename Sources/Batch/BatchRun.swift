@@ -75,6 +75,10 @@ public final class BatchRun {
     public var validCount: Int { (messages.flatMap(\.attachments) + files).filter { $0.status == .valid }.count }
     public var invalidCount: Int { (messages.flatMap(\.attachments) + files).filter { $0.status == .invalid }.count }
     public var badMail: [MessageReport] { messages.filter { [.noLedger, .unreadable].contains($0.outcome) } }
+    /// Messages that needed an answer but have no address to send it to (no `From`).
+    public var unanswerable: [MessageReport] {
+      messages.filter { !$0.resumed && $0.reply == nil && $0.outcome != .duplicate && $0.outcome != .automatic }
+    }
     public var unknownSenders: [MessageReport] {
       messages.filter { !$0.resumed && ($0.attribution == "unknown" || $0.attribution == "ambiguous") && $0.outcome != .duplicate && $0.outcome != .automatic }
     }

@@ -98,7 +98,7 @@ struct RunCommand: ParsableCommand {
     }
     RunSummaryText.print(summary, chinese: chinese, quiet: global.quiet)
     let troubled = summary.invalidCount > 0 || !summary.badMail.isEmpty || !summary.unknownSenders.isEmpty
-      || !summary.sendFailures.isEmpty || summary.files.contains { $0.status != .valid }
+      || !summary.sendFailures.isEmpty || summary.files.contains { $0.status != .valid } || !summary.unanswerable.isEmpty
     if troubled { throw ExitCode(ExitStatus.findings) }
   }
 
@@ -178,6 +178,10 @@ enum RunSummaryText {
         let cands = m.candidates.isEmpty ? "" : (zh ? "（可能是：\(m.candidates.joined(separator: "、"))）" : " (could be: \(m.candidates.joined(separator: ", ")))")
         out += "    \(who)  \(m.subject ?? "")\(cands)\n"
       }
+    }
+    if !s.unanswerable.isEmpty {
+      out += zh ? "无法回复（邮件没有发件人地址，请人工处理）：\n" : "cannot be answered (no sender address; handle by hand):\n"
+      for m in s.unanswerable { out += "    \(m.source)  \(m.subject ?? "")\n" }
     }
     for m in s.missing {
       let when = m.deadline.map { zh ? "，截止 \($0)" : ", due \($0)" } ?? ""

@@ -47,10 +47,15 @@ final class CapTests: XCTestCase {
     big += Array(repeating: UInt8(ascii: " "), count: 300_000)
     try Data(big).write(to: URL(fileURLWithPath: root + "/mail/new/2.b"))
     try Data(message("cap-3", from: "nmj", subject: "培训学时台账", attachment: nil)).write(to: URL(fileURLWithPath: root + "/mail/new/3.c"))
+    // No From at all: handled, nobody to answer, listed for the clerk.
+    let anonymous = String(decoding: message("cap-4", from: "nmj", subject: "无发件人", attachment: ("农牧局培训学时台账.xlsx", ledger)), as: UTF8.self)
+      .split(separator: "\r\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("From:") }.joined(separator: "\r\n")
+    try Data(anonymous.utf8).write(to: URL(fileURLWithPath: root + "/mail/new/4.d"))
 
     let limits = MailLimits(maxMessageBytes: 200_000, maxAttachmentBytes: ledger.count - 1)
     let summary = try BatchRun(config: BatchFixtures.config(root), options: .init(limits: limits)).run()
-    XCTAssertEqual(summary.messages.map(\.outcome), [.noLedger, .unreadable, .noLedger])
+    XCTAssertEqual(summary.messages.map(\.outcome), [.noLedger, .unreadable, .noLedger, .noLedger])
+    XCTAssertEqual(summary.unanswerable.map(\.subject), ["无发件人"])
     XCTAssertEqual(summary.messages[0].attachments.map(\.status), [.unsupported])
     XCTAssertTrue(summary.messages[0].attachments[0].problem?.contains("超过大小上限") ?? false, "\(summary.messages[0])")
     XCTAssertEqual(summary.messages[1].subject, "整个邮件过大")

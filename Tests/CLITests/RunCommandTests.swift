@@ -113,6 +113,16 @@ final class RunCommandTests: XCTestCase {
     XCTAssertTrue(missing.stderr.contains("缺少 --store、--outbox、--output"), missing.stderr)
   }
 
+  func testAnOutputThatCannotBeWrittenExitsThreeAndLeavesTheMessage() throws {
+    let dir = try CLIRunner.temporaryDirectory()
+    _ = try maildir(dir, attachment: clean)
+    try "not a database, just text".write(toFile: dir + "/台账.sqlite", atomically: true, encoding: .utf8)
+    let r = try CLIRunner.run(flags(dir))
+    XCTAssertEqual(r.status, 3, r.stderr)
+    XCTAssertTrue(r.stderr.contains(dir + "/台账.sqlite：无法打开台账存储"), r.stderr)
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/mail/new").count, 1, "the message waits for the next run")
+  }
+
   func testConfigFileRunAndReminders() throws {
     let dir = try CLIRunner.temporaryDirectory()
     _ = try maildir(dir, attachment: clean)
