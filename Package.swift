@@ -65,9 +65,14 @@ let package = Package(
       dependencies: ["Intake", "Tabular", "CSV", "XLSXReader", "XLSXWriter",
                      "Diagnostics", "Schema", "Recognition", "Validation", "Reports", "Merge", "Store", "ThreadKit"],
       swiftSettings: v6),
+    // The unattended run: mailbox in, replies and consolidated workbooks out (DESIGN-NOTES: The cron run).
+    .target(
+      name: "Batch",
+      dependencies: ["Pipeline", "Intake", "Mail", "Merge", "Schema", "Store", "Tabular", "Diagnostics", "ThreadKit", "Yams"],
+      swiftSettings: v6),
     .executableTarget(
       name: "sheetgate",
-      dependencies: ["Pipeline", "Intake", "Diagnostics", "Schema", "Validation", "Merge", "Store",
+      dependencies: ["Batch", "Pipeline", "Intake", "Diagnostics", "Schema", "Validation", "Merge", "Store",
                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: v6),
     .executableTarget(
@@ -94,6 +99,7 @@ let package = Package(
                 swiftSettings: v6),
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Validation", "Diagnostics", "Schema", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
+    .testTarget(name: "BatchTests", dependencies: ["Batch", "Mail", "Store", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v6),
   ]
 )

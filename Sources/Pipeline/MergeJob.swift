@@ -32,6 +32,13 @@ public struct MergeJob: Sendable {
     public var includeInvalid: Bool
     public var csvEncoding: String?
     public var today: LocalDate
+    /// The agency every submission read is attributed to, whatever the file says (`sheetgate run`: the
+    /// sender's address is in the roster's 邮箱 column); nil lets each file decide.
+    public var agency: String?
+    /// The agency for a file that names none (`sheetgate run`: from the file or the sender's name).
+    public var fallbackAgency: String?
+    /// How many findings each table keeps for its report (``stage(path:skipping:)``); the counts are exact anyway.
+    public var findingsKept = 50
     public init(schema: TableSchema? = nil, roster: AgencyRoster? = nil, period: String? = nil,
                 duplicates: DuplicatePolicy = .report, includeInvalid: Bool = false, csvEncoding: String? = nil,
                 today: LocalDate = .today) {
@@ -57,6 +64,13 @@ public struct MergeJob: Sendable {
   public init(options: Options) throws {
     self.options = options
     ledgers = try Ledgers(schema: options.schema)
+  }
+
+  /// A job over ledgers built already (one recogniser shared by many jobs, as `sheetgate run` does
+  /// with a job per message).
+  public init(options: Options, ledgers: Ledgers) {
+    self.options = options
+    self.ledgers = ledgers
   }
 
   /// Ingests each file not yet in `store` (one transaction per file), in the order given.
@@ -87,7 +101,7 @@ public struct MergeJob: Sendable {
   }
 
   /// Writes one prepared file in one transaction (nothing when its bytes are stored already).
-  private func save(_ file: PreparedFile, into store: SubmissionStore, receivedAt: String) throws -> FileOutcome {
+  func save(_ file: PreparedFile, into store: SubmissionStore, receivedAt: String) throws -> FileOutcome {
     let skip = FileOutcome(path: file.path, alreadyStored: true, submissions: [])
     if case .stored = file.content { return skip }
     // The same bytes twice among this run's inputs: the first one was stored above.
@@ -156,28 +170,42 @@ public struct MergeJob: Sendable {
   }
 
   private func read(path: String, name: String) throws -> [PreparedTable] {
+    try readWithReports(path: path).tables
+  }
+
+  /// Reads a file as ``read(path:name:)`` does and also keeps, per table, its validation report and the
+  /// agency the file itself names (for ``stage(path:skipping:)``).
+  func readWithReports(path: String) throws -> Preparer {
     let opened = try OpenedFile.open(path: path, options: .init(csvEncoding: options.csvEncoding))
     var visitor = Preparer(job: self)
     try opened.walkTables(ledgers, visitor: &visitor, knownAgencies: options.roster?.entries.map { $0.name } ?? [])
-    return visitor.tables
+    return visitor
   }
 
   /// Validates and encodes each table the walk hands over.
-  private struct Preparer: TableVisitor {
+  struct Preparer: TableVisitor {
     let job: MergeJob
     var tables: [PreparedTable] = []
+    var reports: [TableReport] = []
+    var metadata: [SubmissionMetadata] = []
+    var namedAgencies: [String?] = []
 
     mutating func visit<Rows: RowSource>(_ t: inout TableInput<Rows>) throws -> Bool {
-      tables.append(try job.table(&t))
+      let (table, report, named) = try job.table(&t)
+      tables.append(table)
+      reports.append(report)
+      metadata.append(t.reader.metadata)
+      namedAgencies.append(named)
       return true
     }
   }
 
-  /// Validates and encodes one recognised table.
-  private func table<S: RowSource>(_ t: inout TableInput<S>) throws -> PreparedTable {
+  /// Validates and encodes one recognised table; also returns its validation report and the agency
+  /// the file names (nil when only ``Options/agency`` or ``Options/fallbackAgency`` gave one).
+  private func table<S: RowSource>(_ t: inout TableInput<S>) throws -> (PreparedTable, TableReport, String?) {
     let schema = t.schema
     var out = PreparedTable(sheet: t.context.sheetName, ledger: schema.name)
-    var collector = DiagnosticCollector(limit: 50)
+    var collector = DiagnosticCollector(limit: options.findingsKept)
     var vctx = ValidationContext(file: t.context.fileName, sheet: t.context.sheetName, dateSystem: t.dateSystem,
                                  roster: options.roster, headerWidth: nil, rowsAreDense: t.rowsAreDense, today: options.today)
     // The table's rows are held here until stored, so its unique keys stay in memory too, and every
@@ -239,14 +267,17 @@ public struct MergeJob: Sendable {
       stats.count(d.severity)
     }
     let meta = t.reader.metadata
-    out.agency = canonicalAgency(meta.agency) ?? canonicalAgency(rowAgency) ?? meta.agency ?? rowAgency
+    let named = canonicalAgency(meta.agency) ?? canonicalAgency(rowAgency) ?? meta.agency ?? rowAgency
+    out.agency = options.agency ?? named ?? options.fallbackAgency
     out.reason = collector.diagnostics.first { $0.severity == .error }.map { d in
       let where_ = d.location.a1.map { "\($0)：" } ?? d.location.row.map { "第\($0 + 1)行：" } ?? ""
       return "共 \(stats.errors) 处错误；首个：" + where_ + MessageCatalog.render(d, lang: .zhCN).message
     } ?? ""
     out.period = period(meta: meta, fileName: t.context.fileName ?? "")
     out.errors = stats.errors; out.warnings = stats.warnings; out.rowCount = stats.rows; out.validRows = stats.validRows
-    return out
+    var report = TableReport(file: t.context.fileName, sheet: t.context.sheetName, schema: schema.name, stats: stats, collector: collector)
+    report.metadata = ValidateJob.display(meta)
+    return (out, report, named)
   }
 
   /// The roster's name for an agency named in a file (exact or a clear suggestion), else nil.

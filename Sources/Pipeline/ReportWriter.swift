@@ -24,7 +24,7 @@ import XLSXReader
 /// are the only thing held.
 public struct ReportWriter {
   /// The folder the reports go to (created when missing).
-  public let folder: String
+  public private(set) var folder: String
   private let job: ValidateJob
   private let ledgerTitles: [String: String]
   private var namer = ReportFile.Namer()
@@ -41,6 +41,18 @@ public struct ReportWriter {
       titles[s.name] = s.title ?? s.name
     }
     ledgerTitles = titles
+  }
+
+  /// The same writer for another folder (created when missing), with no names or pages remembered:
+  /// cheaper than a new writer, which loads the built-in ledgers' titles.
+  /// - Throws: Foundation's error when the folder cannot be created.
+  public func inFolder(_ folder: String) throws -> ReportWriter {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    var w = self
+    w.folder = folder
+    w.namer = ReportFile.Namer()
+    w.entries = []
+    return w
   }
 
   /// The report model of one validated file.

@@ -46,6 +46,9 @@ public struct ValidateJob {
     public var file: String
     public var tables: [TableReport]
     public var metadata: [SubmissionMetadata]
+    public init(file: String, tables: [TableReport], metadata: [SubmissionMetadata]) {
+      self.file = file; self.tables = tables; self.metadata = metadata
+    }
   }
 
   public let options: Options
@@ -55,6 +58,12 @@ public struct ValidateJob {
   public init(options: Options) throws {
     self.options = options
     ledgers = try Ledgers(schema: options.schema)
+  }
+
+  /// A job over ledgers built already (`sheetgate run` shares one recogniser among its jobs).
+  public init(options: Options, ledgers: Ledgers) {
+    self.options = options
+    self.ledgers = ledgers
   }
 
   /// Validates every recognised table of the file at `path`.

@@ -4,7 +4,8 @@ import GRDB
 extension SubmissionStore {
   /// The store's schema, one migration per change (GRDB's `DatabaseMigrator` runs those a file has not seen):
   /// `v1` the tables, `v2-row-key` the key index, `v3-key-blobs` packs the keys into one blob per
-  /// submission, `v4-row-blocks` packs the rows into blocks (see ``SubmissionStore``).
+  /// submission, `v4-row-blocks` packs the rows into blocks (see ``SubmissionStore``), `v5-messages` records the
+  /// messages `sheetgate run` handled.
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1") { db in
@@ -72,6 +73,8 @@ extension SubmissionStore {
       if let (s, first, entries) = block.take() { try Self.insertBlock(db, submission: s, firstRow: first, entries: entries) }
       try db.execute(sql: "DROP TABLE row")
     }
+    // The messages an unattended run has handled (`SubmissionStore+Messages.swift`).
+    migrator.registerMigration("v5-messages") { db in try Self.createMessageTable(db) }
     return migrator
   }
 }

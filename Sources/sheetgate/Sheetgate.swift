@@ -11,11 +11,11 @@ struct Sheetgate: ParsableCommand {
     abstract: "Check agency spreadsheets against typed schemas, report back, and consolidate them.",
     discussion: """
       Exit codes: 0 all valid; 1 findings of severity error; 2 usage or configuration error;
-      3 an input could not be read; 4 an internal error.
+      3 an input could not be read; 4 an internal error; 5 another `sheetgate run` is active.
       Data goes to stdout; progress and diagnostics go to stderr.
       """,
     version: sheetgateVersion,
-    subcommands: [InspectCommand.self, ValidateCommand.self, ConvertCommand.self, CatCommand.self, SchemaCommand.self, MergeCommand.self, StoreCommand.self])
+    subcommands: [InspectCommand.self, ValidateCommand.self, ConvertCommand.self, CatCommand.self, SchemaCommand.self, MergeCommand.self, StoreCommand.self, RunCommand.self])
 
   static func main() {
     signal(SIGPIPE, SIG_IGN)
@@ -64,6 +64,8 @@ enum ExitStatus {
   static let usage: Int32 = 2
   static let unreadableInput: Int32 = 3
   static let internalError: Int32 = 4
+  /// `sheetgate run`: another run holds the lock.
+  static let anotherRun: Int32 = 5
 }
 
 /// An error that ends the command with a message and a specific exit status.

@@ -1,0 +1,648 @@
+import Foundation
+import Intake
+import Mail
+import Merge
+import Pipeline
+import Schema
+import Store
+import ThreadKit
+
+/// One unattended run (`sheetgate run`): every new message of the inbox recognised, validated,
+/// stored and answered; the consolidated workbooks rebuilt; a summary for the clerk.
+///
+/// Messages are handled in an order that makes a run killed at any instant and run again end exactly
+/// as one uninterrupted run (DESIGN-NOTES: "The cron run"). In batches, in Maildir name order:
+/// 1. each message is staged on any core (``stage(path:stored:)``): a message whose SHA-256 the store
+///    records is only finished (moved to `cur/`); otherwise parsed, each spreadsheet read once
+///    (validated, encoded, reported), the agency decided and the reply rendered;
+/// 2. the batch's drafts are delivered to the outbox under names made from the messages' SHA-256
+///    (delivering one again replaces it), then synced;
+/// 3. message by message, its spreadsheets are stored (one transaction per file, a file already stored
+///    skipped) and the message recorded (Message-ID, SHA-256, sender, date, subject, outcome, the
+///    draft's name); then synced;
+/// 4. the messages move from `new/` to `cur/` with `:2,S`.
+/// Then replies recorded but not yet sent are piped to the send command, each recorded as sent when it
+/// exits 0, and the consolidated workbooks are rebuilt from the store (each replaced atomically).
+public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threads only read its immutable configuration and the store (GRDB serialises access); commits run on the calling thread
+  public struct Options: Sendable {
+    /// Draft reminders to roster agencies with nothing valid for an open collection.
+    public var remind: Bool
+    /// "Today" (`2023-08-15`, China time) for deadlines; nil for the real date.
+    public var today: String?
+    /// The caps on a message and its attachments (``MailLimits``: 64 MiB a message, 32 MiB an attachment).
+    public var limits: MailLimits
+    public init(remind: Bool = false, today: String? = nil, limits: MailLimits = .default) {
+      self.remind = remind
+      self.today = today
+      self.limits = limits
+    }
+  }
+
+  /// What happened to one message (one JSON line of the log).
+  public struct MessageReport: Sendable {
+    public var source: String
+    public var messageID: String?
+    public var sha256: String
+    public var sender: String?
+    public var senderName: String?
+    public var subject: String?
+    public var date: String?
+    public var outcome: MessageOutcome
+    public var agency: String?
+    public var attribution: String
+    /// Candidates when the sender is ambiguous.
+    public var candidates: [String]
+    public var attachments: [AttachmentResult]
+    public var problems: [String]
+    public var reply: String?
+    /// True when this run only finished what an earlier run had recorded.
+    public var resumed: Bool
+  }
+
+  /// What the clerk is told after a run.
+  public struct Summary: Sendable {
+    public var messages: [MessageReport] = []
+    /// Plain files (no mail) stored: name and status.
+    public var files: [AttachmentResult] = []
+    public var remindersDrafted: [String] = []
+    public var sent = 0
+    public var sendFailures: [String] = []
+    /// Per collection: title, period, deadline, agencies still missing.
+    public var missing: [(title: String, period: String?, deadline: String?, agencies: [String])] = []
+    public var outputs: [String] = []
+    public var lockedOut = false
+
+    public var attachmentCount: Int { messages.reduce(0) { $0 + $1.attachments.count } + files.count }
+    public var validCount: Int { (messages.flatMap(\.attachments) + files).filter { $0.status == .valid }.count }
+    public var invalidCount: Int { (messages.flatMap(\.attachments) + files).filter { $0.status == .invalid }.count }
+    public var badMail: [MessageReport] { messages.filter { [.noLedger, .unreadable].contains($0.outcome) } }
+    /// Messages that needed an answer but have no address to send it to (no `From`).
+    public var unanswerable: [MessageReport] {
+      messages.filter { !$0.resumed && $0.reply == nil && $0.outcome != .duplicate && $0.outcome != .automatic }
+    }
+    public var unknownSenders: [MessageReport] {
+      messages.filter { !$0.resumed && ($0.attribution == "unknown" || $0.attribution == "ambiguous") && $0.outcome != .duplicate && $0.outcome != .automatic }
+    }
+  }
+
+  public let config: BatchConfig
+  public let options: Options
+  let store: SubmissionStore
+  let roster: AgencyRoster?
+  let mailboxes: RosterMailboxes
+  let collections: [(BatchConfig.Collection, TableSchema)]
+  let validateJob: ValidateJob
+  /// Made once (it loads the ledgers' titles); each message's reports go to a copy for its work folder.
+  let reportWriter: ReportWriter
+  let inbox: Maildir?
+  let outbox: Maildir
+  let log: RunLog
+  let workRoot: String
+
+  /// Opens everything the run needs.
+  /// - Throws: ``ConfigError`` for a roster or schema that cannot be used, ``BatchError`` for folders.
+  public init(config: BatchConfig, options: Options = Options()) throws {
+    self.config = config
+    self.options = options
+    let fm = FileManager.default
+    for d in [config.state, config.output, config.state + "/work"] {
+      do { try fm.createDirectory(atPath: d, withIntermediateDirectories: true) } catch {
+        throw BatchError("\(d): cannot create the folder: \(error.localizedDescription)", "\(d)：无法创建目录：\(error.localizedDescription)")
+      }
+    }
+    workRoot = config.state + "/work"
+    if let r = config.roster {
+      do {
+        roster = try RosterLoader.load(path: r)
+        mailboxes = try RosterMailboxes(path: r)
+      } catch let p as InputProblem {
+        throw ConfigError("the roster cannot be read: \(p.message)", "部门名单无法读取：\(p.messageZH)", file: r)
+      } catch let u as UsageProblem {
+        throw ConfigError(u.message, u.messageZH, file: r)
+      }
+    } else {
+      roster = nil
+      mailboxes = RosterMailboxes()
+    }
+    var cols: [(BatchConfig.Collection, TableSchema)] = []
+    for c in config.collections {
+      do { cols.append((c, try SchemaCatalog.resolve(c.schema))) } catch {
+        throw ConfigError("collection schema '\(c.schema)': \(error)", "收集任务的台账“\(c.schema)”无法使用：\(error)")
+      }
+    }
+    collections = cols
+    // Every built-in ledger is recognised (so that a ledger nobody asked for is named as such), plus
+    // the collections' own schema files; a collection's schema replaces a built-in one of its name.
+    var schemas = try SchemaCatalog.builtinLedgers()
+    for (_, s) in cols {
+      if let i = schemas.firstIndex(where: { $0.name == s.name }) { schemas[i] = s } else { schemas.append(s) }
+    }
+    validateJob = ValidateJob(options: .init(roster: roster), ledgers: Ledgers(schemas: schemas))
+    reportWriter = try ReportWriter(folder: workRoot, job: validateJob)
+    if let m = config.maildir {
+      let md = Maildir(path: m)
+      guard md.exists else {
+        throw ConfigError("\(m) is not a Maildir (it needs new/, cur/ and tmp/)", "\(m) 不是 Maildir 邮箱目录（应包含 new、cur、tmp 三个子目录）")
+      }
+      inbox = md
+    } else {
+      inbox = nil
+    }
+    outbox = Maildir(path: config.outbox)
+    do { try outbox.create() } catch {
+      throw BatchError("\(config.outbox): cannot create the outbox Maildir: \(error)", "\(config.outbox)：无法创建发件草稿目录：\(error)")
+    }
+    do { store = try SubmissionStore(path: config.store, durable: true) } catch {
+      throw BatchError("\(config.store): the store cannot be opened: \(error)", "\(config.store)：无法打开台账存储：\(error)")
+    }
+    log = RunLog(path: config.state + "/run.log")
+  }
+
+  static func names(_ folder: String) -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] }
+
+  /// The lock file's path.
+  public static func lockPath(_ config: BatchConfig) -> String { config.state + "/lock" }
+
+  /// Runs once. The caller holds the lock (``RunLock``).
+  /// - Throws: ``BatchError`` when the store, the outbox or the output cannot be written; a message
+  ///   that cannot be read is a result, never an error.
+  public func run() throws -> Summary {
+    var summary = Summary()
+    // What a killed run left half made: its work folders and unfinished drafts (a draft is delivered
+    // again, under the same name, when its message is handled again).
+    for n in BatchRun.names(workRoot) { try? FileManager.default.removeItem(atPath: workRoot + "/" + n) }
+    for n in BatchRun.names(outbox.path + "/tmp") where n.hasPrefix("sheetgate-") { unlink(outbox.path + "/tmp/" + n) }
+    if let inbox {
+      let names = try inbox.newMessages()
+      try handleInBatches(names.map { inbox.path + "/new/" + $0 }) { path, report in
+        try self.log.append(report)
+        try inbox.markSeen((path as NSString).lastPathComponent, sync: false)
+        summary.messages.append(report)
+      }
+    }
+    if let eml = config.emlFolder {
+      let names = ((try? FileManager.default.contentsOfDirectory(atPath: eml)) ?? []).filter { $0.lowercased().hasSuffix(".eml") }.sorted()
+      try handleInBatches(names.map { eml + "/" + $0 }) { _, report in
+        if report.resumed { return }  // an .eml stays in its folder: seen before, nothing to say
+        try self.log.append(report)
+        summary.messages.append(report)
+      }
+    }
+    if let folder = config.filesFolder { summary.files = try storeFiles(in: folder) }
+    summary.outputs = try export(into: &summary)
+    if options.remind { summary.remindersDrafted = try remind(missing: summary.missing) }
+    try sendPending(into: &summary)
+    return summary
+  }
+
+  // MARK: One message
+
+  /// A message read, validated and answered in memory, not yet committed (``stage(path:stored:)``).
+  struct StagedMessage: @unchecked Sendable {  // @unchecked: made on a staging thread, then handed to the committing thread once (OrderedWorkers)
+    var path: String
+    var report: MessageReport
+    /// The store recorded this message before this run's staging began.
+    var recorded = false
+    var automatic = false
+    var files: [MergeJob.StagedFile] = []
+    var job: MergeJob?
+    var receivedAt = ""
+    var draft: [UInt8]?
+    var replyName: String?
+    var work = ""
+  }
+
+  /// Handles `paths` (messages) in batches: each batch is staged on every core (parse, validate, report,
+  /// draft: nothing shared is written), then committed one message at a time in order (``commit(_:)``),
+  /// `done` called after each commit. A batch is small, so memory stays bounded.
+  func handleInBatches(_ paths: [String], _ done: (String, MessageReport) throws -> Void) throws {
+    let batch = max(2, ProcessInfo.processInfo.activeProcessorCount * 4)
+    var start = 0
+    while start < paths.count {
+      let chunk = Array(paths[start..<min(paths.count, start + batch)])
+      start += chunk.count
+      let stored = (try? store.storedDigests()) ?? []
+      let workers = OrderedWorkers(count: chunk.count, threads: ProcessInfo.processInfo.activeProcessorCount,
+                                   window: chunk.count, name: "sheetgate-run") { [self] i in
+        try self.stage(path: chunk[i], stored: stored)
+      }
+      defer { workers.stop() }
+      var staged: [StagedMessage] = []
+      for i in chunk.indices { if let s = try workers.take(i) { staged.append(s) } }  // nil: taken by another reader
+      // Which of them will be answered: not a message recorded before, not a second copy (same bytes or
+      // same Message-ID) of one before it in this batch or in the store.
+      var shas = Set<String>(), ids = Set<String>()
+      for i in staged.indices where !staged[i].recorded {
+        let r = staged[i].report
+        if shas.contains(r.sha256) { staged[i].draft = nil }
+        if let id = r.messageID {
+          let before = try store.message(messageID: id)
+          if ids.contains(id) || before != nil { staged[i].draft = nil }
+          ids.insert(id)
+        }
+        shas.insert(r.sha256)
+      }
+      // 1. The drafts (each synced), then their folder once: durable before the store says they exist.
+      var delivered = false
+      for s in staged where !s.recorded {
+        guard let draft = s.draft, let name = s.replyName else { continue }
+        try outbox.deliver(draft, name: name, sync: true, syncFolder: false)
+        delivered = true
+      }
+      if delivered { syncFolder(outbox.path + "/new") }
+      // 2. The submissions and the records, message by message, then the store's write-ahead log is
+      //    synced once: its commits are durable before any message leaves new/.
+      var reports: [MessageReport] = []
+      for s in staged { reports.append(try commit(s)) }
+      syncFile(config.store + "-wal")
+      // 3. Each message to cur/, the log.
+      for (s, r) in zip(staged, reports) { try done(s.path, r) }
+    }
+  }
+
+
+  /// The first half of handling one message (run on any thread; writes only its own work folder):
+  /// parse it, validate and encode each spreadsheet (one reading), write the reports, decide the agency,
+  /// render the reply. Returns nil when the file is gone.
+  func stage(path: String, stored: Set<String>) throws -> StagedMessage? {
+    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    let raw = [UInt8](data)
+    var h = SHA256()
+    h.update(raw)
+    let sha = h.finalizeHex()
+    if let done = try store.message(sha256: sha) {
+      return StagedMessage(path: path, report: Self.resumedReport(done, source: path), recorded: true)
+    }
+    let message: MailMessage
+    var problems: [String] = []
+    var unreadable = false
+    do {
+      message = try MailMessage.parse(raw, limits: options.limits)
+    } catch {
+      // Too large or empty: the headers alone still say whom to answer.
+      problems.append(error.chinese)
+      unreadable = true
+      message = (try? MailMessage.parse(Self.headerBlock(raw) + Array("\r\n".utf8))) ?? Self.emptyMessage(size: raw.count)
+    }
+    var staged = StagedMessage(path: path, report: MessageReport(
+      source: path, messageID: message.messageID, sha256: sha, sender: message.from?.address, senderName: message.from?.name,
+      subject: message.subject, date: message.dateText, outcome: unreadable ? .unreadable : .noLedger, agency: nil,
+      attribution: "unknown", candidates: [], attachments: [], problems: problems, reply: nil, resumed: false))
+    // A copy of a message handled before, or a robot's: nothing to read (``commit(_:)`` records it).
+    if let id = message.messageID, try store.message(messageID: id) != nil { return staged }
+    if Self.isAutomatic(message) {
+      staged.automatic = true
+      staged.report.outcome = .automatic
+      return staged
+    }
+
+    let work = workRoot + "/" + String(sha.prefix(32))
+    staged.work = work
+    try? FileManager.default.removeItem(atPath: work)
+    do {
+      try FileManager.default.createDirectory(atPath: work + "/in", withIntermediateDirectories: true)
+    } catch {
+      throw BatchError("\(work): cannot create the work folder: \(error.localizedDescription)", "\(work)：无法创建工作目录：\(error.localizedDescription)")
+    }
+
+    // Who sent it, as far as the sender and the names tell (the files' own 填报单位 come with the reading).
+    let attributor = AgencyAttributor(roster: roster, mailboxes: mailboxes)
+    let sheetNames = message.attachments.filter { $0.kind.isSpreadsheet }.map(\.fileName)
+    let before = attributor.attribute(sender: message.from?.address, displayName: message.from?.name, fileNames: sheetNames, fileAgencies: [])
+    var mo = MergeJob.Options(roster: roster, period: collectionPeriod)
+    mo.findingsKept = 1000
+    switch before {
+    case .mailbox(let a): mo.agency = a
+    case .fileName(let a), .displayName(let a): mo.fallbackAgency = a
+    default: break
+    }
+    let job = MergeJob(options: mo, ledgers: validateJob.ledgers)
+    staged.job = job
+    staged.receivedAt = BatchDates.iso(message.date) ?? MergeJob.now()
+
+    // Read each spreadsheet once: validated, encoded for the store, reported; list the rest.
+    var results: [AttachmentResult] = []
+    var namedAgencies: [String?] = []
+    var storedAgencies: [String?] = []
+    var writer = try reportWriter.inFolder(work + "/reports")
+    for p in message.problems where p.fileName == nil { staged.report.problems.append(p.chinese) }
+    for a in message.attachments {
+      var r = AttachmentResult(name: a.fileName, status: .other)
+      switch a.kind {
+      case .coverLetter: r.status = .coverLetter
+      case .other: r.status = .other
+      case .unsupported:
+        r.status = .unsupported
+        r.problem = message.problems.first { $0.fileName == a.fileName }?.chinese ?? "无法读取，请直接发送 Excel 表格（.xlsx）。"
+      case .spreadsheet:
+        let path = work + "/in/" + a.fileName
+        guard FileManager.default.createFile(atPath: path, contents: Data(a.bytes)) else {
+          throw BatchError("\(path): cannot write the attachment", "\(path)：无法写入附件")
+        }
+        let file = job.stage(path: path, skipping: stored)
+        staged.files.append(file)
+        namedAgencies += file.namedAgencies
+        storedAgencies += file.agencies
+        var result = file.result
+        if file.isStored {
+          // The same bytes were stored before (sent again): read once more, for the reply.
+          do { result = try validateJob.run(path: path) } catch let p as InputProblem {
+            r.status = .unreadable
+            r.problem = p.messageZH
+            break
+          }
+        } else if let (status, reason) = file.unusable {
+          r.status = status == .unreadable ? .unreadable : .unrecognized
+          r.problem = status == .unreadable ? reason
+            : "未识别出需要报送的台账（本次收集：\(collectionTitles)）。请使用下发的模板填写，保留表头后重新发送。"
+          break
+        }
+        let known = result.tables.filter { t in t.schema.map { s in collections.isEmpty || collections.contains { $0.1.name == s } } ?? false }
+        r.ledgers = known.compactMap { t in t.schema.map { s in validateJob.ledgers.schemas.first { $0.name == s }?.title ?? s } }
+        r.schemas = known.compactMap(\.schema)
+        r.rows = known.reduce(0) { $0 + $1.stats.rows }
+        r.errors = result.tables.reduce(0) { $0 + $1.stats.errors }
+        r.warnings = result.tables.reduce(0) { $0 + $1.stats.warnings }
+        r.policy = result.tables.reduce(0) { $0 + $1.stats.policyFindings }
+        if known.isEmpty {
+          r.status = .unrecognized
+          let other = result.tables.compactMap { t in t.schema.flatMap { s in validateJob.ledgers.schemas.first { $0.name == s }?.title } }
+          let what = other.isEmpty ? "未识别出需要报送的台账" : "其中是“\(other.joined(separator: "、"))”，不是本次收集的台账"
+          r.problem = "\(what)（本次收集：\(collectionTitles)）。请使用下发的模板填写，保留表头后重新发送。"
+        } else {
+          r.status = r.errors == 0 ? .valid : .invalid
+          r.findings = result.tables.flatMap(\.diagnostics).filter { $0.severity == .error }.prefix(10).map(ReplyText.finding)
+          do { r.report = (try writer.writeWorkbook(for: result, path: path) as NSString).lastPathComponent } catch let p as InputProblem {
+            r.status = .unreadable
+            r.problem = p.messageZH
+          }
+        }
+      }
+      results.append(r)
+    }
+    staged.report.attachments = results
+
+    // Who sent it, now that the files have spoken.
+    let attribution = attributor.attribute(sender: message.from?.address, displayName: message.from?.name,
+                                           fileNames: sheetNames, fileAgencies: namedAgencies)
+    staged.report.attribution = attribution.how
+    if case .ambiguous(let c) = attribution { staged.report.candidates = c }
+    staged.report.agency = attribution.agency
+    if case .file = attribution {
+      let named = Set(storedAgencies.compactMap { $0 })
+      if named.count == 1 { staged.report.agency = named.first } else if named.count > 1 {
+        staged.report.attribution = "ambiguous"
+        staged.report.candidates = named.sorted()
+      }
+    }
+    if !unreadable {
+      if results.contains(where: { $0.status == .invalid }) {
+        staged.report.outcome = .invalid
+      } else if results.contains(where: { $0.status == .valid }) {
+        staged.report.outcome = .accepted
+      } else {
+        staged.report.outcome = .noLedger
+      }
+    }
+
+    // The reply, under a name made from the message's hash.
+    if message.from != nil {
+      let text = ReplyText(agency: staged.report.agency, originalSubject: message.subject, originalDate: message.date.map(Self.chineseDate),
+                           outcome: staged.report.outcome, attachments: results, messageProblems: staged.report.problems,
+                           deadlines: deadlines, bureau: config.senderName ?? "司法局")
+      var attachments: [ReplyAttachment] = []
+      for r in results {
+        guard let f = r.report, let d = FileManager.default.contents(atPath: work + "/reports/" + f) else { continue }
+        attachments.append(ReplyAttachment(fileName: f, contentType: ReplyAttachment.xlsxType, bytes: [UInt8](d)))
+      }
+      var reply = ReplyMessage(replyingTo: message, from: MailAddress(name: config.senderName, address: config.senderAddress),
+                               subject: text.subject, textBody: text.plain, htmlBody: text.html, attachments: attachments)
+      reply.messageID = "reply-\(sha.prefix(32))@" + (MailAddress(address: config.senderAddress).domain ?? "sheetgate.invalid")
+      var rng = SplitMix64(seed: UInt64(sha.prefix(16), radix: 16) ?? 1)
+      staged.draft = reply.render(using: &rng)
+      staged.replyName = "sheetgate-reply-\(sha.prefix(32))"
+    }
+    return staged
+  }
+
+  /// The second half, in message order: the draft delivered, the spreadsheets stored, the message recorded.
+  func commit(_ s: StagedMessage) throws -> MessageReport {
+    defer { if !s.work.isEmpty { try? FileManager.default.removeItem(atPath: s.work) } }
+    if s.recorded { return s.report }
+    var report = s.report
+    // The same bytes twice in one batch: the first is recorded now.
+    if let done = try store.message(sha256: report.sha256) { return Self.resumedReport(done, source: s.path) }
+    // A second copy of a message already handled (same Message-ID, other bytes): recorded, not answered.
+    if let id = report.messageID, let first = try store.message(messageID: id) {
+      report.outcome = .duplicate
+      report.agency = first.agency
+      report.attribution = "recorded"
+      report.attachments = []
+      report.problems.append("与已处理的邮件 Message-ID 相同（\(first.source)），未重复处理。")
+      try record(report, reply: nil)
+      return report
+    }
+    // The draft was delivered before (``handleInBatches(_:_:)``).
+    if s.draft != nil, let name = s.replyName { report.reply = name }
+    if let job = s.job {
+      for f in s.files {
+        do { _ = try job.store(f, into: store, receivedAt: s.receivedAt) } catch {
+          throw BatchError("\(config.store): cannot store the submissions of \(s.path): \(error)", "\(config.store)：无法保存邮件 \(s.path) 的报送：\(error)")
+        }
+      }
+    }
+    try record(report, reply: report.reply)
+    return report
+  }
+
+  static func resumedReport(_ done: MessageRecord, source: String) -> MessageReport {
+    MessageReport(source: source, messageID: done.messageID, sha256: done.sha256, sender: done.sender, senderName: done.senderName,
+                  subject: done.subject, date: done.date, outcome: MessageOutcome(rawValue: done.outcome) ?? .accepted,
+                  agency: done.agency, attribution: "recorded", candidates: [], attachments: [], problems: [],
+                  reply: done.replyFile, resumed: true)
+  }
+
+  /// The period of the collections when they share one, else nil (each file's own).
+  private var collectionPeriod: String? {
+    let periods = Set(collections.map { $0.0.period })
+    return periods.count == 1 ? periods.first! : nil
+  }
+
+  /// Records a handled message in the store.
+  private func record(_ r: MessageReport, reply: String?) throws {
+    let m = MessageRecord(messageID: r.messageID, sha256: r.sha256, source: r.source, sender: r.sender, senderName: r.senderName,
+                          date: r.date, subject: r.subject, agency: r.agency, outcome: r.outcome.rawValue, replyFile: reply,
+                          processedAt: BatchDates.nowISO())
+    do { try store.recordMessage(m) } catch {
+      throw BatchError("\(config.store): cannot record the message \(r.source): \(error)", "\(config.store)：无法记录邮件 \(r.source)：\(error)")
+    }
+  }
+
+  private var deadlines: [String: String] {
+    var d: [String: String] = [:]
+    for (c, s) in collections { if let dl = c.deadline { d[s.name] = dl } }
+    return d
+  }
+
+  private var collectionTitles: String {
+    collections.isEmpty ? validateJob.ledgers.titles : collections.map { $0.1.title ?? $0.1.name }.joined(separator: "、")
+  }
+
+  /// Auto-replies, bounces and list mail (RFC 3834): never answered.
+  static func isAutomatic(_ m: MailMessage) -> Bool {
+    if let a = m.headers.text("Auto-Submitted")?.lowercased(), !a.isEmpty, a != "no" { return true }
+    if let p = m.headers.text("Precedence")?.lowercased(), ["bulk", "junk", "list", "auto_reply"].contains(p) { return true }
+    let from = m.from?.address.lowercased() ?? ""
+    return from.hasPrefix("mailer-daemon@") || from.hasPrefix("postmaster@")
+  }
+
+  /// The header block of a message too large to parse (up to the first blank line, at most 256 KiB).
+  static func headerBlock(_ raw: [UInt8]) -> [UInt8] {
+    let limit = min(raw.count, 256 << 10)
+    var i = 0
+    while i < limit {
+      if raw[i] == 10 {
+        if i + 1 < limit, raw[i + 1] == 10 { return Array(raw[0...i]) }
+        if i + 2 < limit, raw[i + 1] == 13, raw[i + 2] == 10 { return Array(raw[0...i]) }
+      }
+      i += 1
+    }
+    return Array(raw[0..<limit])
+  }
+
+  static func emptyMessage(size: Int) -> MailMessage {
+    // Parsing a header line cannot fail.
+    (try? MailMessage.parse(Array("X-Sheetgate: unreadable\r\n\r\n.\r\n".utf8)))!
+  }
+
+  /// `2023年7月25日` in the sender's time.
+  static func chineseDate(_ d: MailDate) -> String {
+    let t = Date(timeIntervalSince1970: TimeInterval(d.secondsSince1970))
+    var cal = Calendar(identifier: .gregorian)
+    cal.timeZone = TimeZone(secondsFromGMT: d.utcOffsetMinutes * 60) ?? TimeZone(secondsFromGMT: 8 * 3600)!
+    let c = cal.dateComponents([.year, .month, .day], from: t)
+    return "\(c.year!)年\(c.month!)月\(c.day!)日"
+  }
+
+  // MARK: Plain files
+
+  /// Validates and stores each spreadsheet of a plain folder not stored before; reports go to
+  /// `<output>/校验结果/`.
+  func storeFiles(in folder: String) throws -> [AttachmentResult] {
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { n in
+      [".xlsx", ".xlsm", ".csv", ".xls"].contains { n.lowercased().hasSuffix($0) } && !n.hasPrefix("~$") && !n.hasPrefix(".")
+    }.sorted()
+    var out: [AttachmentResult] = []
+    let reports = config.output + "/校验结果"
+    var writer: ReportWriter?
+    for name in names {
+      let path = folder + "/" + name
+      guard let digest = try? SHA256.hex(ofFileAt: path), try !store.contains(sha256: digest) else { continue }
+      var r = AttachmentResult(name: name, status: .valid)
+      do {
+        let result = try validateJob.run(path: path)
+        r.errors = result.tables.reduce(0) { $0 + $1.stats.errors }
+        r.rows = result.tables.reduce(0) { $0 + $1.stats.rows }
+        r.status = r.errors == 0 ? .valid : .invalid
+        if writer == nil { writer = try ReportWriter(folder: reports, job: validateJob) }
+        r.report = try writer?.writeWorkbook(for: result, path: path)
+      } catch let p as InputProblem {
+        r.status = .unreadable
+        r.problem = p.messageZH
+      }
+      let job = MergeJob(options: MergeJob.Options(roster: roster, period: collections.first?.0.period), ledgers: validateJob.ledgers)
+      _ = try job.ingest(paths: [path], into: store)
+      out.append(r)
+    }
+    return out
+  }
+
+  // MARK: After the messages
+
+  /// Rebuilds the consolidated workbooks from the store (each replaced atomically) and fills in who is missing.
+  func export(into summary: inout Summary) throws -> [String] {
+    var outputs: [String] = []
+    let targets: [(String, [TableSchema], Consolidation.Options, BatchConfig.Collection?)]
+    if collections.isEmpty {
+      targets = [(config.output + "/汇总.xlsx", validateJob.ledgers.schemas,
+                  Consolidation.Options(roster: roster, duplicates: .report), nil)]
+    } else {
+      targets = collections.map { c, s in
+        let name = (s.title ?? s.name) + (c.period.map { "_\($0)" } ?? "") + "_汇总.xlsx"
+        return (config.output + "/" + name, [s], Consolidation.Options(roster: roster, duplicates: .report, ledgers: [s.name], period: c.period), c)
+      }
+    }
+    for (path, schemas, opts, c) in targets {
+      do {
+        let (outcome, files) = try MergeJob.export(from: store, schemas: schemas, options: opts, output: path, format: .xlsx)
+        outputs += files
+        if let c, roster != nil {
+          let s = schemas[0]
+          summary.missing.append((s.title ?? s.name, c.period, c.deadline, outcome.notSubmitted[s.name] ?? []))
+        }
+      } catch {
+        throw BatchError("\(path): the consolidated workbook cannot be written (the previous one is unchanged): \(error)",
+                         "\(path)：汇总表无法写入（原文件未改动）：\(error)")
+      }
+    }
+    return outputs
+  }
+
+  /// Drafts one reminder per missing agency and open collection (deadline not passed), once a day.
+  func remind(missing: [(title: String, period: String?, deadline: String?, agencies: [String])]) throws -> [String] {
+    let today = options.today ?? BatchDates.today()
+    var drafted: [String] = []
+    let known = try store.messages()
+    for m in missing {
+      if let d = m.deadline, d < today { continue }
+      for agency in m.agencies {
+        let addresses = mailboxes.addresses[agency] ?? known.last(where: { $0.agency == agency && $0.sender != nil }).map { [$0.sender!] } ?? []
+        guard !addresses.isEmpty else { continue }
+        var h = SHA256()
+        h.update(Array("\(agency)|\(m.title)|\(m.period ?? "")|\(today)".utf8))
+        let key = h.finalizeHex()
+        let name = "sheetgate-remind-\(key.prefix(32))"
+        if try store.message(sha256: "remind:" + key) != nil || outbox.find(name) != nil { continue }
+        let text = ReminderText(agency: agency, ledgerTitle: m.title, period: m.period, deadline: m.deadline, bureau: config.senderName ?? "司法局")
+        var msg = ReplyMessage(from: MailAddress(name: config.senderName, address: config.senderAddress),
+                               to: addresses.map { MailAddress(name: agency, address: $0) }, subject: text.subject, textBody: text.plain)
+        msg.messageID = "remind-\(key.prefix(32))@" + (MailAddress(address: config.senderAddress).domain ?? "sheetgate.invalid")
+        var rng = SplitMix64(seed: UInt64(key.prefix(16), radix: 16) ?? 1)
+        try outbox.deliver(msg.render(using: &rng), name: name)
+        try store.recordMessage(MessageRecord(messageID: nil, sha256: "remind:" + key, source: "reminder", sender: addresses.first,
+                                              senderName: agency, date: nil, subject: text.subject, agency: agency, outcome: "reminder",
+                                              replyFile: name, processedAt: BatchDates.nowISO()))
+        drafted.append(agency)
+      }
+    }
+    return drafted
+  }
+
+  /// Pipes each recorded reply not yet sent to the send command; recorded as sent when it exits 0.
+  func sendPending(into summary: inout Summary) throws {
+    guard let command = config.send else { return }
+    for m in try store.messages() where m.replyFile != nil && m.replySentAt == nil {
+      guard let path = outbox.find(m.replyFile!) else {
+        summary.sendFailures.append("\(m.replyFile!)：草稿不在发件目录中，未发送")
+        continue
+      }
+      switch Sender.send(file: path, command: command, timeout: config.sendTimeout) {
+      case .success:
+        try store.markReplySent(sha256: m.sha256, at: BatchDates.nowISO())
+        summary.sent += 1
+      case .failure(let why):
+        summary.sendFailures.append("\(m.replyFile!)：\(why)")
+      }
+    }
+  }
+}
+
+extension BatchDates {
+  /// A mail date as ISO 8601 (UTC).
+  static func iso(_ d: MailDate?) -> String? {
+    guard let d else { return nil }
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    return f.string(from: Date(timeIntervalSince1970: TimeInterval(d.secondsSince1970)))
+  }
+}
