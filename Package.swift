@@ -44,7 +44,7 @@ let package = Package(
     .target(name: "XMLStream", dependencies: ["CExpat"], swiftSettings: v6),
     .target(name: "CSV", dependencies: ["ByteIO", "Tabular"], swiftSettings: v6),
     // MIME over bytes: messages in, attachments classified, replies out (DESIGN-NOTES: Mail).
-    .target(name: "Mail", dependencies: ["ByteIO", "ZIP", "CSV"], swiftSettings: v6),
+    .target(name: "Mail", dependencies: ["ByteIO", "ZIP", "CSV", "Tabular"], swiftSettings: v6),
     .target(name: "XLSXReader", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO", "ThreadKit"], swiftSettings: v6),
     .target(name: "XLSXWriter", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO", "ThreadKit"], swiftSettings: v6),
     .target(name: "Diagnostics", dependencies: ["Tabular"], swiftSettings: v6),

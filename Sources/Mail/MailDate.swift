@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Tabular
 
 /// A moment with the sender's UTC offset, as in a `Date:` header (RFC 5322 §3.3).
 public struct MailDate: Sendable, Hashable, CustomStringConvertible {
@@ -73,27 +74,8 @@ public struct MailDate: Sendable, Hashable, CustomStringConvertible {
     return MailDate(secondsSince1970: local - Int64(offset) * 60, utcOffsetMinutes: offset)
   }
 
-  // Howard Hinnant's civil-from-days algorithms (proleptic Gregorian).
-  static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int64 {
-    let y = Int64(m <= 2 ? y0 - 1 : y0)
-    let era = (y >= 0 ? y : y - 399) / 400
-    let yoe = y - era * 400
-    let mp = Int64(m > 2 ? m - 3 : m + 9)
-    let doy = (153 * mp + 2) / 5 + Int64(d) - 1
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-    return era * 146097 + doe - 719468
-  }
+  // The calendar arithmetic is Tabular's (Howard Hinnant's algorithms, proleptic Gregorian).
+  static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int64 { Int64(DateSystem.days(fromCivil: y0, m, d)) }
 
-  static func civil(fromDays z0: Int64) -> (Int, Int, Int) {
-    let z = z0 + 719468
-    let era = (z >= 0 ? z : z - 146096) / 146097
-    let doe = z - era * 146097
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-    let y = yoe + era * 400
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-    let mp = (5 * doy + 2) / 153
-    let d = doy - (153 * mp + 2) / 5 + 1
-    let m = mp < 10 ? mp + 3 : mp - 9
-    return (Int(m <= 2 ? y + 1 : y), Int(m), Int(d))
-  }
+  static func civil(fromDays z0: Int64) -> (Int, Int, Int) { DateSystem.civil(fromDays: Int(z0)) }
 }
