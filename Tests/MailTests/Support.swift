@@ -1,5 +1,6 @@
 import Foundation
 import TestSupport
+import ThreadKit
 import XCTest
 
 @testable import Mail
@@ -57,17 +58,17 @@ enum Fixtures {
     try Generated.shared.directory()
   }
 
-  final class Generated: @unchecked Sendable {
+  final class Generated: Sendable {
     static let shared = Generated()
-    private let lock = NSLock()
-    private var made: URL?
+    private let made = Locked<URL?>(nil)
     func directory() throws -> URL {
-      lock.lock(); defer { lock.unlock() }
-      if let made { return made }
-      let dir = try Fixtures.temporaryDirectory()
-      _ = try MailPython.run(file: Fixtures.directory.appendingPathComponent("make_messages.py").path, [dir.path])
-      made = dir
-      return dir
+      try made.withLock { made in
+        if let made { return made }
+        let dir = try Fixtures.temporaryDirectory()
+        _ = try MailPython.run(file: Fixtures.directory.appendingPathComponent("make_messages.py").path, [dir.path])
+        made = dir
+        return dir
+      }
     }
   }
 
