@@ -97,9 +97,9 @@ let package = Package(
     .testTarget(name: "MergeTests", dependencies: ["Merge", "Store", "Pipeline", "Intake", "Tabular", "XLSXReader", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "StoreTests", dependencies: ["Store", "Merge", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: v6),
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Validation", "Diagnostics", "Schema", "TestSupport"], swiftSettings: v6),
-    .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport", "ThreadKit"], exclude: ["Fixtures"], swiftSettings: v6),
-    .testTarget(name: "BatchTests", dependencies: ["Batch", "Mail", "Store", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
+    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Validation", "Diagnostics", "Schema", "Tabular", "TestSupport"], swiftSettings: v6),
+    .testTarget(name: "MailTests", dependencies: ["Mail", "Tabular", "TestSupport", "ThreadKit"], exclude: ["Fixtures"], swiftSettings: v6),
+    .testTarget(name: "BatchTests", dependencies: ["Batch", "Mail", "Store", "Tabular", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v6),
   ]
 )

@@ -5,6 +5,7 @@ import Merge
 import Pipeline
 import Schema
 import Store
+import Tabular
 import ThreadKit
 
 /// One unattended run (`sheetgate run`): every new message of the inbox recognised, validated,

@@ -1,3 +1,5 @@
+import Tabular
+
 /// Chunk plans for testing streaming code: the same bytes cut in 1-byte, 7-byte, random and
 /// whole pieces (after swift-nio's `ByteToMessageDecoderVerifier`).
 public enum ChunkPlans {
@@ -18,18 +20,5 @@ public enum ChunkPlans {
   /// Consecutive ranges of `size` bytes covering `0..<count`.
   public static func fixed(_ count: Int, _ size: Int) -> [Range<Int>] {
     stride(from: 0, to: count, by: size).map { $0..<min(count, $0 + size) }
-  }
-}
-
-/// A small deterministic generator for tests (SplitMix64).
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-  private var state: UInt64
-  public init(seed: UInt64) { state = seed }
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

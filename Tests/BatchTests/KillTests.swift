@@ -1,6 +1,7 @@
 import Foundation
 import Mail
 import Store
+import Tabular
 import TestSupport
 import XCTest
 
@@ -42,7 +43,7 @@ final class KillTests: XCTestCase {
 
     // The killed runs.
     let instants = Int(ProcessInfo.processInfo.environment["SHEETGATE_KILL_INSTANTS"] ?? "") ?? 50
-    var rng = Mail.SplitMix64(seed: 20231203)
+    var rng = SplitMix64(seed: 20231203)
     var killed = 0
     for _ in 0..<instants {
       let p = Process()

@@ -1,3 +1,4 @@
+import Tabular
 import XCTest
 
 @testable import Mail

@@ -2,6 +2,7 @@ import Diagnostics
 import Foundation
 import Pipeline
 import Schema
+import Tabular
 import TestSupport
 import Validation
 import XCTest
