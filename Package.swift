@@ -75,6 +75,10 @@ let package = Package(
       dependencies: ["Batch", "Pipeline", "Intake", "Diagnostics", "Schema", "Validation", "Merge", "Store",
                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: v6),
+    // The parsers as fuzz targets (scripts/fuzz.sh builds SheetFuzz with libFuzzer; FuzzTests replays findings).
+    .target(name: "FuzzTargets", dependencies: ["ByteIO", "CSV", "Intake", "Mail", "Schema", "Tabular", "XMLStream", "ZIP"],
+            swiftSettings: v6),
+    .executableTarget(name: "SheetFuzz", dependencies: ["FuzzTargets"], swiftSettings: v6),
     .executableTarget(
       name: "SheetBench",
       dependencies: ["Pipeline", "Intake", "Tabular", "CSV", "XLSXReader", "XLSXWriter", "Schema", "Store"],
@@ -100,6 +104,7 @@ let package = Package(
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Validation", "Diagnostics", "Schema", "Tabular", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "MailTests", dependencies: ["Mail", "Tabular", "TestSupport", "ThreadKit"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "BatchTests", dependencies: ["Batch", "Mail", "Store", "Tabular", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
+    .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v6),
   ]
 )
