@@ -20,9 +20,9 @@ public enum CatJSON {
   public static func write(_ file: OpenedFile, sheet: String? = nil, flush: @escaping ([UInt8]) -> Void) throws -> Summary {
     var visitor = Visitor(json: JSONWriter(flush: flush))
     switch file {
-    case .workbook(let wb):
+    case .workbook, .xls:
       visitor.json.beginObject()
-      visitor.json.key("date1904"); visitor.json.bool(wb.dateSystem == .excel1904)
+      visitor.json.key("date1904"); visitor.json.bool(file.dateSystem == .excel1904)
       visitor.json.key("sheets"); visitor.json.beginArray()
       try file.walk(&visitor, sheets: sheet)
       visitor.json.endArray()
@@ -42,16 +42,18 @@ public enum CatJSON {
 
     mutating func visit<Rows: RowSource>(_ sheet: inout SheetInput<Rows>) throws -> Bool {
       switch sheet.kind {
-      case .worksheet(let info, _): try worksheet(&sheet, info)
+      case .worksheet(let info, _): try worksheet(&sheet, name: info.name, visibility: info.visibility)
+      case .legacyWorksheet(let info, _): try worksheet(&sheet, name: info.name, visibility: info.visibility)
       case .csv: try csv(&sheet)
       }
       return true
     }
 
-    private mutating func worksheet<Rows: RowSource>(_ sheet: inout SheetInput<Rows>, _ info: SheetInfo) throws {
+    private mutating func worksheet<Rows: RowSource>(_ sheet: inout SheetInput<Rows>, name: String,
+                                                     visibility: SheetVisibility) throws {
       json.beginObject()
-      json.key("name"); json.string(info.name)
-      json.key("visible"); json.string(info.visibility.rawValue)
+      json.key("name"); json.string(name)
+      json.key("visible"); json.string(visibility.rawValue)
       json.key("merged"); json.beginArray()
       for m in sheet.mergedRanges { json.string(m.a1) }
       json.endArray()
@@ -77,7 +79,7 @@ public enum CatJSON {
             json.number(c.number); json.endArray()
           case .formulaWithoutValue:
             json.key(a1); json.beginArray(); json.string("f"); row.withText(i) { json.string(utf8: $0) }; json.endArray()
-            summary.formulasWithoutValue.append("\(info.name)!\(a1)")
+            summary.formulasWithoutValue.append("\(name)!\(a1)")
           }
         }
         json.flush()

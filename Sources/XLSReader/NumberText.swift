@@ -1,0 +1,28 @@
+/// The text form of a BIFF number (binary in the file): what `.xlsx` stores in `<v>`.
+///
+/// Integral values below 2^53 are written as integers (`15062719000123`, not `1.5062719000123E13`);
+/// others as Swift's shortest round-trip decimal (`12.34`, `0.1`, `1e-05`), so the text reads back as
+/// exactly the stored double.
+enum NumberText {
+  @inline(__always)
+  static func append(_ v: Double, to out: inout [UInt8]) {
+    if v == v.rounded(.towardZero) && abs(v) < 9_007_199_254_740_992 {
+      var n = Int64(v)
+      if n == 0 { out.append(0x30); return }
+      if n < 0 { out.append(0x2D); n = -n }
+      var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch, no allocation
+      var count = 0
+      withUnsafeMutableBytes(of: &digits) { d in
+        while n > 0 {
+          d[23 - count] = UInt8(truncatingIfNeeded: n % 10) &+ 0x30
+          n /= 10
+          count += 1
+        }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(24 - count)..<24]))
+      }
+      return
+    }
+    if !v.isFinite { out.append(contentsOf: Array("#NUM!".utf8)); return }
+    out.append(contentsOf: v.description.utf8)
+  }
+}
