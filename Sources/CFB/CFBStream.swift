@@ -58,7 +58,9 @@ public final class CFBStream {
   /// Its declared size in bytes.
   public let size: Int
   private var chain: StreamChain
-  private var buffer: [UInt8]
+  /// The buffer: allocated here and freed in `deinit`, so the hot path reads it through a pointer
+  /// (no array copy-on-write or exclusivity checks per record).
+  private var buffer: UnsafeMutableRawBufferPointer
   private var head = 0
   private var tail = 0
   /// Stream offset of `buffer[tail]`.
@@ -70,20 +72,31 @@ public final class CFBStream {
     self.size = size
     self.chain = chain
     if case .memory(let bytes) = chain {
-      buffer = bytes
+      buffer = Self.allocate(bytes.count)
+      bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
       tail = bytes.count
       filled = bytes.count
+      self.chain = .memory([])
     } else {
-      buffer = [UInt8](repeating: 0, count: min(Self.chunk, max(size, 16)))
+      buffer = Self.allocate(min(Self.chunk, max(size, 16)))
     }
+  }
+
+  deinit { buffer.deallocate() }
+
+  private static func allocate(_ n: Int) -> UnsafeMutableRawBufferPointer {
+    let b = UnsafeMutableRawBufferPointer.allocate(byteCount: max(n, 16), alignment: 16)
+    b.initializeMemory(as: UInt8.self, repeating: 0)
+    return b
   }
 
   /// Makes a stream over bytes in memory (tests, and the fuzzing entry point).
   public init(name: String, bytes: [UInt8]) {
     self.name = name
     size = bytes.count
-    chain = .memory(bytes)
-    buffer = bytes
+    chain = .memory([])
+    buffer = Self.allocate(bytes.count)
+    bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
     tail = bytes.count
     filled = bytes.count
   }
@@ -102,11 +115,16 @@ public final class CFBStream {
     // Keep the unread bytes, make room for n.
     let unread = tail - head
     if head > 0 {
-      if unread > 0 { buffer.withUnsafeMutableBytes { b in moveDown(b, from: head, count: unread) } }
+      if unread > 0 { moveDown(buffer, from: head, count: unread) }
       head = 0
       tail = unread
     }
-    if buffer.count < n { buffer.append(contentsOf: [UInt8](repeating: 0, count: n - buffer.count)) }
+    if buffer.count < n {
+      let bigger = Self.allocate(n)
+      bigger.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[0..<tail]))
+      buffer.deallocate()
+      buffer = bigger
+    }
     let ss = c.file.sectorSize
     while tail < buffer.count && filled < size {
       let room = buffer.count - tail
@@ -127,9 +145,7 @@ public final class CFBStream {
       let at = c.file.offset(ofSector: first) + UInt64(within)
       let got: Int
       do {
-        got = try buffer.withUnsafeMutableBytes { (b) throws(ByteIOError) -> Int in
-          try c.file.source.readFully(at: at, into: UnsafeMutableRawBufferPointer(rebasing: b[tail..<(tail + count)]))
-        }
+        got = try c.file.source.readFully(at: at, into: UnsafeMutableRawBufferPointer(rebasing: buffer[tail..<(tail + count)]))
       } catch {
         throw CFBError(.io, part: c.part, "cannot be read: \(ioReason(error))")
       }
@@ -157,7 +173,13 @@ public final class CFBStream {
   /// Calls `body` with the next `n` bytes (after a successful ``ensure(_:)``).
   @inline(__always)
   public func withBytes<R>(_ n: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-    try buffer.withUnsafeBytes { b in try body(UnsafeRawBufferPointer(rebasing: b[head..<(head + n)])) }
+    try body(bytes(n))
+  }
+
+  /// The next `n` bytes (after a successful ``ensure(_:)``), valid until the next `ensure`, `skip` or `seek`.
+  @inline(__always)
+  public func bytes(_ n: Int) -> UnsafeRawBufferPointer {
+    UnsafeRawBufferPointer(rebasing: buffer[head..<(head + n)])
   }
 
   /// Moves past `n` bytes; bytes not in the buffer are skipped by walking the chain.

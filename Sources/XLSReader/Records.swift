@@ -90,8 +90,12 @@ struct RecordReader {
   /// Calls `body` with the current record's body.
   @inline(__always)
   func body<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-    try stream.withBytes(length, body)
+    try body(stream.bytes(length))
   }
+
+  /// The current record's body, valid until the next record is read.
+  @inline(__always)
+  var bytes: UnsafeRawBufferPointer { stream.bytes(length) }
 
   /// Moves to stream offset `target` (a BOUNDSHEET's BOF).
   mutating func seek(to target: Int) throws(XLSReadError) {

@@ -26,6 +26,8 @@ public final class XLSSheetReader: RowSource {
   }
 
   private let workbook: XLSWorkbook
+  private let strings: SharedStringTable
+  private let xfDateKinds: [UInt8]
   private var reader: RecordReader
   private let biff8: Bool
   private var building = Row()
@@ -42,6 +44,8 @@ public final class XLSSheetReader: RowSource {
 
   init(workbook: XLSWorkbook, sheet: XLSSheetInfo, reader r: RecordReader) throws(XLSReadError) {
     self.workbook = workbook
+    strings = workbook.strings
+    xfDateKinds = workbook.xfDateKinds
     sheetName = sheet.name
     reader = r
     biff8 = workbook.version == .biff8
@@ -89,10 +93,11 @@ public final class XLSSheetReader: RowSource {
       case RecordID.labelSST, RecordID.label, RecordID.rString, RecordID.number, RecordID.rk, RecordID.mulRK,
            RecordID.boolErr, RecordID.formula:
         guard depth == 0, len >= 4 else { continue }
-        let (r, c) = reader.body { ($0.u16(0), $0.u16(2)) }
+        let b = reader.bytes
+        let (r, c) = (b.u16(0), b.u16(2))
         if r < lastRow || (r == lastRow && c <= lastCol) { inOrder = false }
         lastRow = r
-        lastCol = id == RecordID.mulRK && len >= 6 ? reader.body { $0.u16(len - 2) } : c
+        lastCol = id == RecordID.mulRK && len >= 6 ? b.u16(len - 2) : c
       default:
         break
       }
@@ -150,11 +155,11 @@ public final class XLSSheetReader: RowSource {
           swap(&row, &building)
           finish(&row)
           startRow(r)
-          try cell(id)
+          try cell(id, into: &building)
           return true
         }
         if !hasBuilding { startRow(r) }
-        try cell(id)
+        try cell(id, into: &building)
       default:
         break
       }
@@ -229,34 +234,38 @@ public final class XLSSheetReader: RowSource {
 
   /// Appends a number (or a date, by the XF's number format) to the row being built.
   @inline(__always)
-  private func appendNumber(_ v: Double, column: Int, xf: Int, isFormula: Bool = false) {
+  private func appendNumber(_ v: Double, column: Int, xf: Int, isFormula: Bool = false, to building: inout Row) {
     let start = building.bytes.count
     NumberText.append(v, to: &building.bytes)
-    let kinds = workbook.xfDateKinds
-    if xf < kinds.count, kinds[xf] != 0, let k = DateKind(rawValue: kinds[xf] - 1) {
+    if xf < xfDateKinds.count, xfDateKinds[xf] != 0, let k = DateKind(rawValue: xfDateKinds[xf] - 1) {
       building.appendCell(column: column, kind: .date, number: v, textStart: start, dateKind: k, isFormula: isFormula)
     } else {
       building.appendCell(column: column, kind: .number, number: v, textStart: start, isFormula: isFormula)
     }
   }
 
-  private func appendText(_ kind: CellKind, column: Int, number: Double = 0, _ text: String, isFormula: Bool) {
+  private func appendText(_ kind: CellKind, column: Int, number: Double = 0, _ text: String, isFormula: Bool, to building: inout Row) {
     let start = building.bytes.count
     building.bytes.append(contentsOf: text.utf8)
     building.appendCell(column: column, kind: kind, number: number, textStart: start, isFormula: isFormula)
   }
 
-  private func cell(_ id: UInt16) throws(XLSReadError) {
+  private func appendText(_ kind: CellKind, column: Int, number: Double = 0, _ text: String, isFormula: Bool) {
+    appendText(kind, column: column, number: number, text, isFormula: isFormula, to: &building)
+  }
+
+  private func cell(_ id: UInt16, into building: inout Row) throws(XLSReadError) {
     let len = reader.length
-    let (r, c, xf) = reader.body { ($0.u16(0), $0.u16(2), $0.u16(4)) }
+    let body = reader.bytes
+    let (r, c, xf) = (body.u16(0), body.u16(2), body.u16(4))
     if id != RecordID.mulRK { try checkColumn(c, row: r) }
     switch id {
     case RecordID.labelSST:
       guard len >= 10 else { throw damaged("the record is too short (\(len) bytes)", row: r, column: c) }
-      let i = Int(reader.body { $0.u32(6) })
+      let i = Int(body.u32(6))
       let start = building.bytes.count
-      guard workbook.strings.append(i, to: &building.bytes) else {
-        throw damaged("the cell refers to shared string \(i) but the SST has \(workbook.strings.count) strings", row: r, column: c)
+      guard strings.append(i, to: &building.bytes) else {
+        throw damaged("the cell refers to shared string \(i) but the SST has \(strings.count) strings", row: r, column: c)
       }
       building.appendCell(column: c, kind: .string, number: 0, textStart: start)
     case RecordID.label, RecordID.rString:
@@ -280,42 +289,42 @@ public final class XLSSheetReader: RowSource {
       building.appendCell(column: c, kind: .string, number: 0, textStart: start)
     case RecordID.number:
       guard len >= 14 else { throw damaged("the record is too short (\(len) bytes)", row: r, column: c) }
-      appendNumber(reader.body { $0.f64(6) }, column: c, xf: xf)
+      appendNumber(body.f64(6), column: c, xf: xf, to: &building)
     case RecordID.rk:
       guard len >= 10 else { throw damaged("the record is too short (\(len) bytes)", row: r, column: c) }
-      appendNumber(rkValue(reader.body { $0.u32(6) }), column: c, xf: xf)
+      appendNumber(rkValue(body.u32(6)), column: c, xf: xf, to: &building)
     case RecordID.mulRK:
       guard len >= 6, (len - 6) % 6 == 0 else { throw damaged("its length \(len) is not 6 + 6 per cell", row: r, column: c) }
       let n = (len - 6) / 6
-      let last = reader.body { $0.u16(len - 2) }
+      let last = body.u16(len - 2)
       guard last == c + n - 1 else {
         throw damaged("it holds \(n) cells but names columns \(c + 1) to \(last + 1)", row: r, column: c)
       }
       try checkColumn(last, row: r)
       for k in 0..<n {
-        let (x, rk) = reader.body { ($0.u16(4 + 6 * k), $0.u32(6 + 6 * k)) }
-        appendNumber(rkValue(rk), column: c + k, xf: x)
+        let (x, rk) = (body.u16(4 + 6 * k), body.u32(6 + 6 * k))
+        appendNumber(rkValue(rk), column: c + k, xf: x, to: &building)
       }
     case RecordID.boolErr:
       guard len >= 8 else { throw damaged("the record is too short (\(len) bytes)", row: r, column: c) }
-      let (v, isError) = reader.body { ($0[6], $0[7] != 0) }
+      let (v, isError) = (body[6], body[7] != 0)
       if isError {
-        appendText(.error, column: c, errorText(v), isFormula: false)
+        appendText(.error, column: c, errorText(v), isFormula: false, to: &building)
       } else {
-        appendText(.boolean, column: c, number: v != 0 ? 1 : 0, v != 0 ? "1" : "0", isFormula: false)
+        appendText(.boolean, column: c, number: v != 0 ? 1 : 0, v != 0 ? "1" : "0", isFormula: false, to: &building)
       }
     case RecordID.formula:
       guard len >= 16 else { throw damaged("the record is too short (\(len) bytes)", row: r, column: c) }
-      let (b6, b7, type, value) = reader.body { ($0[12], $0[13], $0[6], $0[8]) }
+      let (b6, b7, type, value) = (body[12], body[13], body[6], body[8])
       guard b6 == 0xFF && b7 == 0xFF else {
-        appendNumber(reader.body { $0.f64(6) }, column: c, xf: xf, isFormula: true)
+        appendNumber(body.f64(6), column: c, xf: xf, isFormula: true, to: &building)
         return
       }
       switch type {
       case 0: pendingFormula = (r, c)  // the text is in the STRING record that follows
-      case 1: appendText(.boolean, column: c, number: value != 0 ? 1 : 0, value != 0 ? "1" : "0", isFormula: true)
-      case 2: appendText(.error, column: c, errorText(value), isFormula: true)
-      case 3: appendText(.string, column: c, "", isFormula: true)
+      case 1: appendText(.boolean, column: c, number: value != 0 ? 1 : 0, value != 0 ? "1" : "0", isFormula: true, to: &building)
+      case 2: appendText(.error, column: c, errorText(value), isFormula: true, to: &building)
+      case 3: appendText(.string, column: c, "", isFormula: true, to: &building)
       default: throw damaged("its cached result has the unknown type \(type)", row: r, column: c)
       }
     default:
