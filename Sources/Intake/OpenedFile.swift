@@ -46,7 +46,7 @@ public enum OpenedFile {
 
   /// Opens `path` by its bytes.
   /// - Throws: ``InputProblem`` for a file that is missing, empty, not a spreadsheet, encrypted,
-  ///   legacy, damaged, or a CSV whose encoding cannot be read.
+  ///   an Excel 2.x–4.0 worksheet, damaged, or a CSV whose encoding cannot be read.
   public static func open(path: String, options: Options = Options()) throws -> OpenedFile {
     switch try Sniffer.sniff(path: path) {
     case .xlsx:

@@ -16,7 +16,7 @@ public enum InputFormat: Equatable, Sendable {
 /// Decides a file's format from its first bytes.
 public enum Sniffer {
   /// Reads the file's head and classifies it; throws `InputProblem` for every kind of file
-  /// that is not a readable spreadsheet (empty, legacy .xls, encrypted, HTML saved as .xls…).
+  /// that is not a readable spreadsheet (empty, an Excel 2.x–4.0 worksheet, HTML or XML Spreadsheet saved as .xls, PDF…).
   public static func sniff(path: String) throws -> InputFormat {
     let name = (path as NSString).lastPathComponent
     var isDir: ObjCBool = false
