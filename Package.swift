@@ -16,7 +16,7 @@ let package = Package(
     .executable(name: "SheetBench", targets: ["SheetBench"]),
     // Libraries for other Swift packages (Examples/LedgerCheck uses all three).
     // Reading: open any spreadsheet by its bytes (Intake), walk its sheets and tables, stream rows.
-    .library(name: "SheetgateReading", targets: ["Intake", "XLSXReader", "CSV", "Tabular"]),
+    .library(name: "SheetgateReading", targets: ["Intake", "XLSXReader", "XLSReader", "CSV", "Tabular"]),
     // Writing: the streaming XLSX writer.
     .library(name: "SheetgateWriting", targets: ["XLSXWriter"]),
     // Schemas and validation: Table Schema loading, the validator, the jobs and the reports.
@@ -47,6 +47,9 @@ let package = Package(
     .target(name: "Mail", dependencies: ["ByteIO", "ZIP", "CSV", "Tabular"], swiftSettings: v6),
     .target(name: "XLSXReader", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO", "ThreadKit"], swiftSettings: v6),
     .target(name: "XLSXWriter", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO", "ThreadKit"], swiftSettings: v6),
+    // Legacy Excel 97–2003: the Compound File container, then BIFF8/BIFF5 records → rows (DESIGN-NOTES: Reading .xls).
+    .target(name: "CFB", dependencies: ["ByteIO"], swiftSettings: v6),
+    .target(name: "XLSReader", dependencies: ["CFB", "ByteIO", "Tabular"], swiftSettings: v6),
     .target(name: "Diagnostics", dependencies: ["Tabular"], swiftSettings: v6),
     .target(name: "Schema", dependencies: ["Tabular", "Diagnostics", "Yams"], swiftSettings: v6),
     // Recognition is self-contained for now (plain LedgerLabels input); a Schema adapter comes later.
@@ -58,11 +61,11 @@ let package = Package(
     // The one way in: sniff → open → walk sheets → recognise → hand each table on.
     .target(
       name: "Intake",
-      dependencies: ["CSV", "XLSXReader", "XMLStream", "ZIP", "Tabular", "Diagnostics", "Schema", "Recognition"],
+      dependencies: ["CSV", "XLSXReader", "XLSReader", "XMLStream", "ZIP", "Tabular", "Diagnostics", "Schema", "Recognition"],
       swiftSettings: v6),
     .target(
       name: "Pipeline",
-      dependencies: ["Intake", "Tabular", "CSV", "XLSXReader", "XLSXWriter",
+      dependencies: ["Intake", "Tabular", "CSV", "XLSXReader", "XLSReader", "XLSXWriter",
                      "Diagnostics", "Schema", "Recognition", "Validation", "Reports", "Merge", "Store", "ThreadKit"],
       swiftSettings: v6),
     // The unattended run: mailbox in, replies and consolidated workbooks out (DESIGN-NOTES: The cron run).
@@ -81,7 +84,7 @@ let package = Package(
     .executableTarget(name: "SheetFuzz", dependencies: ["FuzzTargets"], swiftSettings: v6),
     .executableTarget(
       name: "SheetBench",
-      dependencies: ["Pipeline", "Intake", "Tabular", "CSV", "XLSXReader", "XLSXWriter", "Schema", "Store"],
+      dependencies: ["Pipeline", "Intake", "Tabular", "CSV", "XLSXReader", "XLSReader", "XLSXWriter", "Schema", "Store"],
       swiftSettings: v6),
     .target(name: "TestSupport", dependencies: ["Tabular", "ThreadKit"], path: "Sources/TestSupport", swiftSettings: v6),
 
@@ -92,6 +95,7 @@ let package = Package(
     .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "CSVTests", dependencies: ["CSV", "Tabular", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "XMLStream", "ByteIO", "Tabular", "TestSupport", "ThreadKit"], swiftSettings: v6),
+    .testTarget(name: "XLSReaderTests", dependencies: ["XLSReader", "CFB", "Tabular"], swiftSettings: v6),
     .testTarget(name: "XLSXWriterTests", dependencies: ["XLSXWriter", "XMLStream", "Tabular", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Tabular"], swiftSettings: v6),
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v6),

@@ -11,7 +11,7 @@ public struct AttachmentResult: Sendable {
     case invalid
     /// A spreadsheet in which no collected ledger was recognised.
     case unrecognized
-    /// A spreadsheet that cannot be read (damaged, encrypted, legacy `.xls` …).
+    /// A spreadsheet that cannot be read (damaged, encrypted, an Excel 2.x–4.0 worksheet …).
     case unreadable
     /// A file that cannot be opened here (RAR, 7z, winmail.dat, password, over the cap, bad base64).
     case unsupported

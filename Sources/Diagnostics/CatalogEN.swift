@@ -100,6 +100,8 @@ enum CatalogEN {
     "unreadable-csv": .init(title: "Unreadable", message: "{detail}", hint: ""),
     "unreadable": .init(title: "Unreadable", message: "cannot read the file: {detail}", hint: ""),
     "no-such-sheet": .init(title: "No such sheet", message: "there is no sheet \"{sheet}\"; the sheets are: {sheets} (or give a number from 1 to {count})", hint: ""),
+    "damaged-xls": .init(title: "Damaged .xls file", message: "the legacy Excel workbook (.xls) is damaged and cannot be read: {detail}", hint: "open it in Excel or WPS and save it again (as .xlsx if possible), then submit again"),
+    "excel4-worksheet": .init(title: "Excel 2.x–4.0 worksheet", message: "this is an Excel 2.x–4.0 worksheet ({detail}), a format from before Excel 5.0 that sheetgate does not read", hint: "open it in Excel or WPS and save it as .xlsx (Excel Workbook), then submit again"),
     "corrupt-file": .init(title: "Damaged file", message: "the file is damaged and cannot be read ({detail})", hint: "save or export it again"),
   ]
 }

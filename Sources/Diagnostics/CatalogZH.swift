@@ -100,6 +100,8 @@ enum CatalogZH {
     "unreadable-csv": .init(title: "无法读取", message: "无法读取该 CSV 文件：{detail}", hint: "如为其他编码，请用 --encoding 指定，或另存为 UTF-8 后重试"),
     "unreadable": .init(title: "无法读取", message: "无法读取：{detail}", hint: ""),
     "no-such-sheet": .init(title: "没有该工作表", message: "没有名为「{sheet}」的工作表；现有工作表：{sheets}（也可用序号 1–{count}）", hint: ""),
+    "damaged-xls": .init(title: "旧版 Excel 文件已损坏", message: "旧版 Excel 工作簿（.xls）已损坏，无法读取：{detail}", hint: "请用 Excel 或 WPS 打开后重新保存（最好“另存为” .xlsx 格式）再报送"),
+    "excel4-worksheet": .init(title: "Excel 2.x–4.0 工作表", message: "这是 Excel 2.x–4.0 时代的工作表（{detail}），早于 Excel 5.0 的格式无法读取", hint: "请用 Excel 或 WPS 打开后“另存为” .xlsx（Excel 工作簿）格式再报送"),
     "corrupt-file": .init(title: "文件已损坏", message: "文件已损坏，无法读取（{detail}）", hint: "请重新保存或导出后报送"),
   ]
 }

@@ -142,6 +142,10 @@ public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConver
   public static let unreadable = DiagnosticCode("unreadable")
   /// A sheet asked for by name or number is not in the workbook.
   public static let noSuchSheet = DiagnosticCode("no-such-sheet")
+  /// A legacy `.xls` workbook whose Compound File container or BIFF records are damaged.
+  public static let damagedXLS = DiagnosticCode("damaged-xls")
+  /// A bare Excel 2.x–4.0 worksheet stream (BIFF2–4, no Compound File container), which is not read.
+  public static let excel4Worksheet = DiagnosticCode("excel4-worksheet")
 
   /// Every code this module defines, in slug order.
   public static let all: [DiagnosticCode] = [
@@ -153,5 +157,6 @@ public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConver
     foreignKeySuggestion, legacyIDCard, limitReached, notSubmitted, checkIncomplete, ruleNotEvaluated,
     exclusiveListing, duplicateAcrossAgencies,
     fileNotFound, notAFile, cannotOpenFile, oleDocument, pdfDocument, htmlDisguised, xmlSpreadsheet2003, damagedContainer, malformedXML, limitExceeded, notAWorkbook, temporaryFile, unreadableWorkbook, unreadableCSV, unreadable, noSuchSheet,
+    damagedXLS, excel4Worksheet,
   ].sorted()
 }

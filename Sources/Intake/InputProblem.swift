@@ -1,6 +1,7 @@
 import CSV
 import Diagnostics
 import Tabular
+import XLSReader
 import XLSXReader
 
 /// Why a file cannot be read, with the text a clerk or filer needs: what it is and what to do.
@@ -79,6 +80,19 @@ extension InputProblem {
       default: code = .unreadableWorkbook
       }
       self.init(code, file: file, location: x.location, parameters: [DiagnosticParameter("detail", x.detail)])
+      return
+    }
+    if let x = error as? XLSReadError {
+      switch x.code {
+      case .encrypted:
+        self.init(.encryptedWorkbook, file: file, location: x.location)
+      case .noWorkbookStream:
+        self.init(.oleDocument, file: file, parameters: [DiagnosticParameter("streams", x.detail)])
+      case .unsupportedVersion:
+        self.init(.excel4Worksheet, file: file, location: x.location, parameters: [DiagnosticParameter("detail", x.detail)])
+      default:
+        self.init(.damagedXLS, file: file, location: x.location, parameters: [DiagnosticParameter("detail", x.detail)])
+      }
       return
     }
     if let c = error as? CSVReadError {

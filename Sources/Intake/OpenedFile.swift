@@ -2,6 +2,7 @@ import CSV
 import Foundation
 import Tabular
 import XLSXReader
+import XLSReader
 import XMLStream
 import ZIP
 
@@ -12,10 +13,12 @@ import ZIP
 /// ``walk(_:sheets:knownAgencies:)`` then hands each sheet to a ``SheetVisitor``, and
 /// ``walkTables(_:visitor:knownAgencies:)`` each recognised table to a ``TableVisitor``.
 ///
-/// A new format (legacy `.xls`, an attachment inside a mail) is one more case here and one more
-/// branch in the walk: the visitors do not change.
+/// A new format is one more case here and one more branch in the walk (legacy `.xls` is
+/// ``xls(_:)``): the visitors do not change.
 public enum OpenedFile {
   case workbook(Workbook)
+  /// A legacy Excel workbook (`.xls`, BIFF8/BIFF5 in a Compound File).
+  case xls(XLSWorkbook)
   case csv(path: String, options: CSVRowReader.Options)
 
   /// Options that apply while opening and reading.
@@ -43,12 +46,18 @@ public enum OpenedFile {
 
   /// Opens `path` by its bytes.
   /// - Throws: ``InputProblem`` for a file that is missing, empty, not a spreadsheet, encrypted,
-  ///   legacy, damaged, or a CSV whose encoding cannot be read.
+  ///   an Excel 2.x–4.0 worksheet, damaged, or a CSV whose encoding cannot be read.
   public static func open(path: String, options: Options = Options()) throws -> OpenedFile {
     switch try Sniffer.sniff(path: path) {
     case .xlsx:
       do {
         return .workbook(try Workbook(path: path, limits: options.zipLimits))
+      } catch {
+        throw InputProblem(error, file: path)
+      }
+    case .xls:
+      do {
+        return .xls(try XLSWorkbook(path: path))
       } catch {
         throw InputProblem(error, file: path)
       }
@@ -64,6 +73,7 @@ public enum OpenedFile {
   public var path: String {
     switch self {
     case .workbook(let wb): return wb.path
+    case .xls(let wb): return wb.path
     case .csv(let p, _): return p
     }
   }
@@ -72,14 +82,18 @@ public enum OpenedFile {
   public var format: InputFormat {
     switch self {
     case .workbook: return .xlsx
+    case .xls: return .xls
     case .csv: return .csv
     }
   }
 
   /// The date system of the file's serial dates (CSV: 1900).
   public var dateSystem: DateSystem {
-    if case .workbook(let wb) = self { return wb.dateSystem }
-    return .excel1900
+    switch self {
+    case .workbook(let wb): return wb.dateSystem
+    case .xls(let wb): return wb.dateSystem
+    case .csv: return .excel1900
+    }
   }
 }
 
@@ -95,7 +109,7 @@ extension InputProblem {
   public static func fromReading(_ error: Error, file: String) -> Error {
     switch error {
     case is InputProblem: return error
-    case is XLSXReadError, is CSVReadError, is ZIPError, is XMLError: return InputProblem(error, file: file)
+    case is XLSXReadError, is XLSReadError, is CSVReadError, is ZIPError, is XMLError: return InputProblem(error, file: file)
     default: return error
     }
   }

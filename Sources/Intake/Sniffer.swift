@@ -8,12 +8,15 @@ public enum InputFormat: Equatable, Sendable {
   case xlsx
   /// Delimited text (CSV/TSV) in some text encoding.
   case csv
+  /// A Compound File (OLE2): a legacy Excel 97–2003 / 5.0 workbook (`.xls`, BIFF8/BIFF5) — or an
+  /// encrypted `.xlsx` or another Office document, which opening the container tells apart.
+  case xls
 }
 
 /// Decides a file's format from its first bytes.
 public enum Sniffer {
   /// Reads the file's head and classifies it; throws `InputProblem` for every kind of file
-  /// that is not a readable spreadsheet (empty, legacy .xls, encrypted, HTML saved as .xls…).
+  /// that is not a readable spreadsheet (empty, an Excel 2.x–4.0 worksheet, HTML or XML Spreadsheet saved as .xls, PDF…).
   public static func sniff(path: String) throws -> InputFormat {
     let name = (path as NSString).lastPathComponent
     var isDir: ObjCBool = false
@@ -28,14 +31,27 @@ public enum Sniffer {
     }
     defer { try? fh.close() }
     let head = [UInt8]((try? fh.read(upToCount: 8192)) ?? Data())
-    return try classify(head: head, name: name, path: path) {
-      try? fh.seek(toOffset: 0)
-      return [UInt8]((try? fh.read(upToCount: 32 << 20)) ?? Data())
+    return try classify(head: head, name: name, path: path)
+  }
+
+  /// The BIFF version (2, 3 or 4) of a bare worksheet stream from Excel 2.x–4.0: a BOF record
+  /// (0x0009, 0x0209 or 0x0409, 4–16 bytes long) at byte 0 with a worksheet, chart or macro type.
+  static func bareBIFFVersion(_ b: [UInt8]) -> Int? {
+    guard b.count >= 8, b[0] == 0x09, b[3] == 0 else { return nil }
+    let length = Int(b[2])
+    guard length >= 4, length <= 16 else { return nil }
+    let type = Int(b[6]) | Int(b[7]) << 8
+    guard [0x0010, 0x0020, 0x0040, 0x0100].contains(type) else { return nil }
+    switch b[1] {
+    case 0x00: return 2
+    case 0x02: return 3
+    case 0x04: return 4
+    default: return nil
     }
   }
 
-  /// Classifies from the head bytes; `whole` fetches up to 32 MiB when a CFB directory must be read.
-  static func classify(head: [UInt8], name: String, path: String, whole: () throws -> [UInt8]) throws -> InputFormat {
+  /// Classifies from the head bytes.
+  static func classify(head: [UInt8], name: String, path: String) throws -> InputFormat {
     if head.isEmpty {
       throw InputProblem(.emptyFile, file: path)
     }
@@ -43,16 +59,12 @@ public enum Sniffer {
       || head.starts(with: [0x50, 0x4B, 0x07, 0x08]) {
       return .xlsx
     }
-    if head.starts(with: CompoundFile.magic) {
-      switch CompoundFile.classify(try whole()) {
-      case .encryptedPackage:
-        throw InputProblem(.encryptedWorkbook, file: path)
-      case .legacyWorkbook:
-        throw InputProblem(.legacyXLS, file: path)
-      case .other(let streams):
-        let list = streams.prefix(5).joined(separator: ", ")
-        throw InputProblem(.oleDocument, file: path, parameters: [DiagnosticParameter("streams", list)])
-      }
+    if head.starts(with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+      // The container's directory says what it holds (XLSWorkbook: Workbook/Book, EncryptedPackage, other).
+      return .xls
+    }
+    if let version = bareBIFFVersion(head) {
+      throw InputProblem(.excel4Worksheet, file: path, parameters: [DiagnosticParameter("detail", "BIFF\(version)")])
     }
     if head.starts(with: Array("%PDF".utf8)) {
       throw InputProblem(.pdfDocument, file: path)

@@ -3,6 +3,7 @@ import Diagnostics
 import Recognition
 import Schema
 import Tabular
+import XLSReader
 import XLSXReader
 
 /// One sheet handed to a ``SheetVisitor``: a worksheet of a workbook, or the one table of a CSV file.
@@ -15,6 +16,8 @@ public struct SheetInput<Rows: RowSource> {
     /// A worksheet of an `.xlsx` workbook; the reader is `rows` itself (a class), so dimensions
     /// found while reading can be asked after the last row.
     case worksheet(SheetInfo, SheetReader)
+    /// A worksheet of a legacy `.xls` workbook; the reader is `rows` itself, as for `.xlsx`.
+    case legacyWorksheet(XLSSheetInfo, XLSSheetReader)
     /// A CSV file; `rows` is its `CSVRowReader` (encoding, delimiter, ragged records).
     case csv
   }
@@ -67,6 +70,15 @@ extension OpenedFile {
                                  mergedRanges: reader.mergedRanges, dateSystem: wb.dateSystem)
           if try !visitor.visit(&input) { return }
         }
+      case .xls(let wb):
+        for info in try Self.sheets(of: wb, selector: selector) {
+          let reader = try wb.sheetReader(for: info)
+          var input = SheetInput(rows: reader, kind: .legacyWorksheet(info, reader), index: info.position,
+                                 context: SheetContext(fileName: name, sheetName: info.name,
+                                                       isHidden: info.visibility != .visible, knownAgencies: knownAgencies),
+                                 mergedRanges: reader.mergedRanges, dateSystem: wb.dateSystem)
+          if try !visitor.visit(&input) { return }
+        }
       case .csv(let p, let o):
         var input = SheetInput(rows: try CSVRowReader(path: p, options: o), kind: .csv, index: 0,
                                context: SheetContext(fileName: name, sheetName: nil, isHidden: false, knownAgencies: knownAgencies),
@@ -75,6 +87,26 @@ extension OpenedFile {
       }
     } catch {
       throw InputProblem.fromReading(error, file: file)
+    }
+  }
+
+  /// The worksheets of a `.xls` workbook a selector names (as for `.xlsx`).
+  public static func sheets(of wb: XLSWorkbook, selector: String?) throws -> [XLSSheetInfo] {
+    guard let selector else { return wb.sheets }
+    if let s = wb.sheet(named: selector) { return [s] }
+    if let n = Int(selector), n >= 1, n <= wb.sheets.count { return [wb.sheets[n - 1]] }
+    throw InputProblem(.noSuchSheet, file: wb.path, parameters: [
+      DiagnosticParameter("sheet", selector), DiagnosticParameter("sheets", wb.sheets.map { $0.name }.joined(separator: "、")),
+      DiagnosticParameter("count", String(wb.sheets.count)),
+    ])
+  }
+
+  /// The number of sheets a selector names in `file` (1 for CSV).
+  public func sheetCount(selector: String?) throws -> Int {
+    switch self {
+    case .workbook(let wb): return try Self.sheets(of: wb, selector: selector).count
+    case .xls(let wb): return try Self.sheets(of: wb, selector: selector).count
+    case .csv: return 1
     }
   }
 

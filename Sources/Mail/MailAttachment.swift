@@ -18,7 +18,8 @@ public enum AttachmentKind: Sendable, Hashable {
 public enum SpreadsheetFormat: String, Sendable, Hashable {
   /// An OOXML workbook (ZIP holding `xl/`): `.xlsx`, `.xlsm`, whatever its name says.
   case xlsx
-  /// A Compound File (`D0 CF 11 E0`) named `.xls` or `.et`, or holding a `Workbook` stream.
+  /// A Compound File (`D0 CF 11 E0`) named `.xls` or `.et`, or holding a `Workbook` stream: read
+  /// like any workbook (Intake opens it with `XLSReader`).
   case legacyWorkbook
   /// Text named `.csv`, `.txt` or `.tsv`.
   case csv

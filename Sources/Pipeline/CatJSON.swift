@@ -20,9 +20,9 @@ public enum CatJSON {
   public static func write(_ file: OpenedFile, sheet: String? = nil, flush: @escaping ([UInt8]) -> Void) throws -> Summary {
     var visitor = Visitor(json: JSONWriter(flush: flush))
     switch file {
-    case .workbook(let wb):
+    case .workbook, .xls:
       visitor.json.beginObject()
-      visitor.json.key("date1904"); visitor.json.bool(wb.dateSystem == .excel1904)
+      visitor.json.key("date1904"); visitor.json.bool(file.dateSystem == .excel1904)
       visitor.json.key("sheets"); visitor.json.beginArray()
       try file.walk(&visitor, sheets: sheet)
       visitor.json.endArray()
@@ -42,48 +42,71 @@ public enum CatJSON {
 
     mutating func visit<Rows: RowSource>(_ sheet: inout SheetInput<Rows>) throws -> Bool {
       switch sheet.kind {
-      case .worksheet(let info, _): try worksheet(&sheet, info)
+      case .worksheet(let info, _): try worksheet(&sheet, name: info.name, visibility: info.visibility)
+      case .legacyWorksheet(let info, _): try worksheet(&sheet, name: info.name, visibility: info.visibility)
       case .csv: try csv(&sheet)
       }
       return true
     }
 
-    private mutating func worksheet<Rows: RowSource>(_ sheet: inout SheetInput<Rows>, _ info: SheetInfo) throws {
+    private mutating func worksheet<Rows: RowSource>(_ sheet: inout SheetInput<Rows>, name: String,
+                                                     visibility: SheetVisibility) throws {
       json.beginObject()
-      json.key("name"); json.string(info.name)
-      json.key("visible"); json.string(info.visibility.rawValue)
+      json.key("name"); json.string(name)
+      json.key("visible"); json.string(visibility.rawValue)
       json.key("merged"); json.beginArray()
       for m in sheet.mergedRanges { json.string(m.a1) }
       json.endArray()
       json.key("cells"); json.beginObject()
       var row = Row()
+      var a1: [UInt8] = []  // the cell reference, built from the column letters and the row's digits
+      var digits: [UInt8] = []
       while try sheet.rows.nextRow(into: &row) {
+        digits.removeAll(keepingCapacity: true)
+        digits.append(contentsOf: String(row.index + 1).utf8)
         for i in 0..<row.cells.count {
           let c = row.cells[i]
-          let a1 = CellAddress(row: row.index, column: Int(c.column)).a1
+          a1.removeAll(keepingCapacity: true)
+          Self.appendColumnLetters(Int(c.column), to: &a1)
+          a1.append(contentsOf: digits)
           switch c.kind {
           case .empty: continue
           case .string:
-            json.key(a1); json.beginArray(); json.string("s"); row.withText(i) { json.string(utf8: $0) }; json.endArray()
+            key(a1); json.beginArray(); json.string("s"); row.withText(i) { json.string(utf8: $0) }; json.endArray()
           case .number:
-            json.key(a1); json.beginArray(); json.string("n"); json.number(c.number); json.endArray()
+            key(a1); json.beginArray(); json.string("n"); json.number(c.number); json.endArray()
           case .boolean:
-            json.key(a1); json.beginArray(); json.string("b"); json.bool(c.number != 0); json.endArray()
+            key(a1); json.beginArray(); json.string("b"); json.bool(c.number != 0); json.endArray()
           case .error:
-            json.key(a1); json.beginArray(); json.string("e"); row.withText(i) { json.string(utf8: $0) }; json.endArray()
+            key(a1); json.beginArray(); json.string("e"); row.withText(i) { json.string(utf8: $0) }; json.endArray()
           case .date:
-            json.key(a1); json.beginArray(); json.string("d")
+            key(a1); json.beginArray(); json.string("d")
             if let iso = sheet.dateSystem.isoString(serial: c.number, kind: c.dateKind) { json.string(iso) } else { json.null() }
             json.number(c.number); json.endArray()
           case .formulaWithoutValue:
-            json.key(a1); json.beginArray(); json.string("f"); row.withText(i) { json.string(utf8: $0) }; json.endArray()
-            summary.formulasWithoutValue.append("\(info.name)!\(a1)")
+            key(a1); json.beginArray(); json.string("f"); row.withText(i) { json.string(utf8: $0) }; json.endArray()
+            summary.formulasWithoutValue.append("\(name)!\(String(decoding: a1, as: UTF8.self))")
           }
         }
         json.flush()
       }
       json.endObject()
       json.endObject()
+    }
+
+    private mutating func key(_ a1: [UInt8]) {
+      a1.withUnsafeBufferPointer { json.key(utf8: $0) }
+    }
+
+    /// `A`…`Z`, `AA`… for a zero-based column, appended without making a String.
+    static func appendColumnLetters(_ column: Int, to out: inout [UInt8]) {
+      let start = out.count
+      var n = column + 1
+      while n > 0 {
+        out.append(UInt8(65 + (n - 1) % 26))
+        n = (n - 1) / 26
+      }
+      out[start...].reverse()
     }
 
     private mutating func csv<Rows: RowSource>(_ sheet: inout SheetInput<Rows>) throws {

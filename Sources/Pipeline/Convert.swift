@@ -32,8 +32,7 @@ public enum Converter {
   /// gives one file per sheet: `OUT_<sheet name>.csv`.
   public static func toCSV(input: String, output: String, options: Options) throws -> Result {
     let opened = try OpenedFile.open(path: input, options: .init(csvEncoding: options.inputEncoding))
-    var sheetCount = 1
-    if case .workbook(let wb) = opened { sheetCount = try OpenedFile.sheets(of: wb, selector: options.sheet).count }
+    let sheetCount = try opened.sheetCount(selector: options.sheet)
     var visitor = CSVOutput(output: output, sheetCount: sheetCount,
                             options: CSVWriter.Options(encoding: options.encoding, bom: options.bom, delimiter: options.delimiter,
                                                        lineEnding: .crlf, safe: options.safe))

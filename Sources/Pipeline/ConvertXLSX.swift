@@ -11,7 +11,7 @@ extension Converter {
   ///   which case plain decimal numbers (at most 15 significant digits and no leading zero, so ID
   ///   and certificate numbers keep every digit as text) and ISO dates (`2023-07-13`) become typed.
   ///   The first row is the header: bold, frozen, with an autofilter.
-  /// - xlsx → xlsx: the values of every sheet are re-written (names, visibility, merged ranges,
+  /// - xlsx or xls → xlsx: the values of every sheet are re-written (names, visibility, merged ranges,
   ///   dates, hidden rows), e.g. to repair a file that other programs cannot open.
   public static func toXLSX(input: String, output: String, options: Options, infer: Bool) throws -> Result {
     let opened = try OpenedFile.open(path: input, options: .init(csvEncoding: options.inputEncoding))
@@ -40,7 +40,8 @@ extension Converter {
     mutating func visit<Rows: RowSource>(_ sheet: inout SheetInput<Rows>) throws -> Bool {
       switch sheet.kind {
       case .csv: try text(&sheet)
-      case .worksheet(let info, _): try worksheet(&sheet, info)
+      case .worksheet(let info, _): try worksheet(&sheet, name: info.name, hidden: info.visibility != .visible)
+      case .legacyWorksheet(let info, _): try worksheet(&sheet, name: info.name, hidden: info.visibility != .visible)
       }
       return true
     }
@@ -77,22 +78,22 @@ extension Converter {
     }
 
     /// xlsx → xlsx: the sheet's values, name, visibility and merged ranges.
-    private mutating func worksheet<Rows: RowSource>(_ sheet: inout SheetInput<Rows>, _ info: SheetInfo) throws {
+    private mutating func worksheet<Rows: RowSource>(_ sheet: inout SheetInput<Rows>, name: String, hidden: Bool) throws {
       do {
-        try writer.beginSheet(name: info.name, options: SheetOptions(hidden: info.visibility != .visible))
+        try writer.beginSheet(name: name, options: SheetOptions(hidden: hidden))
         for m in sheet.mergedRanges { try writer.mergeCells(m) }
       } catch { throw OutputProblem(error, file: output) }
       var row = Row()
       var n = 0
       while try sheet.rows.nextRow(into: &row) {
         for c in row.cells where c.kind == .formulaWithoutValue {
-          result.formulasWithoutValue.append("\(info.name)!\(CellAddress(row: row.index, column: Int(c.column)).a1)")
+          result.formulasWithoutValue.append("\(name)!\(CellAddress(row: row.index, column: Int(c.column)).a1)")
         }
         do { try writer.write(row: row, at: row.index) } catch { throw OutputProblem(error, file: output) }
         n += 1
       }
       do { try writer.endSheet() } catch { throw OutputProblem(error, file: output) }
-      result.outputs.append((output, info.name, n))
+      result.outputs.append((output, name, n))
     }
   }
 

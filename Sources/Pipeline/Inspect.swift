@@ -5,6 +5,7 @@ import Recognition
 import Schema
 import Reports
 import Tabular
+import XLSReader
 import XLSXReader
 
 /// What `sheetgate inspect` tells about a file: its sheets, their visibility and dimensions
@@ -54,10 +55,16 @@ public struct InspectReport: Sendable {
   public var nonWorksheets: [String] = []
 
   public static func make(_ file: OpenedFile, path: String, previewRows: Int = 5) throws -> InspectReport {
-    var report = InspectReport(file: path, format: file.format == .xlsx ? "xlsx" : "csv")
-    if case .workbook(let wb) = file {
+    var report = InspectReport(file: path, format: file.format == .xlsx ? "xlsx" : file.format == .xls ? "xls" : "csv")
+    switch file {
+    case .workbook(let wb):
       report.date1904 = wb.dateSystem == .excel1904
       report.nonWorksheets = wb.nonWorksheets.map { "\($0.name) (\($0.kind.rawValue))" }
+    case .xls(let wb):
+      report.date1904 = wb.dateSystem == .excel1904
+      report.nonWorksheets = wb.nonWorksheets.map { "\($0.name) (\($0.kind.rawValue))" }
+    case .csv:
+      break
     }
     var visitor = Visitor(report: report, ledgers: try? Ledgers(schema: nil), previewRows: previewRows)
     try file.walk(&visitor)
@@ -74,11 +81,20 @@ public struct InspectReport: Sendable {
     mutating func visit<Rows: RowSource>(_ sheet: inout SheetInput<Rows>) throws -> Bool {
       var s = Sheet(name: sheet.context.sheetName ?? lastPathComponent(report.file), visibility: "Visible")
       var reader: SheetReader?
-      if case .worksheet(let info, let r) = sheet.kind {
+      var legacy: XLSSheetReader?
+      switch sheet.kind {
+      case .worksheet(let info, let r):
         reader = r
         s.visibility = info.visibility.rawValue
         s.declaredDimension = r.declaredDimension?.a1
         s.mergedCount = sheet.mergedRanges.count
+      case .legacyWorksheet(let info, let r):
+        legacy = r
+        s.visibility = info.visibility.rawValue
+        s.declaredDimension = r.declaredDimension?.a1
+        s.mergedCount = sheet.mergedRanges.count
+      case .csv:
+        break
       }
       var row = Row()
       var head: [Row] = []
@@ -93,11 +109,13 @@ public struct InspectReport: Sendable {
           s.formulasWithoutValue.append(CellAddress(row: row.index, column: Int(c.column)).a1)
         }
         if s.preview.count < previewRows {
-          s.preview.append(reader != nil ? CellText.texts(of: row, dateSystem: sheet.dateSystem) : (0..<row.cells.count).map { row.text($0) })
+          s.preview.append(reader != nil || legacy != nil ? CellText.texts(of: row, dateSystem: sheet.dateSystem) : (0..<row.cells.count).map { row.text($0) })
         }
       }
       if let reader {
         s.computedDimension = reader.computedDimension?.a1
+      } else if let legacy {
+        s.computedDimension = legacy.computedDimension?.a1
       } else if s.rowCount > 0 {
         s.computedDimension = CellRange(first: CellAddress(row: 0, column: 0),
                                         last: CellAddress(row: s.rowCount - 1, column: max(0, width - 1))).a1

@@ -129,6 +129,11 @@ public struct ReportWriter {
                                   headerRows: headerRows, mergedRanges: sheet.mergedRanges) {
           do { return try wb.sheetReader(for: info) } catch { throw InputProblem(error, file: path) }
         })
+      case (.legacyWorksheet(let info, _), .xls(let wb)):
+        sheets.append(SourceSheet(name: info.name, findingsSheet: info.name, isHidden: info.visibility != .visible,
+                                  headerRows: headerRows, mergedRanges: sheet.mergedRanges) {
+          do { return try wb.sheetReader(for: info) } catch { throw InputProblem(error, file: path) }
+        })
       case (_, .csv(let p, let o)):
         sheets.append(SourceSheet(name: ReportFile.stem(of: fileName), findingsSheet: nil, headerRows: headerRows) {
           do { return try CSVRowReader(path: p, options: o) } catch { throw InputProblem(error, file: path) }

@@ -4,12 +4,13 @@ import Intake
 import Pipeline
 import Schema
 import Tabular
+import XLSReader
 import XLSXReader
 
 // SheetBench: the measured paths of sheetgate, one per process, so `bench/bench.py` can time them
 // (wall time and peak RSS) side by side with the peers.
 //
-//   SheetBench read FILE                       read every cell of the first sheet (xlsx) or of the CSV
+//   SheetBench read FILE                       read every cell of the first sheet (xlsx, xls) or of the CSV
 //   SheetBench validate FILE [--schema NAME] [--roster FILE]
 //                                              what `sheetgate validate` does: sniff, recognise, validate
 //                                              every row (the ledger chosen among the built-in schemas
@@ -61,6 +62,14 @@ func read(_ path: String) throws {
     while try reader.nextRow(into: &row) { v.add(row) }
     phases = " open=\(ms(t1 - t0)) sheetReader=\(ms(t2 - t1)) rows=\(ms(now() - t2))"
       + " sharedStrings=\(wb.context.sharedStrings.isSpilled ? "spilled" : "memory")"
+  case .xls:
+    let wb = try XLSWorkbook(path: path)
+    let t1 = now()
+    guard let first = wb.sheets.first else { break }
+    let reader = try wb.sheetReader(for: first)
+    let t2 = now()
+    while try reader.nextRow(into: &row) { v.add(row) }
+    phases = " open=\(ms(t1 - t0)) sheetReader=\(ms(t2 - t1)) rows=\(ms(now() - t2)) version=\(wb.version.rawValue)"
   case .csv:
     var reader = try CSVRowReader(path: path)
     while try reader.next(into: &row) { v.add(row) }

@@ -68,7 +68,9 @@ public struct CellAddress: Hashable, Sendable, Comparable, CustomStringConvertib
       scalars.append(UInt8(65 + r))
       n = (n - 1) / 26
     }
-    return String(decoding: scalars.reversed(), as: UTF8.self)
+    // Reversed in place: decoding a `ReversedCollection` takes the generic path (dynamic casts per call).
+    scalars.reverse()
+    return String(decoding: scalars, as: UTF8.self)
   }
 
   public static func < (a: CellAddress, b: CellAddress) -> Bool {

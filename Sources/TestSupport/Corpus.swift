@@ -11,6 +11,22 @@ public enum Corpus {
   /// The environment variable that names the corpus folder.
   public static let environmentVariable = "SHEETGATE_CORPUS"
 
+  /// The environment variable that names the `.xls` conformance corpus folder.
+  public static let xlsEnvironmentVariable = "SHEETGATE_CORPUS_XLS"
+
+  /// The `.xls` corpus folder named by `SHEETGATE_CORPUS_XLS`, or an `XCTSkip` saying why it is not there.
+  public static func requireXLSFolder() throws -> String {
+    let value = ProcessInfo.processInfo.environment[xlsEnvironmentVariable] ?? ""
+    guard !value.isEmpty else {
+      throw XCTSkip("\(xlsEnvironmentVariable) is not set: .xls corpus tests skipped (set it to the .xls corpus folder; .ci/run does)")
+    }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: value, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw XCTSkip("the .xls conformance corpus is not at \(xlsEnvironmentVariable)=\(value): no such folder; .xls corpus tests skipped")
+    }
+    return value
+  }
+
   /// The repository root for a test file path such as `<root>/Tests/XLSXReaderTests/X.swift`.
   public static func repositoryRoot(filePath: String) -> String {
     var parts = filePath.split(separator: "/", omittingEmptySubsequences: false)

@@ -82,8 +82,9 @@ final class BadInputTests: XCTestCase {
     try expectUnreadable(try Corpus.requireFile("excelize__encryptSHA1.xlsx"), contains: ["password"], lang: "en_US.UTF-8")
   }
 
-  /// A minimal BIFF workbook container: a CFB file whose directory holds a `Workbook` stream.
-  func testLegacyXLS() throws {
+  /// A Compound File whose directory holds a `Workbook` stream that is empty: read as `.xls`, and
+  /// refused as damaged, naming the stream (a `.xls` named `.xlsx` is sniffed by its bytes all the same).
+  func testEmptyWorkbookStreamInACompoundFile() throws {
     var b = [UInt8](repeating: 0, count: 512 * 3)
     func put32(_ o: Int, _ v: UInt32) { for k in 0..<4 { b[o + k] = UInt8(truncatingIfNeeded: v >> (8 * k)) } }
     func put16(_ o: Int, _ v: UInt16) { b[o] = UInt8(v & 0xFF); b[o + 1] = UInt8(v >> 8) }
@@ -95,17 +96,19 @@ final class BadInputTests: XCTestCase {
     // Sector 0 (FAT): sector 0 is a FAT sector, sector 1 (directory) ends its chain.
     put32(512, 0xFFFF_FFFD); put32(516, 0xFFFF_FFFE)
     for i in 2..<128 { put32(512 + 4 * i, 0xFFFF_FFFF) }
-    func dirEntry(_ index: Int, _ name: String, type: UInt8) {
+    func dirEntry(_ index: Int, _ name: String, type: UInt8, child: UInt32) {
       let o = 1024 + index * 128
       let units = Array(name.utf16)
       for (k, u) in units.enumerated() { put16(o + 2 * k, u) }
       put16(o + 64, UInt16((units.count + 1) * 2))
       b[o + 66] = type
+      put32(o + 68, 0xFFFF_FFFF); put32(o + 72, 0xFFFF_FFFF); put32(o + 76, child)
+      put32(o + 116, 0xFFFF_FFFE)
     }
-    dirEntry(0, "Root Entry", type: 5)
-    dirEntry(1, "Workbook", type: 2)
-    try expectUnreadable(try write(b, name: "2022年台账.xls"), contains: ["另存为", ".xlsx"])
-    try expectUnreadable(try write(b, name: "renamed.xlsx"), contains: ["Excel 97", "save it as .xlsx"], lang: "en_US.UTF-8")
+    dirEntry(0, "Root Entry", type: 5, child: 1)
+    dirEntry(1, "Workbook", type: 2, child: 0xFFFF_FFFF)
+    try expectUnreadable(try write(b, name: "2022年台账.xls"), contains: ["已损坏", "Workbook", "另存为"])
+    try expectUnreadable(try write(b, name: "renamed.xlsx"), contains: ["damaged", "Workbook stream is empty"], lang: "en_US.UTF-8")
   }
 
   func testHTMLSavedAsXLS() throws {

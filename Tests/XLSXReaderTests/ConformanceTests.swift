@@ -86,28 +86,7 @@ final class ConformanceTests: XCTestCase {
     }
     if agreement == "both-fail" { return ["expected an error, but the file was read"] }
     let expectedSheets = expected["sheets"] as? [[String: Any]] ?? []
-    let en = expectedSheets.map { $0["name"] as? String ?? "" }
-    let an = actualSheets.map { $0["name"] as? String ?? "" }
-    if en != an { return ["sheets \(an) != expected \(en)"] }
-    for (e, a) in zip(expectedSheets, actualSheets) {
-      let sheet = e["name"] as? String ?? ""
-      if (e["visible"] as? String) != (a["visible"] as? String) {
-        problems.append("\(sheet): visible \(a["visible"] ?? "") != \(e["visible"] ?? "")")
-      }
-      let em = Set((e["merged"] as? [String]) ?? [])
-      let am = Set((a["merged"] as? [String]) ?? [])
-      if em != am { problems.append("\(sheet): merged \(am.sorted()) != \(em.sorted())") }
-      let disputed = Set(((e["disputed"] as? [String: Any]) ?? [:]).keys)
-      let ec = (e["cells"] as? [String: [Any]]) ?? [:]
-      let ac = (a["cells"] as? [String: [Any]]) ?? [:]
-      for (ref, ev) in ec.sorted(by: { $0.key < $1.key }) where !disputed.contains(ref) {
-        guard let av = ac[ref] else { problems.append("\(sheet)!\(ref): missing, expected \(ev)"); continue }
-        if !same(av, ev) { problems.append("\(sheet)!\(ref): \(av) != expected \(ev)") }
-      }
-      for (ref, av) in ac.sorted(by: { $0.key < $1.key }) where ec[ref] == nil && !disputed.contains(ref) {
-        problems.append("\(sheet)!\(ref): unexpected \(av)")
-      }
-    }
+    problems += CorpusComparison.compareSheets(expected: expectedSheets, actual: actualSheets)
     return problems
   }
 
@@ -142,22 +121,6 @@ final class ConformanceTests: XCTestCase {
     case .date: return ["d", system.isoString(serial: c.number, kind: c.dateKind) ?? "?", c.number]
     case .formulaWithoutValue: return ["f", row.text(k)]
     case .empty: return ["empty"]
-    }
-  }
-
-  static func same(_ a: [Any], _ e: [Any]) -> Bool {
-    guard let at = a.first as? String, let et = e.first as? String, at == et, a.count == e.count else { return false }
-    switch at {
-    case "n":
-      guard let x = a[1] as? Double, let y = (e[1] as? NSNumber)?.doubleValue else { return false }
-      return x == y || abs(x - y) <= 1e-12 * max(abs(x), abs(y))
-    case "b":
-      return (a[1] as? Bool) == (e[1] as? NSNumber)?.boolValue
-    case "d":
-      guard let x = a[2] as? Double, let y = (e[2] as? NSNumber)?.doubleValue else { return false }
-      return (a[1] as? String) == (e[1] as? String) && abs(x - y) <= 2e-8
-    default:
-      return (a[1] as? String) == (e[1] as? String)
     }
   }
 }

@@ -57,6 +57,14 @@ public struct JSONWriter {
     afterKey = true
   }
 
+  /// Writes `"key":` from UTF-8 bytes (no String made: `cat --json` writes one per cell).
+  public mutating func key(utf8 k: UnsafeBufferPointer<UInt8>) {
+    separator()
+    appendEscaped(k)
+    if pretty { buffer.append(contentsOf: [0x20, UInt8(ascii: ":"), 0x20]) } else { buffer.append(UInt8(ascii: ":")) }
+    afterKey = true
+  }
+
   public mutating func string(_ s: String) {
     separator()
     var s = s
@@ -72,14 +80,25 @@ public struct JSONWriter {
     separator()
     if d.isFinite {
       if d == d.rounded(), abs(d) < 1e15 {
-        buffer.append(contentsOf: Array(String(Int64(d)).utf8))
-        buffer.append(contentsOf: Array(".0".utf8))
+        appendDigits(Int64(d))
+        buffer.append(UInt8(ascii: "."))
+        buffer.append(UInt8(ascii: "0"))
       } else {
         buffer.append(contentsOf: Array(d.description.utf8))
       }
     } else {
       buffer.append(contentsOf: Array("null".utf8))
     }
+  }
+
+  /// Appends the decimal digits of `v` without making a String.
+  private mutating func appendDigits(_ v: Int64) {
+    if v < 0 { buffer.append(UInt8(ascii: "-")) }
+    var m = v.magnitude
+    if m == 0 { buffer.append(UInt8(ascii: "0")); return }
+    let start = buffer.count
+    while m > 0 { buffer.append(UInt8(truncatingIfNeeded: m % 10) &+ 0x30); m /= 10 }
+    buffer[start...].reverse()
   }
 
   public mutating func integer(_ i: Int) { separator(); buffer.append(contentsOf: Array(String(i).utf8)) }

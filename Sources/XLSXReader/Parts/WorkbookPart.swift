@@ -1,14 +1,5 @@
+import Tabular
 import XMLStream
-
-/// Whether a sheet is shown (`sheet/@state`, ECMA-376 Part 1 §18.18.68).
-public enum SheetVisibility: String, Sendable {
-  /// `visible` (the default).
-  case visible = "Visible"
-  /// `hidden`: the user can unhide it.
-  case hidden = "Hidden"
-  /// `veryHidden`: only code can unhide it.
-  case veryHidden = "VeryHidden"
-}
 
 /// What kind of sheet a `<sheet>` entry points at.
 public enum SheetKind: String, Sendable {
