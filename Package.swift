@@ -95,7 +95,7 @@ let package = Package(
     .testTarget(name: "XMLStreamTests", dependencies: ["XMLStream", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "CSVTests", dependencies: ["CSV", "Tabular", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "XLSXReaderTests", dependencies: ["XLSXReader", "ZIP", "XMLStream", "ByteIO", "Tabular", "TestSupport", "ThreadKit"], swiftSettings: v6),
-    .testTarget(name: "XLSReaderTests", dependencies: ["XLSReader", "CFB", "Tabular"], swiftSettings: v6),
+    .testTarget(name: "XLSReaderTests", dependencies: ["XLSReader", "CFB", "ByteIO", "Tabular"], swiftSettings: v6),
     .testTarget(name: "XLSXWriterTests", dependencies: ["XLSXWriter", "XMLStream", "Tabular", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "DiagnosticsTests", dependencies: ["Diagnostics", "Tabular"], swiftSettings: v6),
     .testTarget(name: "SchemaTests", dependencies: ["Schema", "Diagnostics", "Tabular"], swiftSettings: v6),

@@ -45,7 +45,7 @@ BENCH = os.path.join(ROOT, "bench")
 # SHEETBENCH=/path/to/another/SheetBench measures another build (an A/B against an earlier commit).
 SHEETBENCH = os.environ.get("SHEETBENCH") or os.path.join(ROOT, ".build", "release", "SheetBench")
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
-PEERS = ["python-calamine", "fastexcel", "polars", "pyarrow", "openpyxl", "xlsxwriter", "frictionless"]
+PEERS = ["python-calamine", "fastexcel", "polars", "pyarrow", "openpyxl", "xlsxwriter", "frictionless", "xlrd", "xlwt"]
 
 
 def sh(cmd, **kw):

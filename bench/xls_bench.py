@@ -10,7 +10,8 @@ own process, timed with its peak RSS:
   - `sheetgate cat FILE --json` (the path users run: sniff, open, every cell written as JSON to /dev/null);
   - `SheetBench read FILE` (the reader alone: every cell of the first sheet visited);
   - python-calamine and xlrd (bench/read_bench.py), each materialising every row.
-Goal: sheetgate rows/s ≥ 1.5 × python-calamine's, peak RSS ≤ 64 MiB. Release builds.
+Goal: sheetgate rows/s ≥ 1.5 × python-calamine's, peak RSS ≤ 64 MiB. Release builds. The peers and xlwt
+come from bench/venv (`python3 bench/bench.py setup` installs them).
 """
 import argparse
 import datetime as _dt

@@ -102,6 +102,23 @@ final class XLSCommandsTests: XCTestCase {
     XCTAssertTrue(c.stdout.contains("\"name\":\"培训学时台账\""), c.stdout)
   }
 
+  /// `merge` takes a clean `.xls` submission like its `.xlsx` twin: the consolidated workbooks hold
+  /// the same cells but for the source file's name.
+  func testMergeTakesXLSLikeItsXLSXTwin() throws {
+    let name = "乌审旗综合行政执法局_培训学时台账_2023"
+    let roster = samples + "/本级行政执法部门名单.xlsx"
+    let dir = try CLIRunner.temporaryDirectory()
+    let a = try CLIRunner.run(["merge", samples + "/validate/" + name + ".xlsx", "--roster", roster, "-o", dir + "/a.xlsx"])
+    let b = try CLIRunner.run(["merge", samples + "/xls/" + name + ".xls", "--roster", roster, "-o", dir + "/b.xlsx"])
+    XCTAssertEqual(a.status, 0, a.stderr)
+    XCTAssertEqual(b.status, 0, b.stderr)
+    XCTAssertTrue(b.stdout.contains("合并 1 份报送，共 7 行"), b.stdout)
+    let ja = try CLIRunner.run(["cat", dir + "/a.xlsx", "--json"]).stdout
+    let jb = try CLIRunner.run(["cat", dir + "/b.xlsx", "--json"]).stdout
+    XCTAssertTrue(jb.contains(name + ".xls\""), "provenance names the .xls")
+    XCTAssertEqual(jb.replacingOccurrences(of: name + ".xls\"", with: name + ".xlsx\""), ja)
+  }
+
   /// `convert` xls → xlsx and xls → csv: the same cells come back.
   func testConvertXLSToXLSXAndCSV() throws {
     let xls = samples + "/xls/乌审旗市场监督管理局_培训学时台账_2023.xls"

@@ -92,31 +92,38 @@ struct BIFF {
   }
 }
 
-/// A version-3 Compound File (512-byte sectors) holding one stream in regular sectors.
+/// A Compound File holding one stream in regular sectors: version 3 (512-byte sectors) by default,
+/// version 4 (4096-byte sectors) with `sectorShift: 12`.
 struct CFBBuilder {
   /// Lays out: header, FAT sector 0, directory sector 1, stream sectors 2…; streams shorter than
   /// 4096 bytes are padded with zero bytes (after the BIFF EOF, never read) to stay out of the mini stream.
-  static func file(stream: [UInt8], name: String = "Workbook", extraEntries: [String] = []) -> [UInt8] {
+  static func file(stream: [UInt8], name: String = "Workbook", extraEntries: [String] = [], sectorShift: Int = 9) -> [UInt8] {
+    let ss = 1 << sectorShift
     var data = stream
     if data.count < 4096 { data += [UInt8](repeating: 0, count: 4096 - data.count) }
-    let dataSectors = (data.count + 511) / 512
-    precondition(dataSectors + 2 <= 128, "one FAT sector covers 128 sectors")
-    var b = [UInt8](repeating: 0, count: 512 * (3 + dataSectors))
+    let dataSectors = (data.count + ss - 1) / ss
+    precondition(dataSectors + 2 <= ss / 4, "one FAT sector covers the file")
+    var b = [UInt8](repeating: 0, count: ss * (3 + dataSectors))
     func put32(_ o: Int, _ v: UInt32) { for k in 0..<4 { b[o + k] = UInt8(truncatingIfNeeded: v >> (8 * k)) } }
     func put16(_ o: Int, _ v: Int) { b[o] = UInt8(v & 0xFF); b[o + 1] = UInt8(v >> 8) }
     b.replaceSubrange(0..<8, with: [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
-    put16(0x18, 0x3E); put16(0x1A, 3); put16(0x1C, 0xFFFE); put16(0x1E, 9); put16(0x20, 6)
+    put16(0x18, 0x3E); put16(0x1A, sectorShift == 12 ? 4 : 3); put16(0x1C, 0xFFFE); put16(0x1E, sectorShift); put16(0x20, 6)
+    if sectorShift == 12 { put32(0x28, 1) }  // version 4 counts its directory sectors
     put32(0x2C, 1); put32(0x30, 1); put32(0x38, 4096); put32(0x3C, 0xFFFF_FFFE); put32(0x44, 0xFFFF_FFFE)
     put32(0x4C, 0)
     for i in 1..<109 { put32(0x4C + 4 * i, 0xFFFF_FFFF) }
     // FAT: sector 0 is the FAT, 1 the directory, 2… the stream.
-    let fat = 512
+    let fat = ss
     put32(fat, 0xFFFF_FFFD); put32(fat + 4, 0xFFFF_FFFE)
     for s in 0..<dataSectors { put32(fat + 4 * (2 + s), s == dataSectors - 1 ? 0xFFFF_FFFE : UInt32(3 + s)) }
-    for i in (2 + dataSectors)..<128 { put32(fat + 4 * i, 0xFFFF_FFFF) }
+    for i in (2 + dataSectors)..<(ss / 4) { put32(fat + 4 * i, 0xFFFF_FFFF) }
+    let dir = 2 * ss
+    for e in 0..<(ss / 128) {  // unused directory slots: no siblings, no child
+      put32(dir + e * 128 + 68, 0xFFFF_FFFF); put32(dir + e * 128 + 72, 0xFFFF_FFFF); put32(dir + e * 128 + 76, 0xFFFF_FFFF)
+    }
     func entry(_ index: Int, _ name: String, type: UInt8, child: UInt32 = 0xFFFF_FFFF, right: UInt32 = 0xFFFF_FFFF,
                start: UInt32 = 0, size: UInt32 = 0) {
-      let o = 1024 + index * 128
+      let o = dir + index * 128
       let units = Array(name.utf16)
       for (k, u) in units.enumerated() { put16(o + 2 * k, Int(u)) }
       put16(o + 64, (units.count + 1) * 2)
@@ -129,11 +136,11 @@ struct CFBBuilder {
     for (k, n) in extraEntries.enumerated() {
       entry(2 + k, n, type: 2, right: k + 1 < extraEntries.count ? UInt32(3 + k) : 0xFFFF_FFFF, start: 0xFFFF_FFFE)
     }
-    b.replaceSubrange((3 * 512)..<(3 * 512 + data.count), with: data)
+    b.replaceSubrange((3 * ss)..<(3 * ss + data.count), with: data)
     return b
   }
 
-  /// Offsets inside `file(...)`'s layout, for tests that damage it.
+  /// Offsets inside `file(...)`'s version-3 layout, for tests that damage it.
   static let fatOffset = 512
   static let directoryOffset = 1024
 }

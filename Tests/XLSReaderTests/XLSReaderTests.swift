@@ -1,3 +1,4 @@
+import ByteIO
 import CFB
 import Tabular
 import XCTest
@@ -172,6 +173,17 @@ final class XLSReaderTests: XCTestCase {
     let n = try XLSWorkbook.readAll(bytes: CFBBuilder.file(stream: s))
     XCTAssertEqual(n.rows, 100)
     XCTAssertEqual(n.cells, 200)
+  }
+
+  /// Version 4 files (4096-byte sectors) read like version 3 ones.
+  func testFourKiBSectors() throws {
+    let s = BIFF.workbook(sst: ["四千"]) { b in for r in 0..<2000 { b.labelSST(r, 0, 0); b.rk(r, 1, UInt32(r << 2) | 2) } }
+    let v3 = try XLSWorkbook.readAll(bytes: CFBBuilder.file(stream: s))
+    let f4 = CFBBuilder.file(stream: s, sectorShift: 12)
+    let v4 = try XLSWorkbook.readAll(bytes: f4)
+    XCTAssertEqual(v4.rows, 2000)
+    XCTAssertEqual(v4.cells, v3.cells)
+    XCTAssertEqual(try CompoundFile(source: MemorySource(f4)).sectorSize, 4096)
   }
 
   /// A workbook stream of a hundred sectors, read in runs of contiguous sectors.
