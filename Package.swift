@@ -35,6 +35,8 @@ let package = Package(
     .systemLibrary(name: "CExpat", path: "Sources/CExpat", providers: [.apt(["libexpat1-dev"])]),
     // Intel ISA-L's deflate, the writer's fast level (Debian: libisal-dev).
     .systemLibrary(name: "CIsal", path: "Sources/CIsal", providers: [.apt(["libisal-dev"])]),
+    // PCRE2 with its JIT: Table Schema `pattern` constraints (Debian: libpcre2-dev).
+    .systemLibrary(name: "CPCRE2", path: "Sources/CPCRE2", providers: [.apt(["libpcre2-dev"])]),
 
     // Threads, the one lock style, channels, ordered workers (DESIGN-NOTES.md, "One concurrency kit").
     .target(name: "ThreadKit", swiftSettings: v6),
@@ -48,7 +50,7 @@ let package = Package(
     .target(name: "XLSXReader", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO", "ThreadKit"], swiftSettings: v6),
     .target(name: "XLSXWriter", dependencies: ["ZIP", "XMLStream", "Tabular", "ByteIO", "ThreadKit"], swiftSettings: v6),
     .target(name: "Diagnostics", dependencies: ["Tabular"], swiftSettings: v6),
-    .target(name: "Schema", dependencies: ["Tabular", "Diagnostics", "Yams"], swiftSettings: v6),
+    .target(name: "Schema", dependencies: ["Tabular", "Diagnostics", "CPCRE2", "Yams"], swiftSettings: v6),
     // Recognition is self-contained for now (plain LedgerLabels input); a Schema adapter comes later.
     .target(name: "Recognition", dependencies: ["Tabular"], swiftSettings: v6),
     .target(name: "Validation", dependencies: ["ByteIO", "Tabular", "Schema", "Diagnostics"], swiftSettings: v6),
