@@ -34,6 +34,9 @@ struct SheetParseState {
   private var hasFormula = false
   private var collecting = false
   private var inInline = false
+  /// The current cell has an `<is>` element: an inline string, "" when it holds no text (as Excel,
+  /// openpyxl and python-calamine read `<is><t xml:space="preserve"></t></is>`).
+  private var hadInline = false
   private var phoneticDepth = 0
   private var inFormula = false
   private var formula: [UInt8] = []
@@ -92,7 +95,7 @@ struct SheetParseState {
     if n == 3 && c0 == UInt8(ascii: "r") && local[1] == UInt8(ascii: "o") && local[2] == UInt8(ascii: "w") {
       startRow(attributes)
     } else if n == 2 && c0 == UInt8(ascii: "i") && local[1] == UInt8(ascii: "s") {
-      if inCell { inInline = true }
+      if inCell { inInline = true; hadInline = true }
     } else if n == 3 && c0 == UInt8(ascii: "r") && local[1] == UInt8(ascii: "P") && local[2] == UInt8(ascii: "h") {
       phoneticDepth += 1
     } else if XMLBytes.equal(local, "sheetData") {
@@ -184,6 +187,7 @@ struct SheetParseState {
     hasValue = false
     hasFormula = false
     inInline = false
+    hadInline = false
     phoneticDepth = 0
     cellType = CellTypeCode.number
     cellStyle = 0
@@ -242,10 +246,14 @@ struct SheetParseState {
     collecting = false
     inInline = false
     let column = cellColumn
-    // Empty text is no value — `<v/>`, `<is><t/></is>`, `<is><t> </t></is>` (trimmed) — except a
-    // formula string result (a formula that evaluated to "", kept as "" with isFormula).
-    // An empty *shared* string is a value: the index is not empty.
-    if hasValue && row.bytes.count == textStart && !(cellType == CellTypeCode.formulaString && hasFormula) {
+    // An inline string is a value even when empty: `<is><t xml:space="preserve"></t></is>`, `<is><t/></is>`,
+    // `<is/>` and `<is><t> </t></is>` (trimmed) all read as "" (Excel, openpyxl, python-calamine); a cell
+    // typed inlineStr without `<is>` has no value.
+    if cellType == CellTypeCode.inlineString && hadInline { hasValue = true }
+    // Other empty text is no value — `<v/>`, `<v></v>` — except a formula string result (a formula that
+    // evaluated to "", kept as "" with isFormula). An empty *shared* string is a value: the index is not empty.
+    if hasValue && row.bytes.count == textStart && !(cellType == CellTypeCode.formulaString && hasFormula)
+      && !(cellType == CellTypeCode.inlineString && hadInline) {
       hasValue = false
     }
     guard hasValue else {
