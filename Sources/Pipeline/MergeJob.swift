@@ -207,7 +207,8 @@ public struct MergeJob: Sendable {
     var out = PreparedTable(sheet: t.context.sheetName, ledger: schema.name)
     var collector = DiagnosticCollector(limit: options.findingsKept)
     var vctx = ValidationContext(file: t.context.fileName, sheet: t.context.sheetName, dateSystem: t.dateSystem,
-                                 roster: options.roster, headerWidth: nil, rowsAreDense: t.rowsAreDense, today: options.today)
+                                 roster: options.roster, headerWidth: t.table.isPositional ? t.table.columns.count : nil,
+                                 rowsAreDense: t.rowsAreDense, today: options.today)
     // The table's rows are held here until stored, so its unique keys stay in memory too, and every
     // repeat is known at its row (the row's error-free flag is stored with it).
     vctx.uniqueKeysInMemory = .max
