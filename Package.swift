@@ -28,6 +28,8 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     // `swift package generate-documentation --target Intake` (DocC).
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    // Property tests only (Tests/PropertyTests): random write → read round trips.
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
     // System libraries (Debian: zlib1g-dev, libexpat1-dev, libisal-dev).
@@ -103,5 +105,9 @@ let package = Package(
     .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport", "ThreadKit"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "BatchTests", dependencies: ["Batch", "Mail", "Store", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v6),
+    .testTarget(name: "PropertyTests",
+                dependencies: ["CSV", "Tabular", "XLSXReader", "XLSXWriter",
+                               .product(name: "PropertyBased", package: "swift-property-based")],
+                swiftSettings: v6),
   ]
 )
