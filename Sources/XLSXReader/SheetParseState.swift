@@ -37,6 +37,8 @@ struct SheetParseState {
   /// The current cell has an `<is>` element: an inline string, "" when it holds no text (as Excel,
   /// openpyxl and python-calamine read `<is><t xml:space="preserve"></t></is>`).
   private var hadInline = false
+  /// A run of the inline string was whitespace only, without `xml:space="preserve"`, and trimmed to nothing.
+  private var inlineTrimmedAway = false
   private var phoneticDepth = 0
   private var inFormula = false
   private var formula: [UInt8] = []
@@ -123,7 +125,11 @@ struct SheetParseState {
         if collecting && inInline {
           collecting = false
           hasValue = true
-          if !runPreserves { trimXMLSpace(&row.bytes, from: runStart) }
+          if !runPreserves {
+            let before = row.bytes.count
+            trimXMLSpace(&row.bytes, from: runStart)
+            if before > runStart && row.bytes.count == runStart { inlineTrimmedAway = true }
+          }
         }
       default: break
       }
@@ -188,6 +194,7 @@ struct SheetParseState {
     hasFormula = false
     inInline = false
     hadInline = false
+    inlineTrimmedAway = false
     phoneticDepth = 0
     cellType = CellTypeCode.number
     cellStyle = 0
@@ -246,14 +253,15 @@ struct SheetParseState {
     collecting = false
     inInline = false
     let column = cellColumn
-    // An inline string is a value even when empty: `<is><t xml:space="preserve"></t></is>`, `<is><t/></is>`,
-    // `<is/>` and `<is><t> </t></is>` (trimmed) all read as "" (Excel, openpyxl, python-calamine); a cell
-    // typed inlineStr without `<is>` has no value.
-    if cellType == CellTypeCode.inlineString && hadInline { hasValue = true }
+    // An inline string with no text is "" — `<is><t xml:space="preserve"></t></is>` (as Excel writes it),
+    // `<is><t/></is>`, `<is/>` — as Excel, openpyxl and python-calamine read it. Whitespace only without
+    // `xml:space="preserve"` (`<is><t> </t></is>`) is trimmed to no value, as python-calamine reads it; a
+    // cell typed inlineStr without `<is>` has no value.
+    let emptyInline = cellType == CellTypeCode.inlineString && hadInline && !inlineTrimmedAway
+    if emptyInline { hasValue = true }
     // Other empty text is no value — `<v/>`, `<v></v>` — except a formula string result (a formula that
     // evaluated to "", kept as "" with isFormula). An empty *shared* string is a value: the index is not empty.
-    if hasValue && row.bytes.count == textStart && !(cellType == CellTypeCode.formulaString && hasFormula)
-      && !(cellType == CellTypeCode.inlineString && hadInline) {
+    if hasValue && row.bytes.count == textStart && !(cellType == CellTypeCode.formulaString && hasFormula) && !emptyInline {
       hasValue = false
     }
     guard hasValue else {
