@@ -226,6 +226,8 @@ public struct MergeJob: Sendable {
       let before = validator.currentStats.errors
       validator.validate(row: row, into: &collector)
       let valid = validator.currentStats.errors == before
+      // A blank row comes here only from a positional (plain Table Schema) header: reported, never merged.
+      if row.isBlank { continue }
       // The validator's typed values, as text, written into the row's blob as they come (plain
       // cells as their bytes); a row it did not type (a blank row) is coerced here.
       let start = out.bytes.count

@@ -28,6 +28,12 @@ final class PatternTests: XCTestCase {
     XCTAssertFalse(cert.matches("15062719000123\n"))
   }
 
+  func testCompiledToMachineCode() throws {
+    // PCRE2's JIT is available on this platform: patterns run as compiled code, not interpreted.
+    XCTAssertTrue(try p("[0-9]{17}[0-9X]").jitted)
+    XCTAssertTrue(try p("[\\i-[:]][\\c-[:]]*").jitted)
+  }
+
   func testBytesAndStringsAgree() throws {
     let id = try p("[0-9]{17}[0-9X]")
     for s in ["15262719800101001X", "152627198001010012", "15262719800101001x", "", "１５２６２７１９８００１０１００１２"] {

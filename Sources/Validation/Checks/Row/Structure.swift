@@ -41,10 +41,12 @@ struct StructureCheck: ValidationCheck {
       }
     }
     if frictionlessShapes {
-      for (k, c) in row.cells.enumerated() where Int(c.column) >= headerWidth {
-        emitter.emit(.extraCell, .warning, into: &collector) { place in
-          Diagnostic(code: .extraCell, severity: .warning, location: place.location(row: r, column: Int(c.column)),
-                     value: row.text(k), parameters: [.init("fieldName", ""), .init("fieldNumber", String(Int(c.column) + 1))])
+      if row.width > headerWidth {
+        for (k, c) in row.cells.enumerated() where Int(c.column) >= headerWidth {
+          emitter.emit(.extraCell, .warning, into: &collector) { place in
+            Diagnostic(code: .extraCell, severity: .warning, location: place.location(row: r, column: Int(c.column)),
+                       value: row.text(k), parameters: [.init("fieldName", ""), .init("fieldNumber", String(Int(c.column) + 1))])
+          }
         }
       }
       if rowsAreDense, row.width < headerWidth {

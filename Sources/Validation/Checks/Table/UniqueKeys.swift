@@ -30,6 +30,8 @@ struct UniqueKeysCheck: ValidationCheck {
   struct Key {
     var fields: [Int]
     var code: DiagnosticCode
+    /// The primary key is one field that is also `unique`: each repeat is a `unique-error` too.
+    var alsoUniqueField = false
     var table = KeyHashTable()
     /// The set once it has moved to a temporary file.
     var spill: SpilledKeys?
@@ -67,11 +69,14 @@ struct UniqueKeysCheck: ValidationCheck {
     self.directory = directory
     self.byteLimit = byteLimit
     var keys: [Key] = []
-    // A `unique` field that is also the whole primary key is watched twice, as Frictionless does:
-    // each repeat is a `unique-error` (of the field) and a `primary-key` error (of the row).
+    // A `unique` field that is also the whole primary key is reported twice, as Frictionless does:
+    // each repeat is a `unique-error` (of the field) and a `primary-key` error (of the row), from one set.
     func add(_ fields: [Int], _ code: DiagnosticCode) {
-      guard !fields.isEmpty, fields.allSatisfy({ $0 < plans.count && plans[$0].column != nil }),
-            !keys.contains(where: { $0.fields == fields && $0.code == code }) else { return }
+      guard !fields.isEmpty, fields.allSatisfy({ $0 < plans.count && plans[$0].column != nil }) else { return }
+      if let k = keys.firstIndex(where: { $0.fields == fields }) {
+        if code == .uniqueError, fields.count == 1, keys[k].code == .primaryKey { keys[k].alsoUniqueField = true }
+        return
+      }
       keys.append(Key(fields: fields, code: code))
     }
     add(schema.primaryKey, .primaryKey)
@@ -214,8 +219,13 @@ struct UniqueKeysCheck: ValidationCheck {
     let fields = keys[k].fields
     // A composite key is written scope first (单位, 执法证号): the finding points at its last
     // field, the one that identifies the record within the scope.
+    if keys[k].alsoUniqueField { emitDuplicate(fields, .uniqueError, row: row, firstRow: firstRow, value: value(), emitter: &emitter, into: &collector) }
+    emitDuplicate(fields, keys[k].code, row: row, firstRow: firstRow, value: value(), emitter: &emitter, into: &collector)
+  }
+
+  private func emitDuplicate(_ fields: [Int], _ code: DiagnosticCode, row: Int, firstRow: Int, value: @autoclosure () -> String,
+                             emitter: inout Emitter, into collector: inout DiagnosticCollector) {
     let plan = plans[fields[fields.count - 1]]
-    let code = keys[k].code
     let plans = self.plans
     emitter.emit(code, .error, into: &collector) { place in
       let titles = fields.map { plans[$0].title }.joined(separator: "+")
