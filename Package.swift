@@ -28,6 +28,8 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     // `swift package generate-documentation --target Intake` (DocC).
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+    // Property tests only (Tests/PropertyTests): random write → read round trips.
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
     // System libraries (Debian: zlib1g-dev, libexpat1-dev, libisal-dev).
@@ -35,6 +37,8 @@ let package = Package(
     .systemLibrary(name: "CExpat", path: "Sources/CExpat", providers: [.apt(["libexpat1-dev"])]),
     // Intel ISA-L's deflate, the writer's fast level (Debian: libisal-dev).
     .systemLibrary(name: "CIsal", path: "Sources/CIsal", providers: [.apt(["libisal-dev"])]),
+    // PCRE2 with its JIT: Table Schema `pattern` constraints (Debian: libpcre2-dev).
+    .systemLibrary(name: "CPCRE2", path: "Sources/CPCRE2", providers: [.apt(["libpcre2-dev"])]),
 
     // Threads, the one lock style, channels, ordered workers (DESIGN-NOTES.md, "One concurrency kit").
     .target(name: "ThreadKit", swiftSettings: v6),
@@ -51,7 +55,7 @@ let package = Package(
     .target(name: "CFB", dependencies: ["ByteIO"], swiftSettings: v6),
     .target(name: "XLSReader", dependencies: ["CFB", "ByteIO", "Tabular"], swiftSettings: v6),
     .target(name: "Diagnostics", dependencies: ["Tabular"], swiftSettings: v6),
-    .target(name: "Schema", dependencies: ["Tabular", "Diagnostics", "Yams"], swiftSettings: v6),
+    .target(name: "Schema", dependencies: ["Tabular", "Diagnostics", "CPCRE2", "Yams"], swiftSettings: v6),
     // Recognition is self-contained for now (plain LedgerLabels input); a Schema adapter comes later.
     .target(name: "Recognition", dependencies: ["Tabular"], swiftSettings: v6),
     .target(name: "Validation", dependencies: ["ByteIO", "Tabular", "Schema", "Diagnostics"], swiftSettings: v6),
@@ -110,5 +114,9 @@ let package = Package(
     .testTarget(name: "BatchTests", dependencies: ["Batch", "Mail", "Store", "Tabular", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v6),
+    .testTarget(name: "PropertyTests",
+                dependencies: ["CSV", "Tabular", "XLSXReader", "XLSXWriter",
+                               .product(name: "PropertyBased", package: "swift-property-based")],
+                swiftSettings: v6),
   ]
 )

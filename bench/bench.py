@@ -5,6 +5,7 @@
     python3 bench/bench.py read  [--rows 100k,1m] [--runs 3]
     python3 bench/bench.py write [--rows 100k,1m] [--runs 1]
     python3 bench/bench.py validate [--rows 100k,1m] [--runs 3]
+    python3 bench/bench.py patterns [--runs 3]    # 1M-row CSV, ledger.schema.json (patterns) and training-hours vs frictionless on 100k
     python3 bench/bench.py merge [--runs 3]
 
 Each measurement is one whole process: wall time (median over --runs) and peak RSS of that
@@ -82,7 +83,7 @@ def measure(name, cmd, rows, runs, prepare=None, cwd=None, expect=None):
     """Runs cmd `runs` times; `prepare` (untimed) runs before each run. With `expect` ("rows="), a
     run whose stdout does not say how many rows it validated counts as failed (a peer that refuses
     the file must not look fast), and rows/s is computed over the rows it says it validated."""
-    walls, rss = [], 0
+    walls, cpus, rss = [], [], 0
     for _ in range(runs):
         if prepare:
             prepare()
@@ -104,10 +105,13 @@ def measure(name, cmd, rows, runs, prepare=None, cwd=None, expect=None):
             print(f"FAILED {name}: {text[-300:]} {err[-400:]}", file=sys.stderr)
             return {"name": name, "failed": True}
         walls.append(wall)
+        cpus.append(usage.ru_utime + usage.ru_stime)
         rss = max(rss, usage.ru_maxrss / 1024)
     w = statistics.median(walls)
-    r = {"name": name, "wall": w, "rows_s": rows / w, "rss": rss, "runs": runs}
-    print(f"{name:48s} {w:8.3f} s {rows / w:12,.0f} rows/s {rss:8.1f} MiB", file=sys.stderr)
+    cpu = statistics.median(cpus)
+    r = {"name": name, "wall": w, "rows_s": rows / w, "rss": rss, "runs": runs, "cpu": cpu}
+    # CPU seconds (user + system) help read a run on a busy machine: wall time then includes waiting.
+    print(f"{name:48s} {w:8.3f} s {rows / w:12,.0f} rows/s {rss:8.1f} MiB  cpu {cpu:.3f} s", file=sys.stderr)
     return r
 
 
@@ -243,6 +247,50 @@ def validate(sizes, runs):
     print(table(results, ratios))
 
 
+def patterns(runs):
+    """Issue 16's pattern benchmark: the 1M-row ledger CSV (with injected errors) validated with a plain
+    Table Schema that has `pattern` constraints (bench/ledger.schema.json) and with the built-in
+    training-hours schema, side by side with frictionless on the first 100k rows of the same file
+    (ledger.schema.json). The same schema without its two patterns shows what the patterns cost."""
+    import json
+    big = os.path.join(WORK, "ledger_1m_err.utf8.csv")
+    if not os.path.exists(big):
+        sys.exit(f"{big} is missing: run `python3 bench/bench.py setup --rows 1m` first")
+    head = os.path.join(WORK, "ledger_1m_err_head100k.utf8.csv")
+    if not os.path.exists(head):
+        with open(big, "rb") as f, open(head + ".tmp", "wb") as g:
+            for i, line in enumerate(f):
+                if i > 100_000:
+                    break
+                g.write(line)
+        os.replace(head + ".tmp", head)
+    schema = os.path.join(BENCH, "ledger.schema.json")
+    plain = os.path.join(WORK, "ledger.nopattern.schema.json")
+    d = json.load(open(schema, encoding="utf-8"))
+    for f in d["fields"]:
+        f.get("constraints", {}).pop("pattern", None)
+    with open(plain, "w", encoding="utf-8") as g:
+        json.dump(d, g, ensure_ascii=False)
+    n = 1_000_000
+    results = [
+        measure("sheetgate validate csv 1m ledger.schema.json", [SHEETBENCH, "validate", big, "--schema", schema], n, runs),
+        measure("sheetgate validate csv 1m training-hours", [SHEETBENCH, "validate", big, "--schema", "training-hours"], n, runs),
+        measure("sheetgate validate csv 1m ledger.schema.json without patterns", [SHEETBENCH, "validate", big, "--schema", plain], n, runs),
+        measure("frictionless validate csv 100k of 1m ledger.schema.json",
+                [PY, os.path.join(BENCH, "validate_frictionless.py"), os.path.basename(head), schema], 100_000, 1,
+                cwd=WORK, expect="rows="),
+    ]
+    ratios = [
+        ("ledger.schema.json (patterns): sheetgate rows/s ÷ frictionless", "sheetgate validate csv 1m ledger.schema.json",
+         "frictionless validate csv 100k of 1m ledger.schema.json", "speed", "≥ 50"),
+        ("training-hours: sheetgate rows/s ÷ frictionless", "sheetgate validate csv 1m training-hours",
+         "frictionless validate csv 100k of 1m ledger.schema.json", "speed", "≥ 60"),
+        ("patterns' cost: with ÷ without", "sheetgate validate csv 1m ledger.schema.json",
+         "sheetgate validate csv 1m ledger.schema.json without patterns", "time", ""),
+    ]
+    print(table(results, ratios))
+
+
 def merge(runs):
     base = os.path.join(WORK, "merge")
     subs = os.path.join(base, "submissions")
@@ -308,7 +356,7 @@ def merge(runs):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["setup", "read", "write", "validate", "merge"])
+    ap.add_argument("what", choices=["setup", "read", "write", "validate", "patterns", "merge"])
     ap.add_argument("--rows", default="100k,1m")
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
@@ -323,6 +371,8 @@ def main():
         read(sizes, a.runs)
     elif a.what == "validate":
         validate(sizes, a.runs)
+    elif a.what == "patterns":
+        patterns(a.runs)
     elif a.what == "merge":
         merge(a.runs)
     else:

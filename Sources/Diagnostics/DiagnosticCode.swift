@@ -39,6 +39,8 @@ public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConver
   public static let blankLabel = DiagnosticCode("blank-label")
   /// Two header cells have the same label.
   public static let duplicateLabel = DiagnosticCode("duplicate-label")
+  /// A plain Table Schema's header (matched by position): the label differs from its field's name.
+  public static let incorrectLabel = DiagnosticCode("incorrect-label")
   /// A row with no value in any cell.
   public static let blankRow = DiagnosticCode("blank-row")
   /// A row has fewer cells than the header.
@@ -150,7 +152,7 @@ public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConver
   /// Every code this module defines, in slug order.
   public static let all: [DiagnosticCode] = [
     typeError, constraintError, uniqueError, primaryKey, foreignKey, missingLabel, extraLabel, blankLabel,
-    duplicateLabel, blankRow, missingCell, extraCell, rowConstraint, encodingError, formatError,
+    duplicateLabel, incorrectLabel, blankRow, missingCell, extraCell, rowConstraint, encodingError, formatError,
     numberLostPrecision, formulaWithoutValue, mergedCellFilled, docNumberNormalized, valueNormalized,
     headerNotFound, schemaChosen, footerSkipped, legacyXLS, encryptedWorkbook, notASpreadsheet, emptyFile,
     corruptFile, aggregateConstraint, policyViolation, hiddenSheet, hiddenRow, raggedRow,

@@ -20,6 +20,7 @@ extension LedgerLabels {
                 FieldLabels(name: $0.name, title: $0.title ?? $0.name, aliases: $0.aliases,
                             required: $0.constraints.required, fillMerged: $0.fillMerged)
               })
+    positional = schema.isPlainTableSchema
   }
 }
 
@@ -46,6 +47,10 @@ public enum RecognitionFindings {
       return Diagnostic(code: .extraLabel, severity: .warning, location: loc, value: note.value, parameters: params)
     case .duplicateLabel:
       return Diagnostic(code: .duplicateLabel, severity: .error, location: loc, value: note.value, parameters: params)
+    case .incorrectLabel:
+      let field = note.params["field"].flatMap { n in schema.fields.first { $0.name == n } }
+      return Diagnostic(code: .incorrectLabel, severity: .error, location: loc, field: field?.displayName,
+                        value: note.value, parameters: params)
     case .blankLabel:
       return Diagnostic(code: .blankLabel, severity: .warning, location: loc, value: note.value, parameters: params)
     case .blankRow:

@@ -207,7 +207,8 @@ public struct MergeJob: Sendable {
     var out = PreparedTable(sheet: t.context.sheetName, ledger: schema.name)
     var collector = DiagnosticCollector(limit: options.findingsKept)
     var vctx = ValidationContext(file: t.context.fileName, sheet: t.context.sheetName, dateSystem: t.dateSystem,
-                                 roster: options.roster, headerWidth: nil, rowsAreDense: t.rowsAreDense, today: options.today)
+                                 roster: options.roster, headerWidth: t.table.isPositional ? t.table.columns.count : nil,
+                                 rowsAreDense: t.rowsAreDense, today: options.today)
     // The table's rows are held here until stored, so its unique keys stay in memory too, and every
     // repeat is known at its row (the row's error-free flag is stored with it).
     vctx.uniqueKeysInMemory = .max
@@ -225,6 +226,8 @@ public struct MergeJob: Sendable {
       let before = validator.currentStats.errors
       validator.validate(row: row, into: &collector)
       let valid = validator.currentStats.errors == before
+      // A blank row comes here only from a positional (plain Table Schema) header: reported, never merged.
+      if row.isBlank { continue }
       // The validator's typed values, as text, written into the row's blob as they come (plain
       // cells as their bytes); a row it did not type (a blank row) is coerced here.
       let start = out.bytes.count

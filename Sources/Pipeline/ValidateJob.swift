@@ -133,7 +133,8 @@ public struct ValidateJob {
     let schema = t.schema
     var collector = DiagnosticCollector(limit: options.limitErrors)
     let vctx = ValidationContext(file: t.context.fileName, sheet: t.context.sheetName, dateSystem: t.dateSystem,
-                                 roster: options.roster, headerWidth: nil, rowsAreDense: t.rowsAreDense, today: options.today)
+                                 roster: options.roster, headerWidth: t.table.isPositional ? t.table.columns.count : nil,
+                                 rowsAreDense: t.rowsAreDense, today: options.today)
     var validator = Validator(schema: schema, mapping: t.fieldColumns, context: vctx)
     let threading: Threading
     switch options.threading {

@@ -23,6 +23,11 @@ public struct LedgerLabels: Sendable, Hashable {
   public var fields: [FieldLabels]
 
   /// Creates ledger labels.
+  /// Frictionless's reading of a plain Table Schema: when the sheet's first row names at least one
+  /// field exactly, that row is the header and fields are matched by position (`incorrect-label`
+  /// where a label differs from its field's name), as `frictionless validate` does.
+  public var positional = false
+
   public init(name: String, title: String, keywords: [String] = [], fields: [FieldLabels]) {
     self.name = name
     self.title = title
@@ -129,6 +134,8 @@ public enum RecognitionCode: String, Sendable, Hashable, CaseIterable, CustomStr
   case blankLabel = "blank-label"
   /// A second column matches a field already matched (`params`: `field`, `firstColumn`).
   case duplicateLabel = "duplicate-label"
+  /// Positional headers: the label differs from the name of the field at its position.
+  case incorrectLabel = "incorrect-label"
   /// A footer row (`合计`, `填表人：…`) or a row after it, not counted as data.
   case footerSkipped = "footer-skipped"
   /// A run of blank rows between data rows (one note per run; `params["count"]`).

@@ -21,6 +21,8 @@ private struct MergeFill {
 /// vertically merged values are filled in. `recognition.table!.fieldColumns[field]` is the sheet
 /// column of each field — the mapping a validator needs. `row.index` stays the sheet row.
 ///
+/// A positional header (`RecognizedTable.isPositional`) hands on every row as it is.
+///
 /// - **Footers**: the first `合计`/`总计` row or signature row (`填表人：…`) ends the data. It
 ///   and the rows after it (up to `footerScanRows`) are reported as `footer-skipped` and read for
 ///   `key：value` metadata; a totals row's values are kept in `totals`. A `小计` row is skipped and
@@ -77,6 +79,8 @@ public struct TableReader<Source: RowSource>: RowSource {
   private var mergeCursor = 0
   private var active: [MergeFill] = []
   private var pairs: [(field: Int, source: Int)] = []
+  /// The header was read by position (`LedgerLabels.positional`): rows pass through whole.
+  private var positional = false
 
   /// Reads the header buffer from `source` and recognises the table.
   ///
@@ -111,6 +115,7 @@ public struct TableReader<Source: RowSource>: RowSource {
     fieldOfColumn = [Int](repeating: -1, count: width)
     for (f, c) in table.fieldColumns.enumerated() { if let c { fieldOfColumn[c] = f } }
     columnOfField = table.fieldColumns.map { $0 ?? -1 }
+    positional = table.isPositional
     for m in mergedRanges where m.rowCount > 1 && m.first.row >= table.firstDataRow {
       let c = m.first.column
       guard c < fieldOfColumn.count, fieldOfColumn[c] >= 0, table.ledger.fields[fieldOfColumn[c]].fillMerged else { continue }
@@ -133,6 +138,17 @@ public struct TableReader<Source: RowSource>: RowSource {
       let index = scratch.index
       if index > lastIndex + 1 { addBlank(first: lastIndex + 1, count: index - lastIndex - 1) }
       lastIndex = max(lastIndex, index)
+      if positional {
+        // Frictionless's reading: every row is data — a blank row goes to the validator (`blank-row` at
+        // that row), and no footer ends the table.
+        if let b = pendingBlank {
+          note(RecognitionNote(code: RecognitionCode.blankRow, row: b.first, params: ["count": String(b.count)]))
+          pendingBlank = nil
+        }
+        build(into: &row)
+        dataRowCount += 1
+        return true
+      }
       if scratch.isBlank {
         addBlank(first: index, count: 1)
         continue
@@ -183,6 +199,12 @@ public struct TableReader<Source: RowSource>: RowSource {
   /// field and no merge fills it (the common case, no copy), otherwise copied by `copyRow`.
   private mutating func build(into out: inout Row) {
     updateMerges(at: scratch.index)
+    if positional {
+      // A positional (plain Table Schema) header maps column i to field i and keeps the cells past the
+      // fields, so the validator reports them (`extra-cell`) as Frictionless does; nothing is filled down.
+      swap(&out, &scratch)
+      return
+    }
     if active.isEmpty {
       var allMapped = true
       let width = fieldOfColumn.count

@@ -48,6 +48,13 @@ public struct RecognizedTable: Sendable {
   /// The first row after the header.
   public var firstDataRow: Int { headerRows.upperBound + 1 }
 
+  /// True when the header was read by position (a plain Table Schema, `LedgerLabels.positional`):
+  /// the first row, column i holding field i.
+  public var isPositional: Bool {
+    ledger.positional && headerRows == 0...0
+      && columns.enumerated().allSatisfy { $0.element.column == $0.offset && ($0.element.field ?? $0.offset) == $0.offset }
+  }
+
   /// The field of a sheet column, or nil for an extra or blank column.
   public func field(ofColumn column: Int) -> Int? {
     columns.first { $0.column == column }?.field
@@ -129,6 +136,7 @@ public struct TableRecognizer: Sendable {
   /// - Parameter ledgerName: the ledger to use; nil lets recognition choose among all.
   public func recognize(rows: [Row], mergedRanges: [CellRange] = [], context: SheetContext = SheetContext(),
                         ledgerName: String? = nil) -> SheetRecognition {
+    if let positional = positionalRecognition(rows: rows, ledgerName: ledgerName) { return positional }
     let scanned = Array(rows.prefix(options.headerScanRows))
     let grid = HeaderGrid(rows: scanned, mergedRanges: mergedRanges)
     var candidates: [CandidateHeader] = []
@@ -276,6 +284,55 @@ public struct TableRecognizer: Sendable {
     }
     return RecognizedTable(ledger: ledger, ledgerIndex: score.ledgerIndex, headerRows: e.header.firstRow...e.header.lastRow,
                            columns: columns, fieldColumns: fieldColumns, score: score)
+  }
+
+  /// Frictionless's header for a plain Table Schema (`LedgerLabels.positional`): the sheet's first
+  /// row, fields by position, label findings as `frictionless validate` reports them — extra labels
+  /// past the fields, missing labels past the labels, then per position a blank, duplicate or
+  /// incorrect label. Each label finding carries `fieldName` and `fieldNumber` (1-based position).
+  /// Nil when the ledger is not positional or the first row names none of its fields (the
+  /// header is then searched for as usual: title rows above a header are common in submissions).
+  private func positionalRecognition(rows: [Row], ledgerName: String?) -> SheetRecognition? {
+    let candidates = ledgers.indices.filter { ledgerName == nil || ledgers[$0].name == ledgerName }
+    guard candidates.count == 1, ledgers[candidates[0]].positional, let first = rows.first, first.index == 0 else { return nil }
+    let li = candidates[0]
+    let ledger = ledgers[li]
+    var labels = [String](repeating: "", count: first.width)
+    for (k, c) in first.cells.enumerated() where Int(c.column) < labels.count { labels[Int(c.column)] = first.text(k) }
+    guard labels.contains(where: { l in ledger.fields.contains { $0.name == l } }) else { return nil }
+    var notes: [RecognitionNote] = []
+    func note(_ code: RecognitionCode, _ i: Int, _ fieldName: String, value: String?, _ extra: [String: String] = [:]) {
+      var params = extra
+      params["fieldName"] = fieldName
+      params["fieldNumber"] = String(i + 1)
+      notes.append(RecognitionNote(code: code, row: 0, column: i < labels.count ? i : nil, value: value, params: params))
+    }
+    for i in ledger.fields.count..<max(ledger.fields.count, labels.count) {
+      note(.extraLabel, i, "", value: labels[i])
+    }
+    for i in labels.count..<max(labels.count, ledger.fields.count) {
+      let f = ledger.fields[i]
+      note(.missingLabel, i, f.name, value: f.title, ["field": f.name, "title": f.title, "required": f.required ? "true" : "false"])
+    }
+    for i in 0..<min(labels.count, ledger.fields.count) {
+      let label = labels[i], field = ledger.fields[i]
+      if label.isEmpty {
+        note(.blankLabel, i, field.name, value: nil)
+      } else if let earlier = labels[..<i].firstIndex(of: label) {
+        note(.duplicateLabel, i, field.name, value: label, ["field": field.name, "firstColumn": CellAddress.columnName(earlier)])
+      } else if label != field.name {
+        note(.incorrectLabel, i, field.name, value: label, ["field": field.name])
+      }
+    }
+    var columns: [ColumnLabel] = []
+    for i in labels.indices { columns.append(ColumnLabel(column: i, text: labels[i], unit: nil, field: i < ledger.fields.count ? i : nil)) }
+    let fieldColumns: [Int?] = ledger.fields.indices.map { $0 < labels.count ? $0 : nil }
+    let score = LedgerScore(ledgerIndex: li, ledgerName: ledger.name, score: 1, headerScore: 1, keywordHits: 0,
+                            matchedFields: fieldColumns.compactMap { $0 }.count)
+    let table = RecognizedTable(ledger: ledger, ledgerIndex: li, headerRows: 0...0, columns: columns,
+                                fieldColumns: fieldColumns, score: score)
+    return SheetRecognition(table: table, best: score, runnerUp: nil, ledgerWasNamed: ledgerName != nil, titleLines: [],
+                            metadata: SubmissionMetadata(), notes: notes)
   }
 
   /// Rows above `row` that hold one text and no `key：value` pair.

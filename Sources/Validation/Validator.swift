@@ -156,22 +156,25 @@ struct ValidatorCore {
       let column = i < mapping.count ? mapping[i].flatMap { $0 >= 0 ? $0 : nil } : nil
       return FieldPlan(index: i, field: schema.fields[i], column: column, usage: usage[i])
     }
-    let unique = UniqueKeysCheck(schema: schema, plans: plans, inMemoryLimit: context.uniqueKeysInMemory,
+    var unique = UniqueKeysCheck(schema: schema, plans: plans, inMemoryLimit: context.uniqueKeysInMemory,
                                  byteLimit: context.keySpillByteLimit)
-    let keyFields = unique.keyFields
+    // Frictionless reports a row whose primary key is all null; sheetgate's own schemas leave that to `required`.
+    unique.reportsNullPrimaryKey = schema.isPlainTableSchema
+    let foreign = ForeignKeysCheck(schema: schema, plans: plans, lookups: context.lookups)
+    let keyFields = unique.keyFields.union(foreign.selfKeyFields)
     for i in plans.indices where keyFields.contains(i) { plans[i].inKey = true }
 
     typed = TypedRow(fieldCount: n)
     emitter = Emitter(file: context.file, sheet: context.sheet)
     let mappedWidth = (plans.compactMap(\.column).max() ?? -1) + 1
     structure = StructureCheck(plans: plans, headerWidth: max(context.headerWidth ?? mappedWidth, mappedWidth),
-                               rowsAreDense: context.rowsAreDense)
+                               rowsAreDense: context.rowsAreDense, frictionlessShapes: schema.isPlainTableSchema)
     typeAndFormat = TypeAndFormatCheck(plans: plans,
                                        coercer: CellCoercer(dateSystem: context.dateSystem, today: context.today))
     constraints = ConstraintsCheck(plans: plans)
     rowRules = RowRulesCheck(plans: plans, rules: schema.rules)
     uniqueKeys = unique
-    foreignKeys = ForeignKeysCheck(schema: schema, plans: plans, lookups: context.lookups)
+    foreignKeys = foreign
     aggregates = AggregatesCheck(plans: plans, accumulators: schema.aggregates.map { $0.makeAccumulator() })
     exclusiveKeys = ExclusiveKeysCheck(schema: schema, plans: plans)
   }
@@ -202,6 +205,7 @@ struct ValidatorCore {
     let errorsBefore = emitter.counts[Int(Severity.error.rawValue)]
     typed.rowIndex = row.index
     guard structure.checkShape(row: row, typed: &typed, emitter: &emitter, into: &collector) else {
+      if uniqueKeys.reportsNullPrimaryKey { uniqueKeys.blankRow(row.index, emitter: &emitter, into: &collector) }
       stats.validRows += emitter.counts[Int(Severity.error.rawValue)] == errorsBefore ? 1 : 0
       return
     }
@@ -211,6 +215,7 @@ struct ValidatorCore {
     if !rowRules.rules.isEmpty { rowRules.check(row: row, typed: &typed, emitter: &emitter, into: &collector) }
     if !uniqueKeys.keys.isEmpty { uniqueKeys.check(row: row, typed: &typed, emitter: &emitter, into: &collector) }
     if !foreignKeys.keys.isEmpty { foreignKeys.check(row: row, typed: &typed, emitter: &emitter, into: &collector) }
+    if !foreignKeys.selfKeys.isEmpty { foreignKeys.checkSelfKeys(row: row, typed: typed) }
     if !aggregates.accumulators.isEmpty {
       aggregates.check(row: row, typed: &typed, emitter: &emitter, into: &collector)
     }
@@ -218,6 +223,7 @@ struct ValidatorCore {
     let valid = emitter.counts[Int(Severity.error.rawValue)] == errorsBefore
     if valid { stats.validRows += 1 }
     uniqueKeys.endRow(row.index, countedValid: valid)
+    if !foreignKeys.selfKeys.isEmpty { foreignKeys.endRow(row.index, countedValid: valid) }
   }
 
   /// A precheck of this validator's cells, to run ahead of it on another thread.
@@ -258,6 +264,8 @@ struct ValidatorCore {
       finished = true
       uniqueKeys.finish(emitter: &emitter, into: &collector)
       stats.validRows -= uniqueKeys.rowsInvalidatedAtEnd
+      foreignKeys.finish(emitter: &emitter, into: &collector)
+      stats.validRows -= foreignKeys.rowsInvalidatedAtEnd
       aggregates.finish(emitter: &emitter, into: &collector)
     }
     return currentStats

@@ -34,6 +34,11 @@ struct SheetParseState {
   private var hasFormula = false
   private var collecting = false
   private var inInline = false
+  /// The current cell has an `<is>` element: an inline string, "" when it holds no text (as Excel,
+  /// openpyxl and python-calamine read `<is><t xml:space="preserve"></t></is>`).
+  private var hadInline = false
+  /// A run of the inline string was whitespace only, without `xml:space="preserve"`, and trimmed to nothing.
+  private var inlineTrimmedAway = false
   private var phoneticDepth = 0
   private var inFormula = false
   private var formula: [UInt8] = []
@@ -92,7 +97,7 @@ struct SheetParseState {
     if n == 3 && c0 == UInt8(ascii: "r") && local[1] == UInt8(ascii: "o") && local[2] == UInt8(ascii: "w") {
       startRow(attributes)
     } else if n == 2 && c0 == UInt8(ascii: "i") && local[1] == UInt8(ascii: "s") {
-      if inCell { inInline = true }
+      if inCell { inInline = true; hadInline = true }
     } else if n == 3 && c0 == UInt8(ascii: "r") && local[1] == UInt8(ascii: "P") && local[2] == UInt8(ascii: "h") {
       phoneticDepth += 1
     } else if XMLBytes.equal(local, "sheetData") {
@@ -120,7 +125,11 @@ struct SheetParseState {
         if collecting && inInline {
           collecting = false
           hasValue = true
-          if !runPreserves { trimXMLSpace(&row.bytes, from: runStart) }
+          if !runPreserves {
+            let before = row.bytes.count
+            trimXMLSpace(&row.bytes, from: runStart)
+            if before > runStart && row.bytes.count == runStart { inlineTrimmedAway = true }
+          }
         }
       default: break
       }
@@ -184,6 +193,8 @@ struct SheetParseState {
     hasValue = false
     hasFormula = false
     inInline = false
+    hadInline = false
+    inlineTrimmedAway = false
     phoneticDepth = 0
     cellType = CellTypeCode.number
     cellStyle = 0
@@ -242,10 +253,15 @@ struct SheetParseState {
     collecting = false
     inInline = false
     let column = cellColumn
-    // Empty text is no value — `<v/>`, `<is><t/></is>`, `<is><t> </t></is>` (trimmed) — except a
-    // formula string result (a formula that evaluated to "", kept as "" with isFormula).
-    // An empty *shared* string is a value: the index is not empty.
-    if hasValue && row.bytes.count == textStart && !(cellType == CellTypeCode.formulaString && hasFormula) {
+    // An inline string with no text is "" — `<is><t xml:space="preserve"></t></is>` (as Excel writes it),
+    // `<is><t/></is>`, `<is/>` — as Excel, openpyxl and python-calamine read it. Whitespace only without
+    // `xml:space="preserve"` (`<is><t> </t></is>`) is trimmed to no value, as python-calamine reads it; a
+    // cell typed inlineStr without `<is>` has no value.
+    let emptyInline = cellType == CellTypeCode.inlineString && hadInline && !inlineTrimmedAway
+    if emptyInline { hasValue = true }
+    // Other empty text is no value — `<v/>`, `<v></v>` — except a formula string result (a formula that
+    // evaluated to "", kept as "" with isFormula). An empty *shared* string is a value: the index is not empty.
+    if hasValue && row.bytes.count == textStart && !(cellType == CellTypeCode.formulaString && hasFormula) && !emptyInline {
       hasValue = false
     }
     guard hasValue else {

@@ -103,4 +103,22 @@ for ws in wb.worksheets:
     let records = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).count
     XCTAssertEqual(records, 1 + 11, text)
   }
+
+  /// A plain Table Schema reads the header by position and hands blank rows to the validator (frictionless's
+  /// `blank-row`); merge reports them and never merges them as empty records.
+  func testPlainSchemaMergeLeavesBlankRowsOut() throws {
+    let dir = try CLIRunner.temporaryDirectory()
+    try #"{"fields": [{"name": "姓名", "type": "string"}, {"name": "学时", "type": "number"}]}"#
+      .write(toFile: dir + "/学时.json", atomically: true, encoding: .utf8)
+    let input = dir + "/in"
+    try FileManager.default.createDirectory(atPath: input, withIntermediateDirectories: true)
+    try "姓名,学时\r\n张三,12\r\n,\r\n李四,40.5\r\n".write(toFile: input + "/乌审旗司法局_学时.csv", atomically: true, encoding: .utf8)
+    let out = dir + "/汇总.csv"
+    let r = try CLIRunner.run(["merge", input, "--schema", dir + "/学时.json", "--format", "csv", "-o", out])
+    XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+    let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: out)).dropFirst(3), as: UTF8.self)
+    let records = text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+    XCTAssertEqual(records.count, 1 + 2, text)
+    XCTAssertTrue(records.dropFirst().allSatisfy { $0.contains("张三") || $0.contains("李四") }, text)
+  }
 }

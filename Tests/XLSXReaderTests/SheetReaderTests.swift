@@ -54,6 +54,24 @@ final class SheetReaderTests: XCTestCase {
     ])
   }
 
+  /// An inline string with no text is "" (Excel writes `<is><t xml:space="preserve"></t></is>`; Excel,
+  /// openpyxl and python-calamine read it as an empty string); a cell typed inlineStr without `<is>` is empty.
+  func testEmptyInlineStringsReadAsEmptyText() throws {
+    let xml = sheet("""
+      <row r="1"><c r="A1" t="inlineStr"><is><t xml:space="preserve"></t></is></c>\
+      <c r="B1" t="inlineStr"><is><t/></is></c><c r="C1" t="inlineStr"><is></is></c>\
+      <c r="D1" t="inlineStr"><is><r><t></t></r></is></c><c r="E1" t="inlineStr"/>\
+      <c r="F1" t="inlineStr"><is><t xml:space="preserve"> </t></is></c><c r="G1"><v></v></c>\
+      <c r="H1" t="inlineStr"><is><t>培训</t></is></c></row>
+      """)
+    XCTAssertEqual(try dump(xml), ["A1=string:", "B1=string:", "C1=string:", "D1=string:", "F1=string: ", "H1=string:培训"])
+    // Whitespace without xml:space="preserve" is trimmed to no value (python-calamine; the corpus's
+    // calamine__minimal_package.xlsx has thousands of such cells).
+    XCTAssertEqual(try dump(sheet(#"<row r="1"><c r="A1" t="inlineStr"><is><t> </t></is></c><c r="B1" t="inlineStr"><is><r><t> </t></r><r><t xml:space="preserve"></t></r></is></c></row>"#)), [])
+    // Every chunk boundary gives the same cells.
+    for size in [1, 7, 64] { XCTAssertEqual(try dump(xml, chunkSize: size), try dump(xml)) }
+  }
+
   func testCellsAndRowsWithoutReferences() throws {
     let xml = sheet("""
       <row><c><v>1</v></c><c><v>2</v></c></row><row><c r="C2"><v>3</v></c><c><v>4</v></c></row>\

@@ -53,11 +53,16 @@ extension ValidationReport {
     return .object(o)
   }
 
+  static let labelCodes: Set<DiagnosticCode> = [.missingLabel, .extraLabel, .blankLabel, .duplicateLabel, .incorrectLabel]
+
   static func object(for d: Diagnostic, lang: MessageLanguage) -> JSONValue {
     let m = MessageCatalog.render(d, lang: lang)
     var o: [(String, JSONValue)] = [("type", .string(d.code.slug)), ("title", .string(m.title)), ("message", .string(m.message)),
                                     ("note", .string(m.hint)), ("severity", .string(d.severity.description))]
-    if let r = d.location.row { o.append(("rowNumber", .int(r + 1))) }
+    if let r = d.location.row {
+      // Header findings are about the header row(s), as Frictionless's label errors: `rowNumbers`.
+      if Self.labelCodes.contains(d.code) { o.append(("rowNumbers", .array([.int(r + 1)]))) } else { o.append(("rowNumber", .int(r + 1))) }
+    }
     if let n = d.parameter("fieldNumber").flatMap({ Int($0) }) { o.append(("fieldNumber", .int(n))) }
     if let name = d.parameter("fieldName") { o.append(("fieldName", .string(name))) }
     if let f = d.field { o.append(("fieldTitle", .string(f))) }

@@ -104,7 +104,8 @@ struct ExpressionChecker {
       do {
         return (.matches(a, try CompiledPattern(pattern)), .boolean)
       } catch {
-        throw ExpressionError("invalid regular expression \"\(pattern)\"", offset: r.offset)
+        throw ExpressionError("invalid regular expression \"\(pattern)\": \(error.message)"
+                                + (error.position.map { " (at character \($0))" } ?? ""), offset: r.offset)
       }
     default:
       throw ExpressionError("unknown operator '\(op)'", offset: offset)

@@ -104,7 +104,31 @@ struct SchemaLoader {
       guard let seq = aggs.sequence else { throw error(.badValue, "`aggregates` must be a list", aggs) }
       for (i, r) in seq.enumerated() { schema.aggregates.append(try aggregateRule(r, i, schema)) }
     }
+    schema.isPlainTableSchema = Self.usesTableSchemaOnly(root, fields: schema.fields)
     return schema
+  }
+
+  /// Keys of Frictionless Table Schema (v1), at the schema, field and constraints levels.
+  static let tableSchemaKeys: Set<String> = ["$schema", "fields", "missingValues", "primaryKey", "foreignKeys", "name",
+                                             "title", "description", "profile"]
+  static let tableSchemaFieldKeys: Set<String> = ["name", "title", "description", "type", "format", "constraints",
+                                                  "missingValues", "trueValues", "falseValues", "example", "rdfType",
+                                                  "bareNumber", "groupChar", "decimalChar"]
+  static let tableSchemaConstraintKeys: Set<String> = ["required", "unique", "minimum", "maximum", "minLength",
+                                                       "maxLength", "pattern", "enum"]
+
+  /// True when the schema uses Table Schema keys only (no sheetgate extension) and default formats:
+  /// it is then applied as Frictionless applies it (header by position, Frictionless's report shapes).
+  static func usesTableSchemaOnly(_ root: Node, fields: [Field]) -> Bool {
+    func keys(_ n: Node?) -> [String] { n?.mapping.map { $0.keys.compactMap { $0.scalar?.string } } ?? [] }
+    guard keys(root).allSatisfy(tableSchemaKeys.contains),
+          fields.allSatisfy({ $0.format == .default }),
+          let fieldNodes = root.mapping?["fields"]?.sequence else { return false }
+    for node in fieldNodes {
+      guard keys(node).allSatisfy(tableSchemaFieldKeys.contains),
+            keys(node.mapping?["constraints"]).allSatisfy(tableSchemaConstraintKeys.contains) else { return false }
+    }
+    return true
   }
 
   private func yamlError(_ e: YamlError) -> SchemaError {
@@ -246,7 +270,8 @@ struct SchemaLoader {
       do {
         c.pattern = try CompiledPattern(source)
       } catch {
-        throw self.error(.badPattern, "invalid regular expression `\(source)` for field `\(f.name)`", p)
+        let at = error.position.map { " at character \($0) of the pattern" } ?? ""
+        throw self.error(.badPattern, "invalid regular expression `\(source)` for field `\(f.name)`\(at): \(error.message)", p)
       }
     }
     if let e = map["enum"] {

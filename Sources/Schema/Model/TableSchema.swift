@@ -54,6 +54,9 @@ public struct TableSchema: Sendable {
   /// Fields whose value may be submitted by one agency only in a period (`acrossAgencies:
   /// unique` on the field, e.g. 身份证号): `merge` reports a value two agencies submitted.
   public var uniqueAcrossAgencies: [Int] = []
+  /// True when the schema file uses Frictionless Table Schema keys only, with default formats (set
+  /// by the loader): sheetgate then reads the header and reports as `frictionless validate` does.
+  public var isPlainTableSchema = false
 
   /// The index of the field called `name` (or, failing that, titled `name`).
   public func fieldIndex(named name: String) -> Int? {

@@ -28,8 +28,10 @@ final class FieldPlan {
   /// The display name put into diagnostics (shared, not copied per diagnostic).
   let title: String
   /// True for a `string` field with the default format whose only normalisation is trimming:
-  /// a clean cell's bytes are then its value.
+  /// a clean cell's bytes are then its value (its `pattern`, if any, is matched on those bytes).
   let plainString: Bool
+  /// The field's `pattern`, with this plan's own match data (a plan is used by one thread at a time).
+  let matcher: PatternMatcher?
   /// Missing-value spellings as bytes.
   let missingValues: [[UInt8]]
   /// Enum values as bytes (for `plainString` fields with an `enum` constraint), with their typed values.
@@ -65,7 +67,8 @@ final class FieldPlan {
     self.usage = usage
     let steps = field.effectiveNormalize
     plainString = (field.type == .string || field.type == .any) && field.format == .default
-      && steps == [.trim] && field.constraints.pattern == nil
+      && steps == [.trim]
+    matcher = field.constraints.pattern?.makeMatcher()
     missingValues = field.missingValues.map { Array($0.utf8) }
     var eb: [[UInt8]] = []
     var ev: [TypedValue] = []

@@ -11,7 +11,8 @@ import Tabular
 /// reported as `required` on every row (the header's `missing-label` covers it).
 ///
 /// Plain text accepted from bytes is checked on bytes: lengths count Unicode scalars (as
-/// Frictionless's Python `len` does), and its enum membership was settled when it was accepted.
+/// Frictionless's Python `len` does), patterns run on the UTF-8 bytes (PCRE2, compiled once per
+/// schema), and its enum membership was settled when it was accepted.
 ///
 /// Memory: none between rows.
 struct ConstraintsCheck: ValidationCheck {
@@ -47,13 +48,21 @@ struct ConstraintsCheck: ValidationCheck {
       }
       let parameters: [DiagnosticParameter]?
       if typed.plain[f] {
-        parameters = lengthViolation(plan, row, typed.cellIndex[f])
+        parameters = lengthViolation(plan, row, typed.cellIndex[f]) ?? patternViolation(plan, row, typed.cellIndex[f])
       } else {
         parameters = plan.field.violation(typed.values[f])?.parameters
       }
       guard let parameters else { continue }
       emitter.cell(.constraintError, .error, plan, row, typed, parameters, into: &collector)
     }
+  }
+
+  /// The parameters of a `pattern` violation of a plain text cell, matched on its bytes (the cell
+  /// needed no trimming, so its bytes are its value).
+  private func patternViolation(_ plan: FieldPlan, _ row: Row, _ ci: Int) -> [DiagnosticParameter]? {
+    guard let matcher = plan.matcher, ci >= 0 else { return nil }
+    if row.withText(ci, { matcher.matches($0) }) { return nil }
+    return [.init("expected", "pattern"), .init("constraint", "pattern"), .init("limit", matcher.pattern.source)]
   }
 
   /// The parameters of a `minLength`/`maxLength` violation of a plain text cell, counted on its bytes.

@@ -20,6 +20,10 @@ struct StructureCheck: ValidationCheck {
   /// Columns at or past this index are outside the table.
   var headerWidth: Int
   var rowsAreDense: Bool
+  /// Frictionless's shapes (plain Table Schemas): an `extra-cell` for every cell past the header and a
+  /// `missing-cell` for every field past the row's end, each with its `fieldNumber`; sheetgate's own
+  /// schemas get one finding per row.
+  var frictionlessShapes = false
 
   /// Checks the row's shape; returns false for a blank row, which is not checked further.
   mutating func checkShape(row: Row, typed: inout TypedRow, emitter: inout Emitter,
@@ -35,6 +39,23 @@ struct StructureCheck: ValidationCheck {
       emitter.emit(.hiddenRow, .info, into: &collector) { place in
         Diagnostic(code: .hiddenRow, severity: .info, location: place.location(row: r, column: nil))
       }
+    }
+    if frictionlessShapes {
+      if row.width > headerWidth {
+        for (k, c) in row.cells.enumerated() where Int(c.column) >= headerWidth {
+          emitter.emit(.extraCell, .warning, into: &collector) { place in
+            Diagnostic(code: .extraCell, severity: .warning, location: place.location(row: r, column: Int(c.column)),
+                       value: row.text(k), parameters: [.init("fieldName", ""), .init("fieldNumber", String(Int(c.column) + 1))])
+          }
+        }
+      }
+      if rowsAreDense, row.width < headerWidth {
+        let width = row.width
+        for plan in plans where (plan.column ?? -1) >= width {
+          emitter.cell(.missingCell, .error, plan, row, typed, value: "", into: &collector)
+        }
+      }
+      return true
     }
     if row.width > headerWidth {
       for i in row.cells.indices.reversed() {

@@ -30,6 +30,8 @@ struct UniqueKeysCheck: ValidationCheck {
   struct Key {
     var fields: [Int]
     var code: DiagnosticCode
+    /// The primary key is one field that is also `unique`: each repeat is a `unique-error` too.
+    var alsoUniqueField = false
     var table = KeyHashTable()
     /// The set once it has moved to a temporary file.
     var spill: SpilledKeys?
@@ -67,9 +69,14 @@ struct UniqueKeysCheck: ValidationCheck {
     self.directory = directory
     self.byteLimit = byteLimit
     var keys: [Key] = []
+    // A `unique` field that is also the whole primary key is reported twice, as Frictionless does:
+    // each repeat is a `unique-error` (of the field) and a `primary-key` error (of the row), from one set.
     func add(_ fields: [Int], _ code: DiagnosticCode) {
-      guard !fields.isEmpty, fields.allSatisfy({ $0 < plans.count && plans[$0].column != nil }),
-            !keys.contains(where: { $0.fields == fields }) else { return }
+      guard !fields.isEmpty, fields.allSatisfy({ $0 < plans.count && plans[$0].column != nil }) else { return }
+      if let k = keys.firstIndex(where: { $0.fields == fields }) {
+        if code == .uniqueError, fields.count == 1, keys[k].code == .primaryKey { keys[k].alsoUniqueField = true }
+        return
+      }
       keys.append(Key(fields: fields, code: code))
     }
     add(schema.primaryKey, .primaryKey)
@@ -81,14 +88,27 @@ struct UniqueKeysCheck: ValidationCheck {
   /// Every field that takes part in a key (the type check hashes these).
   var keyFields: Set<Int> { Set(keys.flatMap(\.fields)) }
 
+  /// True when a row whose primary key fields are all null (blank or failing their type) is a
+  /// `primary-key` error (`expected: null`), as in Frictionless's reports (plain Table Schemas).
+  var reportsNullPrimaryKey = false
+
+  /// A blank row: its primary key is all null.
+  mutating func blankRow(_ rowIndex: Int, emitter: inout Emitter, into collector: inout DiagnosticCollector) {
+    if let k = keys.firstIndex(where: { $0.code == .primaryKey }) { emitNullKey(k, row: rowIndex, emitter: &emitter, into: &collector) }
+  }
+
   mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
                       into collector: inout DiagnosticCollector) {
     for k in keys.indices where !keys[k].abandoned {
       var h = KeyHash()
       var complete = true
+      var nulls = 0
       for f in keys[k].fields {
-        if typed.failed[f] || typed.values[f].isNull { complete = false; break }
+        if typed.failed[f] || typed.values[f].isNull { complete = false; nulls += 1; continue }
         h.add(word: typed.keyHash[f])
+      }
+      if nulls == keys[k].fields.count, reportsNullPrimaryKey, keys[k].code == .primaryKey {
+        emitNullKey(k, row: typed.rowIndex, emitter: &emitter, into: &collector)
       }
       guard complete else { continue }
       if let spill = keys[k].spill {
@@ -199,17 +219,37 @@ struct UniqueKeysCheck: ValidationCheck {
     let fields = keys[k].fields
     // A composite key is written scope first (单位, 执法证号): the finding points at its last
     // field, the one that identifies the record within the scope.
+    if keys[k].alsoUniqueField { emitDuplicate(fields, .uniqueError, row: row, firstRow: firstRow, value: value(), emitter: &emitter, into: &collector) }
+    emitDuplicate(fields, keys[k].code, row: row, firstRow: firstRow, value: value(), emitter: &emitter, into: &collector)
+  }
+
+  private func emitDuplicate(_ fields: [Int], _ code: DiagnosticCode, row: Int, firstRow: Int, value: @autoclosure () -> String,
+                             emitter: inout Emitter, into collector: inout DiagnosticCollector) {
     let plan = plans[fields[fields.count - 1]]
-    let code = keys[k].code
     let plans = self.plans
     emitter.emit(code, .error, into: &collector) { place in
       let titles = fields.map { plans[$0].title }.joined(separator: "+")
+      var parameters: [DiagnosticParameter] = [.init("firstRow", String(firstRow + 1)), .init("fields", titles)]
+      // As in Frictionless's reports: a `unique-error` names its field; a `primary-key` error is
+      // about the row (no fieldName/fieldNumber; the cell and title still point at the key's last field).
+      if code != .primaryKey {
+        parameters += [.init("fieldName", plan.field.name), .init("fieldNumber", String(plan.index + 1))]
+      }
       return Diagnostic(code: code, severity: .error,
                         location: place.location(row: row, column: plan.column),
-                        field: fields.count > 1 ? titles : plan.title, value: value(),
-                        parameters: [.init("firstRow", String(firstRow + 1)), .init("fields", titles),
-                                     .init("fieldName", plan.field.name),
-                                     .init("fieldNumber", String(plan.index + 1))])
+                        field: fields.count > 1 ? titles : plan.title, value: value(), parameters: parameters)
+    }
+  }
+
+  private func emitNullKey(_ k: Int, row: Int, emitter: inout Emitter, into collector: inout DiagnosticCollector) {
+    let fields = keys[k].fields
+    let plan = plans[fields[fields.count - 1]]
+    let plans = self.plans
+    emitter.emit(.primaryKey, .error, into: &collector) { place in
+      let titles = fields.map { plans[$0].title }.joined(separator: "+")
+      return Diagnostic(code: .primaryKey, severity: .error, location: place.location(row: row, column: plan.column),
+                        field: fields.count > 1 ? titles : plan.title, value: "",
+                        parameters: [.init("expected", "null"), .init("fields", titles)])
     }
   }
 
