@@ -69,7 +69,7 @@ let package = Package(
       swiftSettings: v6),
     .target(
       name: "Pipeline",
-      dependencies: ["Intake", "Tabular", "CSV", "XLSXReader", "XLSReader", "XLSXWriter",
+      dependencies: ["ByteIO", "Intake", "Tabular", "CSV", "XLSXReader", "XLSReader", "XLSXWriter",
                      "Diagnostics", "Schema", "Recognition", "Validation", "Reports", "Merge", "Store", "ThreadKit"],
       swiftSettings: v6),
     // The unattended run: mailbox in, replies and consolidated workbooks out (DESIGN-NOTES: The cron run).

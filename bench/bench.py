@@ -7,6 +7,7 @@
     python3 bench/bench.py validate [--rows 100k,1m] [--runs 3]
     python3 bench/bench.py patterns [--runs 3]    # 1M-row CSV, ledger.schema.json (patterns) and training-hours vs frictionless on 100k
     python3 bench/bench.py merge [--runs 3]
+    python3 bench/bench.py merge-big [--runs 1]      # BASE_SHEETGATE=other/sheetgate for the A/B
 
 Each measurement is one whole process: wall time (median over --runs) and peak RSS of that
 process (os.wait4's ru_maxrss). The table printed at the end is markdown; ratios are computed
@@ -79,7 +80,7 @@ def build():
     sh(["swift", "build", "-c", "release", "--product", "SheetBench"], cwd=ROOT)
 
 
-def measure(name, cmd, rows, runs, prepare=None, cwd=None, expect=None):
+def measure(name, cmd, rows, runs, prepare=None, cwd=None, expect=None, ok=(0,)):
     """Runs cmd `runs` times; `prepare` (untimed) runs before each run. With `expect` ("rows="), a
     run whose stdout does not say how many rows it validated counts as failed (a peer that refuses
     the file must not look fast), and rows/s is computed over the rows it says it validated."""
@@ -101,7 +102,7 @@ def measure(name, cmd, rows, runs, prepare=None, cwd=None, expect=None):
             m = re.search(r"rows=(\d+)", text)
             if m:
                 rows = int(m.group(1))
-        if os.waitstatus_to_exitcode(status) != 0 or (expect and not re.search(re.escape(expect) + r"\d", text)):
+        if os.waitstatus_to_exitcode(status) not in ok or (expect and not re.search(re.escape(expect) + r"\d", text)):
             print(f"FAILED {name}: {text[-300:]} {err[-400:]}", file=sys.stderr)
             return {"name": name, "failed": True}
         walls.append(wall)
@@ -354,9 +355,33 @@ def merge(runs):
     print(table(results, ratios))
 
 
+def merge_big(runs):
+    """Issue 16's merge in bounded memory: `sheetgate merge` of the 1M-row ledger with errors (UTF-8 CSV)
+    with --include-invalid into one workbook, peak RSS and time; with BASE_SHEETGATE set, that build's
+    sheetgate too, interleaved in the same session (goal: peak ≤ 128 MiB, time ≤ 1.2× the old build's)."""
+    src = os.path.join(WORK, "ledger_1m_err.utf8.csv")
+    if not os.path.exists(src):
+        raise SystemExit("run `python3 bench/bench.py setup --rows 1m` first")
+    new = os.path.join(ROOT, ".build", "release", "sheetgate")
+    if not os.environ.get("BENCH_NO_BUILD"):
+        sh(["swift", "build", "-c", "release", "--product", "sheetgate"], cwd=ROOT)
+    builds = [("sheetgate merge 1M --include-invalid", new)]
+    if os.environ.get("BASE_SHEETGATE"):
+        builds.append(("base sheetgate merge 1M --include-invalid", os.environ["BASE_SHEETGATE"]))
+    out = os.path.join(WORK, "merge-big")
+    os.makedirs(out, exist_ok=True)
+    results = []
+    for _ in range(runs):
+        for name, binary in builds:
+            results.append(measure(name, [binary, "merge", src, "--schema", "training-hours", "--include-invalid",
+                                          "-o", os.path.join(out, "merged.xlsx"), "-q"], 1_000_000, 1,
+                                   ok=(0, 1)))  # 1: the merge lists findings
+    print(table(results, [("time ÷ base", builds[0][0], builds[-1][0], "time", "≤ 1.2")] if len(builds) > 1 else []))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["setup", "read", "write", "validate", "patterns", "merge"])
+    ap.add_argument("what", choices=["setup", "read", "write", "validate", "patterns", "merge", "merge-big"])
     ap.add_argument("--rows", default="100k,1m")
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
@@ -375,6 +400,9 @@ def main():
         patterns(a.runs)
     elif a.what == "merge":
         merge(a.runs)
+    elif a.what == "merge-big":
+        merge_big(a.runs)
+        return
     else:
         write(sizes, a.runs)
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """`sheetgate run` against `sheetgate merge` on the same submissions (issue 13's benchmark).
 
-    python3 bench/run_bench.py [--messages 1000] [--rows 500] [--runs 3]
+    python3 bench/run_bench.py [--messages 1000] [--rows 500] [--runs 3] [--base OTHER/sheetgate]
+
+With --base, the same commands of another build (e.g. the previous commit's release binary) are measured in
+the same session, interleaved with this build's (run, base run, merge, base merge, per round): an A/B in one run.
 
 Data (into bench/work/run/, ignored by git): bench/gen_submissions.py writes 200 agencies' training-hours
 ledgers of ROWS rows; it is run MESSAGES/200 times with different seeds, each set's files renamed with
@@ -89,8 +92,11 @@ def main():
     ap.add_argument("--messages", type=int, default=1000)
     ap.add_argument("--rows", type=int, default=500)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--base", help="another build's sheetgate binary, measured in the same session")
+    ap.add_argument("--no-build", action="store_true", help="use the release binary as it is")
     a = ap.parse_args()
-    sh(["swift", "build", "-c", "release", "--product", "sheetgate"], cwd=ROOT)
+    if not a.no_build:
+        sh(["swift", "build", "-c", "release", "--product", "sheetgate"], cwd=ROOT)
     files, mail, roster = generate(a.messages, a.rows)
     n = len([f for f in os.listdir(files)])
     print("%d messages, one %d-row ledger attached to each" % (n, a.rows))
@@ -105,15 +111,26 @@ def main():
         shutil.rmtree(out, ignore_errors=True)
         os.makedirs(out)
 
-    run = measure("sheetgate run", [SHEETGATE, "run", "--maildir", os.path.join(out, "mail"), "--roster", roster,
-                                    "--store", os.path.join(out, "run.sqlite"), "--outbox", os.path.join(out, "outbox"),
-                                    "--output", os.path.join(out, "汇总"), "--schema", "training-hours", "--period", "2023",
-                                    "--from", "sfj@wsq.gov.cn", "-q"], a.runs, fresh_run)
-    merge = measure("sheetgate merge --store", [SHEETGATE, "merge", files, "--roster", roster, "--schema", "training-hours",
-                                                "--period", "2023", "--store", os.path.join(out, "merge.sqlite"),
-                                                "-o", os.path.join(out, "汇总.xlsx"), "-q"], a.runs, fresh_merge)
-    print("| what | run | merge | ratio | goal |\n|---|---:|---:|---:|---|")
-    print("| %d messages × %d rows | %.2f s | %.2f s | %.2f× merge's time | ≤ 1.3 |" % (n, a.rows, run, merge, run / merge))
+    def run_cmd(binary):
+        return [binary, "run", "--maildir", os.path.join(out, "mail"), "--roster", roster,
+                "--store", os.path.join(out, "run.sqlite"), "--outbox", os.path.join(out, "outbox"),
+                "--output", os.path.join(out, "汇总"), "--schema", "training-hours", "--period", "2023",
+                "--from", "sfj@wsq.gov.cn", "-q"]
 
+    def merge_cmd(binary):
+        return [binary, "merge", files, "--roster", roster, "--schema", "training-hours", "--period", "2023",
+                "--store", os.path.join(out, "merge.sqlite"), "-o", os.path.join(out, "汇总.xlsx"), "-q"]
+
+    builds = [("", SHEETGATE)] + ([(" (base)", a.base)] if a.base else [])
+    times = {}
+    for _ in range(a.runs):  # interleaved: one round of every command, then the next round
+        for label, binary in builds:
+            times.setdefault("run" + label, []).append(measure("sheetgate run" + label, run_cmd(binary), 1, fresh_run))
+        for label, binary in builds:
+            times.setdefault("merge" + label, []).append(measure("sheetgate merge --store" + label, merge_cmd(binary), 1, fresh_merge))
+    print("| what | run | merge | ratio | goal |\n|---|---:|---:|---:|---|")
+    for label, _ in builds:
+        run, merge = statistics.median(times["run" + label]), statistics.median(times["merge" + label])
+        print("| %d messages × %d rows%s | %.2f s | %.2f s | %.2f× merge's time | ≤ 1.3 |" % (n, a.rows, label, run, merge, run / merge))
 
 main()

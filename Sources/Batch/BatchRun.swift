@@ -67,6 +67,11 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
     public var files: [AttachmentResult] = []
     public var remindersDrafted: [String] = []
     public var sent = 0
+    /// Replies a killed run's send command delivered (it marked its success): recorded now, not sent again.
+    public var sentBefore: [String] = []
+    /// Replies sent again because an earlier attempt was cut off with its command (they may arrive twice,
+    /// with the same Message-ID).
+    public var resent: [String] = []
     public var sendFailures: [String] = []
     /// Per collection: title, period, deadline, agencies still missing.
     public var missing: [(title: String, period: String?, deadline: String?, agencies: [String])] = []
@@ -209,33 +214,42 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
     var job: MergeJob?
     var receivedAt = ""
     var draft: [UInt8]?
+    /// The draft written and synced into the outbox's `tmp/` while staging; delivered (renamed) at commit.
+    var draftFile: String?
     var replyName: String?
     var work = ""
   }
 
-  /// Handles `paths` (messages) in batches: each batch is staged on every core (parse, validate, report,
-  /// draft: nothing shared is written), then committed one message at a time in order (``commit(_:)``),
-  /// `done` called after each commit. A batch is small, so memory stays bounded.
+  /// Handles `paths` (messages) in batches: messages are staged on every core (parse, validate, report,
+  /// draft: nothing shared is written) by workers that run ahead of the commits (``OrderedWorkers``, a
+  /// window of two batches), so that staging and committing overlap; each batch is then committed one
+  /// message at a time in order (``commit(_:)``), `done` called after each commit. Memory stays bounded by
+  /// the window.
+  ///
+  /// A message is staged against the store as it was when the run began (which files it holds), as a
+  /// batch was before; whatever a commit must know of the messages before it (the same bytes or the same
+  /// Message-ID again, a file stored since) it looks up at commit time.
   func handleInBatches(_ paths: [String], _ done: (String, MessageReport) throws -> Void) throws {
-    let batch = max(2, ProcessInfo.processInfo.activeProcessorCount * 4)
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let batch = max(2, cores * Self.messagesPerCore)
+    let stored = (try? store.storedDigests()) ?? []
+    let workers = OrderedWorkers(count: paths.count, threads: cores, window: 2 * batch, name: "sheetgate-run") { [self] i in
+      try self.stage(path: paths[i], stored: stored)
+    }
+    defer { workers.stop() }
     var start = 0
     while start < paths.count {
-      let chunk = Array(paths[start..<min(paths.count, start + batch)])
-      start += chunk.count
-      let stored = (try? store.storedDigests()) ?? []
-      let workers = OrderedWorkers(count: chunk.count, threads: ProcessInfo.processInfo.activeProcessorCount,
-                                   window: chunk.count, name: "sheetgate-run") { [self] i in
-        try self.stage(path: chunk[i], stored: stored)
-      }
-      defer { workers.stop() }
+      let chunk = start..<min(paths.count, start + batch)
+      start = chunk.upperBound
       var staged: [StagedMessage] = []
-      for i in chunk.indices { if let s = try workers.take(i) { staged.append(s) } }  // nil: taken by another reader
+      for i in chunk { if let s = try workers.take(i) { staged.append(s) } }  // nil: taken by another reader
       // Which of them will be answered: not a message recorded before, not a second copy (same bytes or
       // same Message-ID) of one before it in this batch or in the store.
       var shas = Set<String>(), ids = Set<String>()
       for i in staged.indices where !staged[i].recorded {
         let r = staged[i].report
         if shas.contains(r.sha256) { staged[i].draft = nil }
+        if try store.message(sha256: r.sha256) != nil { staged[i].draft = nil }
         if let id = r.messageID {
           let before = try store.message(messageID: id)
           if ids.contains(id) || before != nil { staged[i].draft = nil }
@@ -243,11 +257,19 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
         }
         shas.insert(r.sha256)
       }
-      // 1. The drafts (each synced), then their folder once: durable before the store says they exist.
+      // 1. The drafts (each written and synced while staging) renamed into new/, then the folder synced
+      //    once: durable before the store says they exist. A draft not to be sent is removed.
       var delivered = false
       for s in staged where !s.recorded {
-        guard let draft = s.draft, let name = s.replyName else { continue }
-        try outbox.deliver(draft, name: name, sync: true, syncFolder: false)
+        guard let name = s.replyName else { continue }
+        if let file = s.draftFile {
+          guard s.draft != nil else { unlink(file); continue }
+          try outbox.publish(file, as: name)
+        } else if let draft = s.draft {
+          try outbox.deliver(draft, name: name, sync: true, syncFolder: false)
+        } else {
+          continue
+        }
         delivered = true
       }
       if delivered { syncFolder(outbox.path + "/new") }
@@ -261,6 +283,8 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
     }
   }
 
+  /// Messages committed together per core: each batch's drafts and store commits are synced once.
+  static let messagesPerCore = 8
 
   /// The first half of handling one message (run on any thread; writes only its own work folder):
   /// parse it, validate and encode each spreadsheet (one reading), write the reports, decide the agency,
@@ -340,7 +364,7 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
         guard FileManager.default.createFile(atPath: path, contents: Data(a.bytes)) else {
           throw BatchError("\(path): cannot write the attachment", "\(path)：无法写入附件")
         }
-        let file = job.stage(path: path, skipping: stored)
+        let file = job.stage(path: path, skipping: stored, recording: true)
         staged.files.append(file)
         namedAgencies += file.namedAgencies
         storedAgencies += file.agencies
@@ -373,7 +397,9 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
         } else {
           r.status = r.errors == 0 ? .valid : .invalid
           r.findings = result.tables.flatMap(\.diagnostics).filter { $0.severity == .error }.prefix(10).map(ReplyText.finding)
-          do { r.report = (try writer.writeWorkbook(for: result, path: path) as NSString).lastPathComponent } catch let p as InputProblem {
+          do {
+            r.report = (try writer.writeWorkbook(for: result, path: path, recordings: file.isStored ? nil : file.recordings) as NSString).lastPathComponent
+          } catch let p as InputProblem {
             r.status = .unreadable
             r.problem = p.messageZH
           }
@@ -420,8 +446,11 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
                                subject: text.subject, textBody: text.plain, htmlBody: text.html, attachments: attachments)
       reply.messageID = "reply-\(sha.prefix(32))@" + (MailAddress(address: config.senderAddress).domain ?? "sheetgate.invalid")
       var rng = SplitMix64(seed: UInt64(sha.prefix(16), radix: 16) ?? 1)
-      staged.draft = reply.render(using: &rng)
+      let draft = reply.render(using: &rng)
       staged.replyName = "sheetgate-reply-\(sha.prefix(32))"
+      // Written and synced here, on the staging thread; only the rename is left for the commit.
+      staged.draftFile = try outbox.writeTemporary(draft, name: staged.replyName!)
+      staged.draft = []
     }
     return staged
   }
@@ -620,19 +649,47 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
   }
 
   /// Pipes each recorded reply not yet sent to the send command; recorded as sent when it exits 0.
+  ///
+  /// Before the command starts, the intent is recorded and synced (``SendMarkers``); the command runs in a
+  /// wrapper that marks its success itself. A reply whose earlier attempt was cut off by a killed run is
+  /// therefore not sent again when that attempt succeeded (the mark says so; it is recorded now), nor while
+  /// it is still running (left for the next run); only when it neither succeeded nor is running is it sent
+  /// again, which is the remaining window of a reply sent twice (at least once, not at most once:
+  /// DESIGN-NOTES, "Sending at least once").
   func sendPending(into summary: inout Summary) throws {
     guard let command = config.send else { return }
+    let markers = SendMarkers(state: config.state)
     for m in try store.messages() where m.replyFile != nil && m.replySentAt == nil {
-      guard let path = outbox.find(m.replyFile!) else {
-        summary.sendFailures.append("\(m.replyFile!)：草稿不在发件目录中，未发送")
+      let name = m.replyFile!
+      switch markers.earlier(name) {
+      case .sent:
+        try store.markReplySent(sha256: m.sha256, at: BatchDates.nowISO())
+        markers.clear(name)
+        summary.sentBefore.append(name)
+        continue
+      case .running:
+        summary.sendFailures.append("\(name)：上次运行启动的发送命令仍在运行，结果将在下次运行时记录")
+        continue
+      case .interrupted:
+        summary.resent.append(name)
+      case .none:
+        break
+      }
+      guard let path = outbox.find(name) else {
+        summary.sendFailures.append("\(name)：草稿不在发件目录中，未发送")
         continue
       }
-      switch Sender.send(file: path, command: command, timeout: config.sendTimeout) {
+      let messageID = (try? MailMessage.parse(Self.headerBlock(Array(FileManager.default.contents(atPath: path) ?? Data())) + Array("\r\n".utf8)))?.messageID
+      try markers.writeIntent(name, messageID: messageID)
+      switch Sender.send(file: path, command: command, timeout: config.sendTimeout, markers: markers.files(name)) {
       case .success:
         try store.markReplySent(sha256: m.sha256, at: BatchDates.nowISO())
+        markers.clear(name)
         summary.sent += 1
       case .failure(let why):
-        summary.sendFailures.append("\(m.replyFile!)：\(why)")
+        // A command that exited 0 after the timeout stopped the wait has marked itself sent: kept for the next run.
+        if markers.earlier(name) != .sent { markers.clear(name) }
+        summary.sendFailures.append("\(name)：\(why)")
       }
     }
   }

@@ -80,6 +80,44 @@ public struct Maildir: Sendable {
     if sync && syncsFolder { syncFolder(path + "/new") }
   }
 
+  /// The first half of a delivery, for a caller that writes on one thread and delivers on another:
+  /// writes `bytes` into `tmp/` under `name` and a suffix of its own (two writers of one name never
+  /// share a file) and syncs it. Returns the temporary file's path, for ``publish(_:as:)``.
+  public func writeTemporary(_ bytes: [UInt8], name: String) throws -> String {
+    let tmp = path + "/tmp/" + name + "." + String(UInt64.random(in: 0 ... .max), radix: 36)
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw BatchError.system(tmp, errno, "cannot write the draft") }
+    var off = 0
+    while off < bytes.count {
+      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        let e = errno
+        close(fd)
+        unlink(tmp)
+        throw BatchError.system(tmp, e, "cannot write the draft")
+      }
+      off += n
+    }
+    guard fsync(fd) == 0 else {
+      let e = errno
+      close(fd)
+      unlink(tmp)
+      throw BatchError.system(tmp, e, "cannot sync the draft")
+    }
+    close(fd)
+    return tmp
+  }
+
+  /// The second half: renames a file written by ``writeTemporary(_:name:)`` into `new/` as `name`
+  /// (replacing a draft of that name). The caller syncs `new/`.
+  public func publish(_ temporary: String, as name: String) throws {
+    let dest = path + "/new/" + name
+    guard rename(temporary, dest) == 0 else {
+      throw BatchError.system(temporary, errno, "cannot move the draft to \(dest)")
+    }
+  }
+
   /// The path of a delivered message `name`, in `new/` or (moved by a mail agent) `cur/`, or nil.
   public func find(_ name: String) -> String? {
     let n = path + "/new/" + name

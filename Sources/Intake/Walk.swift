@@ -55,7 +55,8 @@ extension OpenedFile {
   /// - Parameters:
   ///   - sheets: nil for every worksheet; a name or number for one (``InputProblem`` `no-such-sheet` when absent).
   ///   - knownAgencies: roster names, for recognition to take an agency from titles and file names.
-  public func walk<V: SheetVisitor>(_ visitor: inout V, sheets selector: String? = nil, knownAgencies: [String] = []) throws {
+  public func walk<V: SheetVisitor>(_ visitor: inout V, sheets selector: String? = nil, knownAgencies: [String] = [],
+                                    recordings: SheetRecordings? = nil) throws {
     let file = path
     let name = lastPathComponent(file)
     do {
@@ -64,11 +65,20 @@ extension OpenedFile {
         for info in try Self.sheets(of: wb, selector: selector) {
           let reader = try wb.sheetReader(for: info)
           let index = wb.sheets.firstIndex { $0.name == info.name } ?? 0
-          var input = SheetInput(rows: reader, kind: .worksheet(info, reader), index: index,
-                                 context: SheetContext(fileName: name, sheetName: info.name,
-                                                       isHidden: info.visibility != .visible, knownAgencies: knownAgencies),
-                                 mergedRanges: reader.mergedRanges, dateSystem: wb.dateSystem)
-          if try !visitor.visit(&input) { return }
+          let context = SheetContext(fileName: name, sheetName: info.name, isHidden: info.visibility != .visible,
+                                     knownAgencies: knownAgencies)
+          if let recordings {
+            recordings.dateSystem = wb.dateSystem
+            let rec = recordings.begin(name: info.name, isHidden: info.visibility != .visible, isCSV: false,
+                                       mergedRanges: reader.mergedRanges)
+            var input = SheetInput(rows: RecordingRows(base: reader, recording: rec), kind: .worksheet(info, reader), index: index,
+                                   context: context, mergedRanges: reader.mergedRanges, dateSystem: wb.dateSystem)
+            if try !visitor.visit(&input) { return }
+          } else {
+            var input = SheetInput(rows: reader, kind: .worksheet(info, reader), index: index, context: context,
+                                   mergedRanges: reader.mergedRanges, dateSystem: wb.dateSystem)
+            if try !visitor.visit(&input) { return }
+          }
         }
       case .xls(let wb):
         for info in try Self.sheets(of: wb, selector: selector) {
@@ -80,10 +90,17 @@ extension OpenedFile {
           if try !visitor.visit(&input) { return }
         }
       case .csv(let p, let o):
-        var input = SheetInput(rows: try CSVRowReader(path: p, options: o), kind: .csv, index: 0,
-                               context: SheetContext(fileName: name, sheetName: nil, isHidden: false, knownAgencies: knownAgencies),
-                               mergedRanges: [], dateSystem: .excel1900)
-        _ = try visitor.visit(&input)
+        let context = SheetContext(fileName: name, sheetName: nil, isHidden: false, knownAgencies: knownAgencies)
+        if let recordings {
+          let rec = recordings.begin(name: name, isHidden: false, isCSV: true, mergedRanges: [])
+          var input = SheetInput(rows: RecordingRows(base: try CSVRowReader(path: p, options: o), recording: rec), kind: .csv,
+                                 index: 0, context: context, mergedRanges: [], dateSystem: .excel1900)
+          _ = try visitor.visit(&input)
+        } else {
+          var input = SheetInput(rows: try CSVRowReader(path: p, options: o), kind: .csv, index: 0, context: context,
+                                 mergedRanges: [], dateSystem: .excel1900)
+          _ = try visitor.visit(&input)
+        }
       }
     } catch {
       throw InputProblem.fromReading(error, file: file)
@@ -175,10 +192,10 @@ extension OpenedFile {
   /// Streams: recognition buffers the first rows of a sheet to find its header; the rows then
   /// go to the visitor one at a time.
   public func walkTables<V: TableVisitor>(_ ledgers: Ledgers, visitor: inout V, sheets selector: String? = nil,
-                                          knownAgencies: [String] = []) throws {
-    var walker = TableWalker(ledgers: ledgers, visitor: visitor)
+                                          knownAgencies: [String] = [], recordings: SheetRecordings? = nil) throws {
+    var walker = TableWalker(ledgers: ledgers, visitor: visitor, recordings: recordings)
     defer { visitor = walker.visitor }
-    try walk(&walker, sheets: selector, knownAgencies: knownAgencies)
+    try walk(&walker, sheets: selector, knownAgencies: knownAgencies, recordings: recordings)
   }
 }
 
@@ -186,6 +203,7 @@ extension OpenedFile {
 struct TableWalker<V: TableVisitor>: SheetVisitor {
   let ledgers: Ledgers
   var visitor: V
+  var recordings: SheetRecordings? = nil
 
   mutating func visit<Rows: RowSource>(_ sheet: inout SheetInput<Rows>) throws -> Bool {
     let reader = try TableReader(source: sheet.rows, recognizer: ledgers.recognizer, context: sheet.context,
@@ -194,8 +212,48 @@ struct TableWalker<V: TableVisitor>: SheetVisitor {
       visitor.skipped(sheet: sheet.context, notes: reader.recognition.notes)
       return true
     }
+    recordings?.recognized(headerRows: table.headerRows.upperBound + 1)
     var input = TableInput(reader: reader, schema: ledgers.schemas[table.ledgerIndex], table: table, context: sheet.context,
                            dateSystem: sheet.dateSystem, rowsAreDense: sheet.rowsAreDense, mergedRanges: sheet.mergedRanges)
     return try visitor.visit(&input)
+  }
+}
+
+/// The sheets of one walk as their rows were read (``RowRecording``), for a second pass over them without
+/// reading the file again: `sheetgate run` copies a submission into its annotated workbook from these.
+///
+/// Usable only when every sheet was recognised as a table and read to its end within the byte limit;
+/// otherwise the file is read again.
+// @unchecked Sendable: filled by the one thread that walks the file, read after it is handed over.
+public final class SheetRecordings: @unchecked Sendable {
+  public struct Sheet {
+    public var name: String
+    public var isHidden: Bool
+    public var isCSV: Bool
+    public var mergedRanges: [CellRange]
+    /// Rows above and including the recognised header; nil when no table was recognised.
+    public var headerRows: Int?
+    public let rows: RowRecording
+  }
+  public private(set) var sheets: [Sheet] = []
+  public internal(set) var dateSystem: DateSystem = .excel1900
+  /// The most cell and text bytes recorded per sheet.
+  public let byteLimit: Int
+
+  public init(byteLimit: Int = 8 << 20) {
+    self.byteLimit = byteLimit
+  }
+
+  /// True when every sheet was recognised and read to its end within the limit.
+  public var isUsable: Bool { !sheets.isEmpty && sheets.allSatisfy { $0.rows.isUsable && $0.headerRows != nil } }
+
+  func begin(name: String, isHidden: Bool, isCSV: Bool, mergedRanges: [CellRange]) -> RowRecording {
+    let r = RowRecording(byteLimit: byteLimit)
+    sheets.append(Sheet(name: name, isHidden: isHidden, isCSV: isCSV, mergedRanges: mergedRanges, headerRows: nil, rows: r))
+    return r
+  }
+
+  func recognized(headerRows: Int) {
+    if !sheets.isEmpty { sheets[sheets.count - 1].headerRows = headerRows }
   }
 }

@@ -20,6 +20,9 @@ extension MergeJob {
     public var namedAgencies: [String?]
     /// Per table, the agency it will be stored under.
     public var agencies: [String?]
+    /// The file's sheets as they were read, when asked for and usable (``SheetRecordings/isUsable``): the
+    /// annotated workbook is made from them instead of reading the file again.
+    public var recordings: SheetRecordings?
 
     /// True when a file with these bytes is in the store already (storing it does nothing).
     public var isStored: Bool { if case .stored = prepared.content { return true } else { return false } }
@@ -30,8 +33,10 @@ extension MergeJob {
   }
 
   /// Reads, validates and encodes the file at `path` (the first half of ingesting it); touches no shared state.
-  /// - Parameter stored: digests already in the store (``SubmissionStore/storedDigests()``): such a file is not read.
-  public func stage(path: String, skipping stored: Set<String>) -> StagedFile {
+  /// - Parameters:
+  ///   - stored: digests already in the store (``SubmissionStore/storedDigests()``): such a file is not read.
+  ///   - recording: keep each sheet's rows as read (``StagedFile/recordings``), up to 8 MiB a sheet.
+  public func stage(path: String, skipping stored: Set<String>, recording: Bool = false) -> StagedFile {
     let name = lastPathComponent(path)
     let empty = ValidateJob.FileResult(file: name, tables: [], metadata: [])
     let digest: String
@@ -45,7 +50,8 @@ extension MergeJob {
                         namedAgencies: [], agencies: [])
     }
     do {
-      let r = try readWithReports(path: path)
+      let recordings = recording ? SheetRecordings() : nil
+      let r = try readWithReports(path: path, recordings: recordings)
       if r.tables.isEmpty {
         return StagedFile(prepared: PreparedFile(path: path, name: name, digest: digest,
                                                  content: .unusable(.unrecognized, "未找到任何台账的表头（可识别的台账：\(ledgers.titles)）")),
@@ -53,7 +59,8 @@ extension MergeJob {
       }
       return StagedFile(prepared: PreparedFile(path: path, name: name, digest: digest, content: .tables(r.tables)),
                         result: ValidateJob.FileResult(file: name, tables: r.reports, metadata: r.metadata),
-                        namedAgencies: r.namedAgencies, agencies: r.tables.map(\.agency))
+                        namedAgencies: r.namedAgencies, agencies: r.tables.map(\.agency),
+                        recordings: recordings?.isUsable == true ? recordings : nil)
     } catch let p as InputProblem {
       return StagedFile(prepared: PreparedFile(path: path, name: name, digest: digest, content: .unusable(.unreadable, p.messageZH)),
                         result: empty, namedAgencies: [], agencies: [])

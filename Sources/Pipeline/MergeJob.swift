@@ -39,6 +39,12 @@ public struct MergeJob: Sendable {
     public var fallbackAgency: String?
     /// How many findings each table keeps for its report (``stage(path:skipping:)``); the counts are exact anyway.
     public var findingsKept = 50
+    /// Encoded bytes of a table's rows held in memory before they move to a temporary file (4 MiB, about
+    /// 28,000 training-hours rows): a merge's memory does not grow with a file's rows.
+    public var spillBytes = 4 << 20
+    /// Distinct values of a unique key checked in memory before the key's set moves to a temporary file
+    /// (``ValidationContext/uniqueKeysInMemory``).
+    public var uniqueKeysInMemory = 65_536
     public init(schema: TableSchema? = nil, roster: AgencyRoster? = nil, period: String? = nil,
                 duplicates: DuplicatePolicy = .report, includeInvalid: Bool = false, csvEncoding: String? = nil,
                 today: LocalDate = .today) {
@@ -113,13 +119,8 @@ public struct MergeJob: Sendable {
       case .tables(let tables):
         for t in tables {
           let id = try ingest.beginTable(sheet: t.sheet, ledger: t.ledger, keysIndexed: true)
-          try t.bytes.withUnsafeBytes { all in
-            var start = 0, keyStart = 0
-            for r in t.rows {
-              try ingest.addRow(id, number: r.number, valid: r.valid, encoded: UnsafeRawBufferPointer(rebasing: all[start..<r.end]),
-                                keyHashes: t.keys[keyStart..<r.keysEnd])
-              start = r.end; keyStart = r.keysEnd
-            }
+          try t.forEachRow { number, valid, blob, keys in
+            try ingest.addRow(id, number: number, valid: valid, encoded: blob, keyHashes: keys)
           }
           try ingest.endTable(id, agency: t.agency, period: t.period, errors: t.errors, warnings: t.warnings,
                               rows: t.rowCount, validRows: t.validRows, reason: t.reason)
@@ -175,10 +176,11 @@ public struct MergeJob: Sendable {
 
   /// Reads a file as ``read(path:name:)`` does and also keeps, per table, its validation report and the
   /// agency the file itself names (for ``stage(path:skipping:)``).
-  func readWithReports(path: String) throws -> Preparer {
+  func readWithReports(path: String, recordings: SheetRecordings? = nil) throws -> Preparer {
     let opened = try OpenedFile.open(path: path, options: .init(csvEncoding: options.csvEncoding))
     var visitor = Preparer(job: self)
-    try opened.walkTables(ledgers, visitor: &visitor, knownAgencies: options.roster?.entries.map { $0.name } ?? [])
+    try opened.walkTables(ledgers, visitor: &visitor, knownAgencies: options.roster?.entries.map { $0.name } ?? [],
+                          recordings: recordings)
     return visitor
   }
 
@@ -209,9 +211,10 @@ public struct MergeJob: Sendable {
     var vctx = ValidationContext(file: t.context.fileName, sheet: t.context.sheetName, dateSystem: t.dateSystem,
                                  roster: options.roster, headerWidth: t.table.isPositional ? t.table.columns.count : nil,
                                  rowsAreDense: t.rowsAreDense, today: options.today)
-    // The table's rows are held here until stored, so its unique keys stay in memory too, and every
-    // repeat is known at its row (the row's error-free flag is stored with it).
-    vctx.uniqueKeysInMemory = .max
+    vctx.uniqueKeysInMemory = options.uniqueKeysInMemory
+    // Up to 65,536 distinct values a key's set stays in memory and every repeat is known at its row; past
+    // it (a large table, whose rows are in a temporary file by then) the set moves to a temporary file too,
+    // and the rows found to be repeats at the end are corrected as they are stored (``PreparedTable/invalidatedAtEnd``).
     let validator = Validator(schema: schema, mapping: t.fieldColumns, context: vctx)
     var coercer = CellCoercer(dateSystem: t.dateSystem, today: options.today)
     let mapping = t.fieldColumns
@@ -263,8 +266,10 @@ public struct MergeJob: Sendable {
         }
       }
       out.rows.append(PreparedTable.RowEntry(number: row.index + 1, valid: valid, end: out.bytes.count, keysEnd: out.keys.count))
+      if out.bytes.count >= options.spillBytes && !out.spillRefused { out.spill() }
     }
     var stats = validator.finish(into: &collector)
+    out.invalidatedAtEnd = validator.rowsInvalidatedAtEnd
     for d in t.recognitionDiagnostics() {
       collector.add(d)
       stats.count(d.severity)

@@ -35,6 +35,9 @@ extension MergeJob {
     return RunResult(files: files, consolidation: outcome, outputs: outputs)
   }
 
+  /// Stored rows up to which the consolidated workbook's text is written as shared strings.
+  public static let sharedStringsRowLimit = 500_000
+
   /// Opens the store at `storePath` (durable), or, when nil, a fresh temporary one that never
   /// syncs, in a new folder the caller removes (`temporaryFolder`) once the merge is done.
   public static func openStore(_ storePath: String?) throws -> (store: SubmissionStore, temporaryFolder: String?) {
@@ -56,7 +59,10 @@ extension MergeJob {
                             output: String, format: MergeOutputFormat) throws -> (Consolidation.Outcome, [String]) {
     switch format {
     case .xlsx:
-      let sink = ThreadedMergeSink(try XLSXMergeSink(path: output))
+      // Past half a million stored rows the text is written inline: the shared-strings table of a million
+      // rows is about 100 MiB (DESIGN-NOTES: "Merging in bounded memory").
+      let stored = (try? store.allSubmissions().reduce(0) { $0 + $1.rows }) ?? 0
+      let sink = ThreadedMergeSink(try XLSXMergeSink(path: output, sharedStrings: stored <= Self.sharedStringsRowLimit))
       return (try Consolidation(schemas: schemas, options: options).write(from: store, to: sink), [output])
     case .csv:
       let csv = CSVMergeSink(path: output)

@@ -17,8 +17,12 @@ public final class XLSXMergeSink: MergeSink {
   private var cells: [CellInput] = []
 
   /// - Throws: `XLSXWriteError` when the temporary file cannot be created next to `path`.
-  public init(path: String) throws {
-    writer = try WorkbookWriter(path: path, options: WorkbookOptions(compressionLevel: 1, compressOnOwnThread: true))
+  /// - Parameter sharedStrings: text as shared strings (what Excel writes); false writes it inline, so that
+  ///   the writer's memory does not grow with the rows (a merge of a million rows).
+  public init(path: String, sharedStrings: Bool = true) throws {
+    var options = WorkbookOptions(compressionLevel: 1, compressOnOwnThread: true)
+    options.sharedStrings = sharedStrings
+    writer = try WorkbookWriter(path: path, options: options)
     headerStyle = writer.addStyle(.header)
   }
 

@@ -63,7 +63,9 @@ public struct ReportWriter {
   /// Writes the annotated workbook of `result` (read again from `path`), or its receipt when the
   /// submission has nothing to fix; returns the path written.
   /// - Throws: an ``InputProblem`` when the submission cannot be read again, or the writer's error.
-  public mutating func writeWorkbook(for result: ValidateJob.FileResult, path: String) throws -> String {
+  /// With `recordings` (the sheets as the validation read them, ``MergeJob/StagedFile/recordings``) the
+  /// submission is copied from those rows instead of being read again.
+  public mutating func writeWorkbook(for result: ValidateJob.FileResult, path: String, recordings: SheetRecordings? = nil) throws -> String {
     let report = submission(result)
     let stem = namer.stem(for: result.file)
     if report.isClean {
@@ -72,7 +74,8 @@ public struct ReportWriter {
       return out
     }
     let out = folder + "/" + stem + "_校验结果.xlsx"
-    let (sheets, dateSystem) = try sourceSheets(path: path, fileName: result.file)
+    let (sheets, dateSystem) = try recordings.flatMap { $0.isUsable ? Self.sourceSheets($0, fileName: result.file) : nil }
+      ?? sourceSheets(path: path, fileName: result.file)
     try AnnotatedWorkbook(submission: report, sheets: sheets, dateSystem: dateSystem).write(to: out)
     return out
   }
@@ -109,6 +112,15 @@ public struct ReportWriter {
     var probe = HeaderProbe(opened: opened, ledgers: job.ledgers, fileName: fileName)
     try opened.walk(&probe)
     return (probe.sheets, opened.dateSystem)
+  }
+
+  /// The recorded sheets, described as ``sourceSheets(path:fileName:)`` describes the file's.
+  static func sourceSheets(_ r: SheetRecordings, fileName: String) -> ([SourceSheet], DateSystem) {
+    let sheets = r.sheets.map { s in
+      SourceSheet(name: s.isCSV ? ReportFile.stem(of: fileName) : s.name, findingsSheet: s.isCSV ? nil : s.name,
+                  isHidden: s.isHidden, headerRows: s.headerRows ?? 0, mergedRanges: s.mergedRanges) { s.rows.replay() }
+    }
+    return (sheets, r.dateSystem)
   }
 
   /// Finds each sheet's header rows again and describes how to read the sheet a second time.

@@ -100,6 +100,11 @@ public final class Validator {
   /// The statistics so far.
   public var currentStats: ValidationStats { core.currentStats }
 
+  /// After ``finish(into:)``: the rows (zero-based sheet index) that were counted error-free at their row
+  /// and turned out to repeat a unique key whose set had moved to a temporary file. Empty when every set
+  /// stayed in memory (each repeat is then known at its row).
+  public var rowsInvalidatedAtEnd: Set<Int> { core.rowsInvalidatedAtEnd }
+
   /// The rows of this table that an `exclusive` rule holds, for the check across sheets and files.
   public var exclusiveListings: [ExclusiveListing] { core.exclusiveListings }
 }
@@ -270,6 +275,9 @@ struct ValidatorCore {
     }
     return currentStats
   }
+
+  /// See ``Validator/rowsInvalidatedAtEnd``.
+  var rowsInvalidatedAtEnd: Set<Int> { uniqueKeys.invalidatedRowIndexes }
 
   /// The statistics so far.
   public var currentStats: ValidationStats {

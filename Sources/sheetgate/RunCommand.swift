@@ -197,6 +197,14 @@ enum RunSummaryText {
       out += (zh ? "已起草催报邮件：" : "reminders drafted: ") + s.remindersDrafted.joined(separator: zh ? "、" : ", ") + "\n"
     }
     if s.sent > 0 { out += zh ? "已发送回复 \(s.sent) 封。\n" : "\(s.sent) replies sent.\n" }
+    if !s.sentBefore.isEmpty {
+      out += zh ? "上次运行中断前已发出的回复 \(s.sentBefore.count) 封，已补记为已发送，未重复发送。\n"
+        : "\(s.sentBefore.count) replies sent by an interrupted earlier run: recorded as sent, not sent again.\n"
+    }
+    for r in s.resent {
+      out += zh ? "重新发送：\(r)（上次发送被中断，对方可能收到两封相同 Message-ID 的回复）\n"
+        : "sent again: \(r) (an earlier attempt was interrupted; the agency may receive it twice, with the same Message-ID)\n"
+    }
     for f in s.sendFailures { out += (zh ? "未发送：" : "not sent: ") + f + "\n" }
     out += (zh ? "汇总表：" : "consolidated: ") + s.outputs.joined(separator: ", ") + "\n"
     Output.stdout.write(out)

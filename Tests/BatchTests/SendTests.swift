@@ -108,4 +108,85 @@ final class SendTests: XCTestCase {
     XCTAssertEqual(((accepted["files"] as! [[Any]]).first?.first as? String), "乌审旗综合行政执法局_培训学时台账_2023_校验通过.xlsx")
     XCTAssertNotNil(got["【未收到可识别的台账，请重新报送】台账（压缩包）"])
   }
+  /// A run killed while a reply's send command runs: the command goes on and marks its success, and the next
+  /// run records that reply as sent instead of sending it again. A run killed together with its command (the
+  /// outcome unknown) sends that reply again, and says so: at least once.
+  func testAReplyBeingSentWhenTheRunIsKilledIsSentOnce() throws {
+    let python = try BatchFixtures.python()
+    for scenario in ["command survives", "command killed too"] {
+      let root = try BatchFixtures.folder(self)
+      try BatchFixtures.runPython([BatchFixtures.mailboxScript, root + "/mail", "basic", BatchFixtures.samples], python: python)
+      let sink = root + "/sink"
+      try FileManager.default.createDirectory(atPath: sink, withIntermediateDirectories: true)
+      func args(_ command: String) -> [String] {
+        ["run", "--maildir", root + "/mail", "--roster", BatchFixtures.roster, "--store", root + "/store.sqlite",
+         "--outbox", root + "/outbox", "--output", root + "/out", "--state", root + "/state", "--schema", "training-hours",
+         "--period", "2023", "--deadline", "2023-08-15", "--from", "sfj@wsq.gov.cn", "--send", command, "-q"]
+      }
+      let deliver = "cat > \(sink)/$(date +%s%N).eml"
+      // Slow: the first reply's command is still running when the run is killed.
+      let slow = scenario == "command survives" ? deliver + "; sleep 1" : "sleep 3; " + deliver
+      let p = Process()
+      p.executableURL = CLIRunner.binary
+      p.arguments = args(slow)
+      p.standardOutput = FileHandle.nullDevice
+      p.standardError = FileHandle.nullDevice
+      try p.run()
+      let sendFolder = root + "/state/send"
+      var pidFile: String?
+      let until = Date().addingTimeInterval(120)
+      while pidFile == nil && Date() < until && p.isRunning {
+        pidFile = BatchFixtures.names(sendFolder).first { $0.hasSuffix(".pid") }
+        if pidFile == nil { usleep(5_000) }
+      }
+      let name = String(try XCTUnwrap(pidFile, "no send began").dropLast(4))
+      kill(p.processIdentifier, SIGKILL)
+      p.waitUntilExit()
+      if scenario == "command survives" {
+        // The wrapper outlives the run and marks the reply sent.
+        let wait = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: sendFolder + "/\(name).sent") && Date() < wait { usleep(20_000) }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: sendFolder + "/\(name).sent"))
+        XCTAssertEqual(BatchFixtures.names(sink).count, 1)
+      } else {
+        // The wrapper and the clerk's command die with the run, before anything is delivered.
+        var wrapper: Int32 = 0
+        for _ in 0..<200 {
+          wrapper = Int32((try? String(contentsOfFile: sendFolder + "/\(name).pid", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+          if wrapper > 0 { break }
+          usleep(5_000)
+        }
+        XCTAssertGreaterThan(wrapper, 0)
+        let children = (try? String(contentsOfFile: "/proc/\(wrapper)/task/\(wrapper)/children", encoding: .utf8)) ?? ""
+        for c in children.split(separator: " ").compactMap({ Int32($0) }) { kill(c, SIGKILL) }
+        kill(wrapper, SIGKILL)
+        usleep(100_000)
+        XCTAssertEqual(BatchFixtures.names(sink).count, 0)
+      }
+
+      let next = try CLIRunner.run(args(deliver))
+      XCTAssertTrue(next.status == 0 || next.status == 1, next.stderr)
+      let sent = BatchFixtures.names(sink)
+      XCTAssertEqual(sent.count, 9, scenario)
+      var ids = Set<String>()
+      for f in sent {
+        let text = String(decoding: FileManager.default.contents(atPath: sink + "/" + f) ?? Data(), as: UTF8.self)
+        if let line = text.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("message-id:") }) { ids.insert(String(line)) }
+      }
+      XCTAssertEqual(ids.count, 9, scenario)
+      if scenario == "command survives" {
+        XCTAssertTrue(next.stdout.contains("上次运行中断前已发出的回复 1 封"), next.stdout)
+      } else {
+        XCTAssertTrue(next.stdout.contains("重新发送：\(name)"), next.stdout)
+      }
+      let store = try SubmissionStore(path: root + "/store.sqlite")
+      XCTAssertEqual(try store.messages().filter { $0.replyFile != nil && $0.replySentAt == nil }.count, 0)
+      XCTAssertEqual(BatchFixtures.names(sendFolder), [], scenario)
+      let again = try CLIRunner.run(args(deliver))
+      XCTAssertTrue(again.status == 0 || again.status == 1, again.stderr)
+      XCTAssertFalse(again.stdout.contains("重新发送"), again.stdout)
+      XCTAssertEqual(BatchFixtures.names(sink).count, 9, scenario)
+    }
+  }
 }

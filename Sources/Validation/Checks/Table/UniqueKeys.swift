@@ -59,6 +59,8 @@ struct UniqueKeysCheck: ValidationCheck {
   private var invalidatedRows = Set<Int>()
   /// How many rows the validator counted valid were found to repeat a key only later.
   var rowsInvalidatedAtEnd: Int { invalidatedRows.count }
+  /// The rows themselves (zero-based sheet index).
+  var invalidatedRowIndexes: Set<Int> { invalidatedRows }
 
   /// The keys of `schema`: the primary key, then the unique keys, then single `unique` fields
   /// not already a whole key; keys with an unmapped field are left out (their column is missing).
