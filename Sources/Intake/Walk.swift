@@ -58,12 +58,14 @@ extension OpenedFile {
     do {
       switch self {
       case .workbook(let wb):
+        let marker = TemplateMarker(customProperties: wb.customProperties)
         for info in try Self.sheets(of: wb, selector: selector) {
           let reader = try wb.sheetReader(for: info)
           let index = wb.sheets.firstIndex { $0.name == info.name } ?? 0
           var input = SheetInput(rows: reader, kind: .worksheet(info, reader), index: index,
                                  context: SheetContext(fileName: name, sheetName: info.name,
-                                                       isHidden: info.visibility != .visible, knownAgencies: knownAgencies),
+                                                       isHidden: info.visibility != .visible, knownAgencies: knownAgencies,
+                                                       marker: marker),
                                  mergedRanges: reader.mergedRanges, dateSystem: wb.dateSystem)
           if try !visitor.visit(&input) { return }
         }

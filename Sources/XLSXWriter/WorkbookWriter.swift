@@ -133,7 +133,14 @@ public final class WorkbookWriter {
     sheetKeys.insert(key)
     let index = sheets.count + 1
     let selected = !sheetOptions.hidden && !sheets.contains { !$0.hidden }
-    sheets.append(.init(name: name, hidden: sheetOptions.hidden, filterDatabase: nil))
+    var printTitles: String?
+    if let rows = sheetOptions.pageSetup?.repeatRows {
+      guard rows.lowerBound >= 0, rows.upperBound < CellAddress.maxRows else {
+        throw XLSXWriteError(.invalidArgument, "rows to repeat on every page are out of range", location: .init(file: path, sheet: name))
+      }
+      printTitles = Self.reference(sheet: name, "$\(rows.lowerBound + 1):$\(rows.upperBound + 1)")
+    }
+    sheets.append(.init(name: name, hidden: sheetOptions.hidden, filterDatabase: nil, printTitles: printTitles))
     let sheet = WorksheetWriter(name: name, index: index, options: sheetOptions, tabSelected: selected,
                                 sharedStrings: sharedStrings, dateSystem: options.dateSystem,
                                 dateStyles: dateStyles, output: package)
@@ -173,6 +180,9 @@ public final class WorkbookWriter {
 
   // MARK: Rows
 
+  /// The zero-based index of the last row written on the open sheet (-1 before the first, or with no sheet open).
+  public var lastRowWritten: Int { current?.lastRow ?? -1 }
+
   /// Writes a row of typed cells starting at column A (`.empty` cells are skipped).
   /// - Parameters:
   ///   - styles: per-cell style ids by position (nil or missing: the column's style, else the default;
@@ -206,6 +216,22 @@ public final class WorkbookWriter {
         case .error(let e): try s.error(e, column: c, style: st)
         }
       }
+      try s.endRow()
+    }
+  }
+
+  /// Writes a row of styled cells without values (`<c r="B4" s="3"/>`), e.g. a template's data area
+  /// whose cells are unlocked and formatted before anything is typed into them. A nil style skips the cell.
+  public func writeBlankRow(styles cellStyles: [StyleID?], height: Double? = nil, at rowIndex: Int? = nil) throws {
+    let s = try open("writeBlankRow")
+    let r = rowIndex ?? (s.lastRow + 1)
+    try precheck([], sheet: s, row: r, styles: cellStyles)
+    guard cellStyles.count <= CellAddress.maxColumns else {
+      throw XLSXWriteError(.outOfRange, "row \(r + 1) with \(cellStyles.count) cells is past Excel's limits", location: s.location(row: r))
+    }
+    try guarded {
+      try s.beginRow(r, height: height, hidden: false)
+      for (c, st) in cellStyles.enumerated() { if let st { try s.blank(column: c, style: st) } }
       try s.endRow()
     }
   }
@@ -488,6 +514,11 @@ public final class WorkbookWriter {
       root.add(type: Relationships.officeDocument, target: "xl/workbook.xml")
       root.add(type: Relationships.coreProperties, target: "docProps/core.xml")
       root.add(type: Relationships.extendedProperties, target: "docProps/app.xml")
+      if !props.custom.isEmpty {
+        try writePart("docProps/custom.xml") { DocProps.writeCustom(props.custom, into: &$0) }
+        root.add(type: Relationships.customProperties, target: "docProps/custom.xml")
+        contentTypes.add(part: "/docProps/custom.xml", type: DocProps.customType)
+      }
       try writePart("_rels/.rels") { root.write(into: &$0) }
       contentTypes.add(part: "/xl/workbook.xml", type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
       contentTypes.add(part: "/xl/styles.xml", type: "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml")
