@@ -255,7 +255,8 @@ public enum TemplateJob {
         rule = .list(list)
       }
       // Synonyms (`网络学习` for `网络培训`) are accepted by the validator: warn, do not refuse.
-      if !f.enumSynonyms.isEmpty || f.constraints.enumValues == nil { errorStyle = .warning }
+      // Booleans accept Y/N, √/× and the like too. Roster names are refused when not listed.
+      if !f.enumSynonyms.isEmpty || f.type == .boolean { errorStyle = .warning }
     } else {
       switch f.type {
       case .integer:

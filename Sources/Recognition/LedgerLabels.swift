@@ -209,9 +209,12 @@ public struct TemplateMarker: Sendable, Hashable {
     period = p[Self.periodKey].flatMap { $0.trimmingSpaces.isEmpty ? nil : $0.trimmingSpaces }
   }
 
-  /// The properties that carry this marker, in a fixed order.
+  /// The properties that carry this marker, in a fixed order (agency and period only when given).
   public var properties: [(name: String, value: String)] {
-    [(Self.schemaKey, ledger), (Self.versionKey, schemaVersion), (Self.agencyKey, agency ?? ""), (Self.periodKey, period ?? "")]
+    var p = [(Self.schemaKey, ledger), (Self.versionKey, schemaVersion)]
+    if let a = agency, !a.isEmpty { p.append((Self.agencyKey, a)) }
+    if let v = period, !v.isEmpty { p.append((Self.periodKey, v)) }
+    return p
   }
 }
 
