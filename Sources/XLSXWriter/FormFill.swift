@@ -255,6 +255,9 @@ final class SheetScan: XMLHandler {
     case formula(String)
     /// A cell whose shared or inline string holds single placeholders: written as an inline string.
     case placeholderCell(attributes: [(String, String)], text: String)
+    /// A formula cell's cached value (`<v>…</v>`): dropped when the formula's references move, so
+    /// no reader shows a stale total (applications calculate a formula without a value on load).
+    case cachedValue(formula: String)
   }
   struct Edit { var range: Range<Int>; var kind: EditKind }
   struct Placeholder { var text: String; var cell: String }
@@ -289,6 +292,8 @@ final class SheetScan: XMLHandler {
   private var cellType = ""
   private var inCell = false
   private var inV = false
+  private var vStart = 0
+  private var vRange: Range<Int>?
   private var vText = ""
   private var inF = false
   private var fStart = 0
@@ -342,10 +347,11 @@ final class SheetScan: XMLHandler {
       cellAttributes = attrs(attributes)
       cellSelfClosing = isSelfClosing(r)
       cellType = cellAttributes.first { $0.0 == "t" }?.1 ?? "n"
-      vText = ""; isText = ""; cellFormula = nil
+      vText = ""; isText = ""; cellFormula = nil; vRange = nil
       if cellSelfClosing { endCell(end: r.upperBound) }
     } else if inCell && name.isLocal("v") {
       inV = true
+      vStart = r.lowerBound
     } else if inCell && name.isLocal("is") {
       inIS = true
     } else if inCell && name.isLocal("f") {
@@ -376,6 +382,7 @@ final class SheetScan: XMLHandler {
       if inCell && !cellSelfClosing { endCell(end: parser.byteOffset + parser.eventByteCount) }
     } else if name.isLocal("v") {
       inV = false
+      vRange = vStart..<(parser.byteOffset + parser.eventByteCount)
     } else if name.isLocal("is") {
       inIS = false
     } else if name.isLocal("f") {
@@ -421,6 +428,9 @@ final class SheetScan: XMLHandler {
       rowEdits.append(Edit(range: cellStart..<end, kind: .placeholderCell(attributes: cellAttributes.filter { $0.0 != "t" }, text: t)))
       rowCells.append(.init(column: column, attributes: others, field: nil, formula: nil, inner: []))
       return
+    }
+    if let f = cellFormula, let v = vRange {
+      rowEdits.append(Edit(range: v, kind: .cachedValue(formula: f)))
     }
     if cellAttributes.contains(where: { $0.0 == "r" }) {
       rowEdits.append(Edit(range: cellStart..<cellTagEnd, kind: .tag(name: "c", attributes: cellAttributes, selfClosing: cellSelfClosing,
@@ -632,6 +642,10 @@ public final class FormFill {
           w.raw(" "); w.raw(n); w.raw("=\""); w.attributeText(value); w.raw("\"")
         }
         w.raw(selfClosing ? "/>" : ">")
+      case .cachedValue(let f):
+        if FormulaRefs.shift(f, after: tr, by: shift, expand: true) == f {
+          bytes.withUnsafeBufferPointer { w.raw(bytes: UnsafeBufferPointer(rebasing: $0[e.range])) }
+        }
       case .placeholderCell(let attributes, let text):
         var filled = text
         for (k, v) in values { filled = FormFill.replacing("{\(k)}", with: v, in: filled) }
