@@ -492,12 +492,7 @@ public enum TemplateJob {
     try wb.endSheet()
   }
 
-  /// The height (points) a merged, wrapped line of `text` needs across `width` characters: applications
-  /// do not fit the height of merged cells themselves, so these rows carry one that is never too small.
   static func wrappedHeight(_ text: String, width: Double) -> Double {
-    var w = 0.0
-    for ch in text.unicodeScalars { w += ch.value >= 0x2E80 ? 2 : 1 }
-    let lines = max(1, (w / (width * 0.9)).rounded(.up))
-    return lines * 16 + 4
+    WorkbookWriter.wrappedHeight(text, width: width, lineHeight: 16)
   }
 }

@@ -101,6 +101,20 @@ public final class WorkbookWriter {
     if name.unicodeScalars.contains(where: { $0.value < 0x20 }) { throw bad("contains a control character") }
   }
 
+  /// The row height (points) that wrapped `text` needs in a cell (or merged range) `width` characters
+  /// wide: applications fit rows without a height themselves, but not rows whose wrapped text is in
+  /// merged cells, so those need one that is never too small. CJK characters count two; explicit line
+  /// breaks start new lines; a tenth of the width is kept for padding.
+  public static func wrappedHeight(_ text: String, width: Double, lineHeight: Double = 15) -> Double {
+    var lines = 0.0
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      var w = 0.0
+      for ch in line.unicodeScalars { w += ch.value >= 0x2E80 ? 2 : 1 }
+      lines += max(1, (w / max(1, width * 0.9)).rounded(.up))
+    }
+    return max(1, lines) * lineHeight + 4
+  }
+
   /// A reference to a cell or range on a sheet for formulas, links and list sources: `'问题清单'!A1`.
   public static func reference(sheet: String, _ ref: String) -> String {
     var quoted = "'"
