@@ -630,6 +630,8 @@ public final class FormFill {
       case .formula(let f):
         w.text(FormulaRefs.shift(f, after: tr, by: shift, expand: true))
       case .tag(let name, let attributes, let selfClosing, let rowAttr, let rangeAttr, let expand):
+        // `<dimension>` precedes the rows, before their number is known: it is optional, so it goes.
+        if name == "dimension" || name.hasSuffix(":dimension") { continue }
         w.raw("<"); w.raw(name)
         for (n, v) in attributes {
           var value = v

@@ -340,6 +340,22 @@ wb.save(sys.argv[2])
     }
   }
 
+  func testMergeTakesThePeriodAndAgencyFromTheMarker() throws {
+    _ = try requirePython()
+    let dir = try CLIRunner.temporaryDirectory()
+    // The 填报日期 line says 2023; the template was made for 2022: the marker wins.
+    let t = try template("training-hours", dir, ["--agency", "乌审旗司法局", "--period", "2022"])
+    let filled = dir + "/报送.xlsx"
+    try fill(t, filled, Self.goodRows["training-hours"]!)
+    let store = dir + "/s.sqlite"
+    let r = try CLIRunner.run(["merge", filled, "--roster", roster, "--store", store, "-o", dir + "/汇总.xlsx"])
+    XCTAssertEqual(r.status, 0, r.stdout + r.stderr)
+    let list = try CLIRunner.run(["store", "list", "--store", store])
+    let line = list.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }.first { $0.count > 6 && $0[3] == "training-hours" }
+    XCTAssertEqual(line?[4], "乌审旗司法局", list.stdout)
+    XCTAssertEqual(line?[5], "2022", list.stdout)
+  }
+
   /// The header row (row 3) of a template, as openpyxl reads it, spaces removed.
   func headerTitles(_ path: String) throws -> [String] {
     _ = try requirePython()
