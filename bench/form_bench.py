@@ -79,7 +79,7 @@ def main():
     subprocess.run([sys.executable, os.path.join(ROOT, "samples", "make_form_template.py"), form], check=True, capture_output=True)
     store = os.path.join(work, "store.sqlite")
     if not os.path.exists(store):
-        subprocess.run([a.bin, "merge", subs, "--schema", "training-hours", "--period", "2023", "--roster",
+        subprocess.run([a.bin, "merge", os.path.join(subs, "submissions"), "--schema", "training-hours", "--period", "2023", "--roster",
                         os.path.join(subs, "roster.xlsx"), "--store", store, "-q", "-o", os.path.join(work, "plain.xlsx")],
                        capture_output=True)
     common = ["store", "export", "--store", store, "--schema", "training-hours", "--period", "2023", "-q"]
