@@ -70,6 +70,10 @@ public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConver
   public static let headerNotFound = DiagnosticCode("header-not-found")
   /// The schema chosen for a sheet, and why.
   public static let schemaChosen = DiagnosticCode("schema-chosen")
+  /// The ledger, agency and period were taken from the workbook's template marker (a returned template).
+  public static let templateRecognized = DiagnosticCode("template-recognized")
+  /// The template marker names another ledger than the sheet holds.
+  public static let templateMarkerMismatch = DiagnosticCode("template-marker-mismatch")
   /// Footer lines (填表人, 联系电话) after the data were skipped.
   public static let footerSkipped = DiagnosticCode("footer-skipped")
   /// The file is a legacy binary `.xls` workbook.
@@ -154,7 +158,7 @@ public struct DiagnosticCode: Hashable, Sendable, Comparable, CustomStringConver
     typeError, constraintError, uniqueError, primaryKey, foreignKey, missingLabel, extraLabel, blankLabel,
     duplicateLabel, incorrectLabel, blankRow, missingCell, extraCell, rowConstraint, encodingError, formatError,
     numberLostPrecision, formulaWithoutValue, mergedCellFilled, docNumberNormalized, valueNormalized,
-    headerNotFound, schemaChosen, footerSkipped, legacyXLS, encryptedWorkbook, notASpreadsheet, emptyFile,
+    headerNotFound, schemaChosen, templateRecognized, templateMarkerMismatch, footerSkipped, legacyXLS, encryptedWorkbook, notASpreadsheet, emptyFile,
     corruptFile, aggregateConstraint, policyViolation, hiddenSheet, hiddenRow, raggedRow,
     foreignKeySuggestion, legacyIDCard, limitReached, notSubmitted, checkIncomplete, ruleNotEvaluated,
     exclusiveListing, duplicateAcrossAgencies,

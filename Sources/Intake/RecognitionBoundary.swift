@@ -58,6 +58,13 @@ public enum RecognitionFindings {
     case .schemaChosen:
       params.append(DiagnosticParameter("schema", schema.title ?? schema.name))
       return Diagnostic(code: .schemaChosen, severity: .info, location: loc, value: note.value, parameters: params)
+    case .templateMarker:
+      params.append(DiagnosticParameter("schema", schema.title ?? schema.name))
+      return Diagnostic(code: .templateRecognized, severity: .info, location: loc, value: note.value, parameters: params)
+    case .templateMarkerMismatch:
+      if note.params["declaredTitle"] == nil { params.append(DiagnosticParameter("declaredTitle", note.params["declared"] ?? "")) }
+      if note.params["foundTitle"] == nil { params.append(DiagnosticParameter("foundTitle", schema.title ?? schema.name)) }
+      return Diagnostic(code: .templateMarkerMismatch, severity: .error, location: loc, value: note.value, parameters: params)
     case .footerSkipped:
       return Diagnostic(code: .footerSkipped, severity: .info, location: loc, value: note.value, parameters: params)
     case .mergedCellFilled:

@@ -62,6 +62,7 @@ extension OpenedFile {
     do {
       switch self {
       case .workbook(let wb):
+        let marker = TemplateMarker(customProperties: wb.customProperties)
         for info in try Self.sheets(of: wb, selector: selector) {
           let reader = try wb.sheetReader(for: info)
           let index = wb.sheets.firstIndex { $0.name == info.name } ?? 0
@@ -85,7 +86,8 @@ extension OpenedFile {
           let reader = try wb.sheetReader(for: info)
           var input = SheetInput(rows: reader, kind: .legacyWorksheet(info, reader), index: info.position,
                                  context: SheetContext(fileName: name, sheetName: info.name,
-                                                       isHidden: info.visibility != .visible, knownAgencies: knownAgencies),
+                                                       isHidden: info.visibility != .visible, knownAgencies: knownAgencies,
+                                                       marker: marker),
                                  mergedRanges: reader.mergedRanges, dateSystem: wb.dateSystem)
           if try !visitor.visit(&input) { return }
         }

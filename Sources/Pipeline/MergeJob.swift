@@ -298,9 +298,11 @@ public struct MergeJob: Sendable {
     }
   }
 
-  /// `--period`, else the year of the 填报日期 line, else a year in the file name, else empty.
+  /// `--period`, else the template marker's period, else the year of the 填报日期 line, else a year
+  /// in the file name, else empty.
   private func period(meta: SubmissionMetadata, fileName: String) -> String {
     if let p = options.period { return p }
+    if let p = meta.period, !p.isEmpty { return p }
     return Self.year(in: meta.reportDate ?? "") ?? Self.year(in: fileName) ?? ""
   }
 

@@ -25,13 +25,13 @@ extension MergeJob {
   ///
   /// The output is replaced atomically: when anything fails, the previous output stays as it was.
   /// - Throws: store and output errors (an unreadable input is not an error: it is listed in `问题文件`).
-  public func run(paths: [String], output: String, format: MergeOutputFormat, storePath: String?,
+  public func run(paths: [String], output: String, format: MergeOutputFormat, storePath: String?, form: FormOutput? = nil,
                   progress: ((_ done: Int, _ total: Int, _ rows: Int) -> Void)? = nil) throws -> RunResult {
     let (store, tempDir) = try Self.openStore(storePath)
     defer { if let d = tempDir { try? FileManager.default.removeItem(atPath: d) } }
     let files = try ingest(paths: paths, into: store, progress: progress)
     let (outcome, outputs) = try Self.export(from: store, schemas: schemas, options: consolidationOptions,
-                                             output: output, format: format)
+                                             output: output, format: format, form: form)
     return RunResult(files: files, consolidation: outcome, outputs: outputs)
   }
 
@@ -53,10 +53,15 @@ extension MergeJob {
   }
 
   /// Writes the consolidated output of everything current in `store` (the sink on its own thread,
-  /// see ``ThreadedMergeSink``).
+  /// see ``ThreadedMergeSink``), or, with `form`, the bureau's own form filled with the rows.
   /// - Returns: what was written and the output files.
   public static func export(from store: SubmissionStore, schemas: [TableSchema], options: Consolidation.Options,
-                            output: String, format: MergeOutputFormat) throws -> (Consolidation.Outcome, [String]) {
+                            output: String, format: MergeOutputFormat, form: FormOutput? = nil) throws -> (Consolidation.Outcome, [String]) {
+    if let form {
+      // The bureau's own form: one ledger's rows, streamed into its template row.
+      let sink = ThreadedMergeSink(FormMergeSink(form: form, path: output))
+      return (try Consolidation(schemas: schemas, options: options).write(from: store, to: sink), [output])
+    }
     switch format {
     case .xlsx:
       // Past half a million stored rows the text is written inline: the shared-strings table of a million

@@ -27,7 +27,10 @@ public final class XLSXMergeSink: MergeSink {
   }
 
   public func beginSheet(name: String, kind: MergeSheetKind, header: [String]) throws {
-    try writer.beginSheet(name: name, options: SheetOptions(freezeRows: 1))
+    var options = SheetOptions(freezeRows: 1)
+    // Printed: A4 landscape, one page wide, the header on every page, page numbers.
+    options.pageSetup = PageSetup(landscape: true, repeatRows: 0...0)
+    try writer.beginSheet(name: name, options: options)
     width = header.count
     try writer.writeRow(header.map { .text($0) }, styles: Array(repeating: headerStyle, count: header.count))
   }

@@ -142,6 +142,12 @@ public enum RecognitionCode: String, Sendable, Hashable, CaseIterable, CustomStr
   case blankRow = "blank-row"
   /// The ledger was chosen automatically (`params`: `ledger`, `score`, `runnerUp`, `runnerUpScore`).
   case schemaChosen = "schema-chosen"
+  /// The ledger was taken from the workbook's template marker (custom document properties written
+  /// by `sheetgate template`), not guessed (`params`: `ledger`, `agency`, `period`, `version`).
+  case templateMarker = "template-marker"
+  /// The template marker names one ledger but the sheet holds another, or the header does not fit
+  /// the marked ledger (`params`: `declared`, `found`, `reason`).
+  case templateMarkerMismatch = "template-marker-mismatch"
   /// A vertically merged cell's value was applied to the rows of its range (once per range).
   case mergedCellFilled = "merged-cell-filled"
   /// A sheet matched no ledger and was skipped (`params`: `sheet`, `hidden`).
@@ -159,13 +165,72 @@ public struct SheetContext: Sendable {
   /// Agency names from the roster (`本级行政执法部门名单`). See `SubmissionMetadata` for how
   /// they are used to take an agency from a title or the file name.
   public var knownAgencies: [String]
+  /// The workbook's template marker, when it was made by `sheetgate template`.
+  public var marker: TemplateMarker?
 
   /// Creates a context.
-  public init(fileName: String? = nil, sheetName: String? = nil, isHidden: Bool = false, knownAgencies: [String] = []) {
+  public init(fileName: String? = nil, sheetName: String? = nil, isHidden: Bool = false, knownAgencies: [String] = [],
+              marker: TemplateMarker? = nil) {
     self.fileName = fileName
     self.sheetName = sheetName
     self.isHidden = isHidden
     self.knownAgencies = knownAgencies
+    self.marker = marker
+  }
+}
+
+/// What a template made by `sheetgate template` says about itself, in custom document properties the
+/// filer does not see: `sheetgate.schema`, `sheetgate.schemaVersion`, `sheetgate.agency`, `sheetgate.period`.
+///
+/// Recognition takes the marked ledger without guessing when its header fits, and reads the agency
+/// and period from here; a marker that contradicts the sheet is a `template-marker-mismatch` note.
+public struct TemplateMarker: Sendable, Hashable {
+  /// The property names.
+  public static let schemaKey = "sheetgate.schema"
+  public static let versionKey = "sheetgate.schemaVersion"
+  public static let agencyKey = "sheetgate.agency"
+  public static let periodKey = "sheetgate.period"
+
+  /// The ledger's name (`training-hours`).
+  public var ledger: String
+  /// A fingerprint of the schema the template was made from.
+  public var schemaVersion: String
+  /// The agency the template was made for, if any.
+  public var agency: String?
+  /// The period the template was made for, if any.
+  public var period: String?
+
+  public init(ledger: String, schemaVersion: String = "", agency: String? = nil, period: String? = nil) {
+    self.ledger = ledger
+    self.schemaVersion = schemaVersion
+    self.agency = agency
+    self.period = period
+  }
+
+  /// The marker in a workbook's custom properties, or nil when there is none (no `sheetgate.schema`).
+  public init?(customProperties p: [String: String]) {
+    guard let ledger = p[Self.schemaKey]?.trimmingSpaces, !ledger.isEmpty else { return nil }
+    self.ledger = ledger
+    schemaVersion = p[Self.versionKey] ?? ""
+    agency = p[Self.agencyKey].flatMap { $0.trimmingSpaces.isEmpty ? nil : $0.trimmingSpaces }
+    period = p[Self.periodKey].flatMap { $0.trimmingSpaces.isEmpty ? nil : $0.trimmingSpaces }
+  }
+
+  /// The properties that carry this marker, in a fixed order (agency and period only when given).
+  public var properties: [(name: String, value: String)] {
+    var p = [(Self.schemaKey, ledger), (Self.versionKey, schemaVersion)]
+    if let a = agency, !a.isEmpty { p.append((Self.agencyKey, a)) }
+    if let v = period, !v.isEmpty { p.append((Self.periodKey, v)) }
+    return p
+  }
+}
+
+extension String {
+  fileprivate var trimmingSpaces: String {
+    var s = Substring(self)
+    while let f = s.first, f.isWhitespace { s.removeFirst() }
+    while let l = s.last, l.isWhitespace { s.removeLast() }
+    return String(s)
   }
 }
 

@@ -41,6 +41,8 @@ public struct SubmissionMetadata: Sendable, Hashable {
     case title
     case fileName = "file-name"
     case footer
+    /// The template marker (`sheetgate.agency`): exact.
+    case templateMarker = "template-marker"
   }
 
   /// The submitting agency (`填报单位`, `报送单位`, `单位名称`…), seal marks removed.
@@ -59,6 +61,8 @@ public struct SubmissionMetadata: Sendable, Hashable {
   public var reviewer: String?
   /// A region taken from the file name (`乌审旗`), never used as the agency.
   public var region: String?
+  /// The period the template marker names (`sheetgate.period`), if any.
+  public var period: String?
   /// Every pair found, in reading order.
   public var entries: [MetadataEntry] = []
 

@@ -183,6 +183,44 @@ public struct TableRecognizer: Sendable {
       scores.append((s, best))
     }
     scores.sort { $0.0.score > $1.0.score }
+    // A template marker: the marked ledger is taken as is when its header fits and no other
+    // ledger's header fits clearly better; otherwise the content decides and the mismatch is noted.
+    var markerNote: RecognitionNote?
+    if let marker = context.marker {
+      func qualifies(_ e: Evaluation?, _ li: Int) -> Bool {
+        guard let e else { return false }
+        return e.matched >= min(2, ledgers[li].fields.count) && e.score >= options.minimumScore
+      }
+      if let ledgerName {
+        if ledgerName != marker.ledger {
+          markerNote = RecognitionNote(code: RecognitionCode.templateMarkerMismatch, value: marker.ledger,
+                                       params: ["declared": marker.ledger, "found": ledgerName, "reason": "named"])
+        }
+      } else if let k = scores.firstIndex(where: { ledgers[$0.0.ledgerIndex].name == marker.ledger }) {
+        let declared = scores[k]
+        let ok = qualifies(declared.1, declared.0.ledgerIndex)
+        let better = scores.first { $0.0.ledgerIndex != declared.0.ledgerIndex && qualifies($0.1, $0.0.ledgerIndex)
+          && $0.0.headerScore > declared.0.headerScore + 0.05 }
+        if ok && better == nil {
+          scores.remove(at: k)
+          scores.insert(declared, at: 0)
+          var params = ["ledger": marker.ledger, "version": marker.schemaVersion]
+          if let a = marker.agency { params["agency"] = a }
+          if let p = marker.period { params["period"] = p }
+          markerNote = RecognitionNote(code: RecognitionCode.templateMarker, value: ledgers[declared.0.ledgerIndex].title,
+                                       params: params)
+        } else if let found = better ?? scores.first(where: { qualifies($0.1, $0.0.ledgerIndex) }) {
+          markerNote = RecognitionNote(code: RecognitionCode.templateMarkerMismatch, value: marker.ledger,
+                                       params: ["declared": marker.ledger, "declaredTitle": ledgers[declared.0.ledgerIndex].title,
+                                                "found": found.0.ledgerName, "foundTitle": ledgers[found.0.ledgerIndex].title,
+                                                "reason": "other-ledger"])
+        }
+      } else if let found = scores.first(where: { qualifies($0.1, $0.0.ledgerIndex) }) {
+        markerNote = RecognitionNote(code: RecognitionCode.templateMarkerMismatch, value: marker.ledger,
+                                     params: ["declared": marker.ledger, "found": found.0.ledgerName,
+                                              "foundTitle": ledgers[found.0.ledgerIndex].title, "reason": "unknown-ledger"])
+      }
+    }
     var result = SheetRecognition(table: nil, best: scores.first?.0, runnerUp: scores.count > 1 ? scores[1].0 : nil,
                                   ledgerWasNamed: ledgerName != nil, titleLines: [], metadata: SubmissionMetadata(),
                                   notes: [])
@@ -204,7 +242,18 @@ public struct TableRecognizer: Sendable {
     result.titleLines = titleLines(grid, above: e.header.firstRow)
     result.metadata = metadata(grid, above: e.header.firstRow, titles: result.titleLines, context: context)
     result.table = table(e, ledger: ledger, score: top, notes: &result.notes)
-    if ledgerName == nil {
+    if let marker = context.marker {
+      if let a = marker.agency {
+        result.metadata.agency = a
+        result.metadata.agencySource = .templateMarker
+      }
+      result.metadata.period = marker.period
+    }
+    if let markerNote {
+      var note = markerNote
+      note.row = e.header.firstRow
+      result.notes.insert(note, at: 0)
+    } else if ledgerName == nil {
       var params = ["ledger": ledger.name, "score": Self.format(top.score)]
       if let r = result.runnerUp {
         params["runnerUp"] = r.ledgerName

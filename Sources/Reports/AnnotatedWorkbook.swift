@@ -135,11 +135,15 @@ public struct AnnotatedWorkbook {
     var opts = SheetOptions(freezeRows: 2, columnWidths: [0: 6, 1: 16, 2: 10, 3: 16, 4: 24, 5: 50, 6: 44, 7: 10],
                             autoWidth: false)
     opts.tabColor = submission.isValid ? "FFC000" : "C00000"
+    // Printed: A4 landscape, one page wide, the header on every page, page numbers.
+    opts.pageSetup = PageSetup(landscape: true, repeatRows: 1...1)
     try wb.beginSheet(name: Self.findingsSheetName, options: opts)
     let columns = Self.findingsColumns.count
-    let summaryLines = 1 + submission.summaryZH.count / 60
-    try wb.writeRow([.text("说明"), .text("\(submission.file)：\(submission.summaryZH)")],
-                    styles: [styles.noteLabel, styles.note], height: Double(max(2, summaryLines)) * 18)
+    // The summary is merged across the columns: its height is computed (applications do not fit merged rows).
+    let summary = "\(submission.file)：\(submission.summaryZH)"
+    let mergedWidth = (opts.columnWidths.filter { $0.key >= 1 }.values.reduce(0, +))
+    try wb.writeRow([.text("说明"), .text(summary)], styles: [styles.noteLabel, styles.note],
+                    height: max(36, WorkbookWriter.wrappedHeight(summary, width: mergedWidth / 1.1, lineHeight: 18)))
     try wb.mergeCells(CellRange(first: CellAddress(row: 0, column: 1), last: CellAddress(row: 0, column: columns - 1)))
     try wb.writeRow(Self.findingsColumns.map { .text($0) }, styles: Array(repeating: styles.header, count: columns),
                     height: 22)
@@ -167,6 +171,7 @@ public struct AnnotatedWorkbook {
                               index: FindingIndex, styles: Styles) throws {
     var opts = SheetOptions(hidden: sheet.isHidden, freezeRows: sheet.headerRows)
     opts.maxAutoWidth = 40
+    opts.pageSetup = PageSetup(landscape: true, repeatRows: sheet.headerRows > 0 ? 0...(sheet.headerRows - 1) : nil)
     try wb.beginSheet(name: name, options: opts)
     var source = try sheet.open()
     var row = Row()

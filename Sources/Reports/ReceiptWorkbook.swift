@@ -34,8 +34,9 @@ public struct ReceiptWorkbook {
       let header = wb.addStyle(.header)
       let pass = wb.addStyle(CellStyle(bold: true, fontColor: "006100", fontSize: 14, fillColor: "C6EFCE", border: true,
                                        horizontal: .center, vertical: .center))
-      try wb.beginSheet(name: Self.sheetName, options: SheetOptions(columnWidths: [0: 16, 1: 36, 2: 30, 3: 12],
-                                                                     autoWidth: false))
+      var sheet = SheetOptions(columnWidths: [0: 16, 1: 36, 2: 30, 3: 12], autoWidth: false)
+      sheet.pageSetup = PageSetup(landscape: false, repeatRows: nil)
+      try wb.beginSheet(name: Self.sheetName, options: sheet)
       try wb.writeRow([.text("报送材料校验回执")], styles: [title], height: 30)
       try wb.mergeCells(.init(first: .init(row: 0, column: 0), last: .init(row: 0, column: 3)))
       try labelled(wb, 1, "文件", submission.file, label, value)
@@ -63,7 +64,9 @@ public struct ReceiptWorkbook {
   /// A `label | value` row at zero-based `row`, the value spanning the remaining columns.
   private func labelled(_ wb: WorkbookWriter, _ row: Int, _ name: String, _ text: String, _ label: StyleID,
                         _ value: StyleID) throws {
-    try wb.writeRow([.text(name), .text(text)], styles: [label, value], height: 20, at: row)
+    // The value is merged over three columns (78 characters): a long file name wraps onto more lines.
+    try wb.writeRow([.text(name), .text(text)], styles: [label, value],
+                    height: max(20, WorkbookWriter.wrappedHeight(text, width: 78)), at: row)
     try wb.mergeCells(.init(first: .init(row: row, column: 1), last: .init(row: row, column: 3)))
   }
 }

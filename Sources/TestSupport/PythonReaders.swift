@@ -62,6 +62,33 @@ public enum PythonReaders {
     return (data, r.stderr)
   }
 
+  /// Converts `path` with LibreOffice headless (`xlsx`, `pdf`…) into `workDir/lo-<format>/`, with a private
+  /// profile in `workDir` so parallel runs do not collide. Returns the output path and LibreOffice's stderr.
+  public static func libreOfficeConvert(_ path: String, to format: String, workDir: String) throws -> (path: String, stderr: String) {
+    guard let soffice else { throw ProcessError(message: "soffice not found") }
+    let out = workDir + "/lo-" + format
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+    let r = try run([soffice, "-env:UserInstallation=file://\(workDir)/lo-profile", "--headless", "--norestore",
+                     "--convert-to", format, "--outdir", out, path])
+    guard r.status == 0 else { throw ProcessError(message: "soffice failed (\(r.status)): \(r.stderr)") }
+    let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    let result = out + "/" + stem + "." + format
+    guard FileManager.default.fileExists(atPath: result) else {
+      throw ProcessError(message: "soffice wrote no \(format); stdout: \(r.stdout) stderr: \(r.stderr)")
+    }
+    return (result, r.stderr)
+  }
+
+  /// `pdftotext -layout`'s text of a PDF, one string per page (poppler-utils), or nil when pdftotext is missing.
+  public static func pdfPages(_ pdf: String) throws -> [String]? {
+    guard (try? run(["pdftotext", "-v"]))?.status == 0 else { return nil }
+    let r = try run(["pdftotext", "-layout", "-enc", "UTF-8", pdf, "-"])
+    guard r.status == 0 else { throw ProcessError(message: "pdftotext failed (\(r.status)): \(r.stderr)") }
+    var pages = r.stdout.components(separatedBy: "\u{0C}")
+    if pages.last?.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty == true { pages.removeLast() }
+    return pages
+  }
+
   /// An error from a helper process.
   public struct ProcessError: Error, CustomStringConvertible {
     public var message: String

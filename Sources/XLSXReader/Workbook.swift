@@ -42,6 +42,9 @@ public final class Workbook {
   public let context: WorkbookContext
   /// The ZIP entry of the workbook part (usually `xl/workbook.xml`).
   public let workbookPart: String
+  /// Custom document properties (`docProps/custom.xml`, ECMA-376 Part 1 §22.3) by name, their values
+  /// as text (numbers, booleans and dates as written). Empty when the workbook has none.
+  public let customProperties: [String: String]
   private let archive: ZIPArchive
   /// The caps on inflated bytes (per part, per workbook) and entries; every archive handle the
   /// workbook opens (the second-core readers too) uses them.
@@ -87,11 +90,21 @@ public final class Workbook {
 
     // 1. Find the workbook part: _rels/.rels → officeDocument, else content types, else xl/workbook.xml.
     var wbPart: String? = nil
+    var customPart = "docProps/custom.xml"
     if let rels = archive.entry(named: "_rels/.rels") {
       let list = try parse(rels) { try Relationships.parse($0) }
       if let r = list.first(where: { $0.isType("officeDocument") && !$0.isExternal }) {
         wbPart = Relationships.resolve(r.target, from: "")
       }
+      if let r = list.first(where: { $0.isType("custom-properties") && !$0.isExternal }) {
+        customPart = Relationships.resolve(r.target, from: "")
+      }
+    }
+    // Custom document properties (a sheetgate template's marker among them): small, read whole.
+    if let e = archive.entry(named: customPart) {
+      customProperties = try parse(e) { try CustomProperties.parse($0) }
+    } else {
+      customProperties = [:]
     }
     if wbPart.flatMap({ archive.entry(named: $0) }) == nil, let ctEntry = archive.entry(named: "[Content_Types].xml") {
       let ct = try parse(ctEntry) { try ContentTypes.parse($0) }

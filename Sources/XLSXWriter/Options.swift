@@ -53,6 +53,9 @@ public struct SheetOptions: Sendable {
   public var columnStyles: [Int: StyleID] = [:]
   /// Tab colour as `RRGGBB`.
   public var tabColor: String?
+  /// How the sheet prints (paper, orientation, fit to width, repeated header rows, footer); nil
+  /// leaves the application's defaults.
+  public var pageSetup: PageSetup?
 
   /// Default options: visible, nothing frozen, widths measured from the first 100 rows.
   public init(hidden: Bool = false, freezeRows: Int = 0, freezeColumns: Int = 0, columnWidths: [Int: Double] = [:],
@@ -62,6 +65,40 @@ public struct SheetOptions: Sendable {
     self.freezeColumns = freezeColumns
     self.columnWidths = columnWidths
     self.autoWidth = autoWidth
+  }
+}
+
+/// How a sheet prints (`pageSetup`, `printOptions`, `headerFooter`, `sheetPr/pageSetUpPr` and the
+/// `_xlnm.Print_Titles` defined name; ECMA-376 Part 1 §18.3.1.63, §18.3.1.46, §18.2.6).
+public struct PageSetup: Sendable, Hashable {
+  /// Landscape (wide tables) or portrait.
+  public var landscape: Bool
+  /// Paper size code: 9 is A4 (ECMA-376 Part 1 §18.3.1.63 `paperSize`).
+  public var paperSize: Int
+  /// Scale every column onto one page's width (pages run on downwards as needed).
+  public var fitToWidth: Bool
+  /// Zero-based rows printed at the top of every page (the header), nil for none.
+  public var repeatRows: ClosedRange<Int>?
+  /// The footer in Excel's header/footer codes; the default centres `第 N 页，共 M 页`.
+  public var footer: String?
+  /// Print the sheet's gridlines.
+  public var gridLines: Bool
+  /// Centre the printed table horizontally.
+  public var centerHorizontally: Bool
+
+  /// The page number footer: `第 &P 页，共 &N 页`, centred.
+  public static let pageNumberFooter = "&C第 &P 页，共 &N 页"
+
+  /// A4, fitted to one page wide, page numbers in the footer.
+  public init(landscape: Bool = true, paperSize: Int = 9, fitToWidth: Bool = true, repeatRows: ClosedRange<Int>? = nil,
+              footer: String? = PageSetup.pageNumberFooter, gridLines: Bool = false, centerHorizontally: Bool = false) {
+    self.landscape = landscape
+    self.paperSize = paperSize
+    self.fitToWidth = fitToWidth
+    self.repeatRows = repeatRows
+    self.footer = footer
+    self.gridLines = gridLines
+    self.centerHorizontally = centerHorizontally
   }
 }
 

@@ -101,6 +101,20 @@ public final class WorkbookWriter {
     if name.unicodeScalars.contains(where: { $0.value < 0x20 }) { throw bad("contains a control character") }
   }
 
+  /// The row height (points) that wrapped `text` needs in a cell (or merged range) `width` characters
+  /// wide: applications fit rows without a height themselves, but not rows whose wrapped text is in
+  /// merged cells, so those need one that is never too small. CJK characters count two; explicit line
+  /// breaks start new lines; a tenth of the width is kept for padding.
+  public static func wrappedHeight(_ text: String, width: Double, lineHeight: Double = 15) -> Double {
+    var lines = 0.0
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      var w = 0.0
+      for ch in line.unicodeScalars { w += ch.value >= 0x2E80 ? 2 : 1 }
+      lines += max(1, (w / max(1, width * 0.9)).rounded(.up))
+    }
+    return max(1, lines) * lineHeight + 4
+  }
+
   /// A reference to a cell or range on a sheet for formulas, links and list sources: `'问题清单'!A1`.
   public static func reference(sheet: String, _ ref: String) -> String {
     var quoted = "'"
@@ -133,7 +147,14 @@ public final class WorkbookWriter {
     sheetKeys.insert(key)
     let index = sheets.count + 1
     let selected = !sheetOptions.hidden && !sheets.contains { !$0.hidden }
-    sheets.append(.init(name: name, hidden: sheetOptions.hidden, filterDatabase: nil))
+    var printTitles: String?
+    if let rows = sheetOptions.pageSetup?.repeatRows {
+      guard rows.lowerBound >= 0, rows.upperBound < CellAddress.maxRows else {
+        throw XLSXWriteError(.invalidArgument, "rows to repeat on every page are out of range", location: .init(file: path, sheet: name))
+      }
+      printTitles = Self.reference(sheet: name, "$\(rows.lowerBound + 1):$\(rows.upperBound + 1)")
+    }
+    sheets.append(.init(name: name, hidden: sheetOptions.hidden, filterDatabase: nil, printTitles: printTitles))
     let sheet = WorksheetWriter(name: name, index: index, options: sheetOptions, tabSelected: selected,
                                 sharedStrings: sharedStrings, dateSystem: options.dateSystem,
                                 dateStyles: dateStyles, output: package)
@@ -173,6 +194,9 @@ public final class WorkbookWriter {
 
   // MARK: Rows
 
+  /// The zero-based index of the last row written on the open sheet (-1 before the first, or with no sheet open).
+  public var lastRowWritten: Int { current?.lastRow ?? -1 }
+
   /// Writes a row of typed cells starting at column A (`.empty` cells are skipped).
   /// - Parameters:
   ///   - styles: per-cell style ids by position (nil or missing: the column's style, else the default;
@@ -206,6 +230,22 @@ public final class WorkbookWriter {
         case .error(let e): try s.error(e, column: c, style: st)
         }
       }
+      try s.endRow()
+    }
+  }
+
+  /// Writes a row of styled cells without values (`<c r="B4" s="3"/>`), e.g. a template's data area
+  /// whose cells are unlocked and formatted before anything is typed into them. A nil style skips the cell.
+  public func writeBlankRow(styles cellStyles: [StyleID?], height: Double? = nil, at rowIndex: Int? = nil) throws {
+    let s = try open("writeBlankRow")
+    let r = rowIndex ?? (s.lastRow + 1)
+    try precheck([], sheet: s, row: r, styles: cellStyles)
+    guard cellStyles.count <= CellAddress.maxColumns else {
+      throw XLSXWriteError(.outOfRange, "row \(r + 1) with \(cellStyles.count) cells is past Excel's limits", location: s.location(row: r))
+    }
+    try guarded {
+      try s.beginRow(r, height: height, hidden: false)
+      for (c, st) in cellStyles.enumerated() { if let st { try s.blank(column: c, style: st) } }
       try s.endRow()
     }
   }
@@ -488,6 +528,11 @@ public final class WorkbookWriter {
       root.add(type: Relationships.officeDocument, target: "xl/workbook.xml")
       root.add(type: Relationships.coreProperties, target: "docProps/core.xml")
       root.add(type: Relationships.extendedProperties, target: "docProps/app.xml")
+      if !props.custom.isEmpty {
+        try writePart("docProps/custom.xml") { DocProps.writeCustom(props.custom, into: &$0) }
+        root.add(type: Relationships.customProperties, target: "docProps/custom.xml")
+        contentTypes.add(part: "/docProps/custom.xml", type: DocProps.customType)
+      }
       try writePart("_rels/.rels") { root.write(into: &$0) }
       contentTypes.add(part: "/xl/workbook.xml", type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml")
       contentTypes.add(part: "/xl/styles.xml", type: "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml")

@@ -112,6 +112,9 @@ public struct XMLWriter: Sendable {
   /// Appends text in OOXML `ST_Xstring` form: escaped, with forbidden characters as `_xHHHH_`
   /// and literal `_xHHHH_` sequences protected by `_x005F_`.
   @inlinable
+  /// Escapes an attribute value (no quotes written), e.g. when re-writing a tag read elsewhere.
+  public mutating func attributeText(_ s: String) { escaped(s, attribute: true, ooxml: false) }
+
   public mutating func ooxmlText(_ s: String) { escaped(s, attribute: false, ooxml: true) }
 
   /// `ooxmlText(_:)` for UTF-8 bytes.

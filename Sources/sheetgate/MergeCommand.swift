@@ -42,6 +42,8 @@ struct MergeCommand: ParsableCommand {
   @Option(help: "Text encoding of CSV inputs when detection is not enough.")
   var encoding: String?
 
+  @OptionGroup var form: FormOptions
+
   @OptionGroup var global: GlobalOptions
 
   func run() throws {
@@ -50,11 +52,12 @@ struct MergeCommand: ParsableCommand {
     var options = MergeJob.Options(period: c.period, duplicates: c.onDuplicate, includeInvalid: c.includeInvalid, csvEncoding: encoding)
     (options.schema, options.roster) = try schemaAndRoster.resolve(chinese: chinese)
     let job = try MergeJob(options: options)
+    let filled = try form.resolve(schemas: job.schemas, period: c.period, format: c.format, chinese: chinese)
     let paths = try InputFiles.expand(inputs, chinese: chinese)
     let progress = Progress(quiet: global.quiet, chinese: chinese)
     let result: MergeJob.RunResult
     do {
-      result = try job.run(paths: paths, output: output, format: c.format, storePath: store) { progress.update(done: $0, total: $1, rows: $2) }
+      result = try job.run(paths: paths, output: output, format: c.format, storePath: store, form: filled) { progress.update(done: $0, total: $1, rows: $2) }
       progress.finish()
     } catch {
       progress.finish()

@@ -190,3 +190,32 @@ final class Progress {
     drawn = false
   }
 }
+
+/// `--template` and `--agency`, as `merge` and `store export` take them: the bureau's own form.
+struct FormOptions: ParsableArguments {
+  @Option(help: "The bureau's own form (.xlsx) to fill: a template row of {.field title} cells, and {period}, {agency}, {generated}.")
+  var template: String?
+
+  @Option(help: "The value of {agency} in the form (the bureau that sends it).")
+  var agency: String?
+
+  /// The checked form, or nil without `--template`; a bad form is a usage error before anything is read or written.
+  func resolve(schemas: [TableSchema], period: String?, format: MergeOutputFormat, chinese: Bool) throws -> FormOutput? {
+    guard let template else {
+      if agency != nil {
+        throw StatusError.usage(chinese ? "--agency 只与 --template 一起使用（填入汇总表模板的 {agency}）"
+                                        : "--agency goes with --template (it fills the form's {agency})")
+      }
+      return nil
+    }
+    guard format == .xlsx else {
+      throw StatusError.usage(chinese ? "--template 只能输出 .xlsx，不能与 --format csv 同用" : "--template writes .xlsx; it cannot be used with --format csv")
+    }
+    do {
+      return try FormOutput.prepare(template: template, schemas: schemas,
+                                    values: ["period": period, "agency": agency, "generated": FormOutput.today()])
+    } catch let u as UsageProblem {
+      throw StatusError.usage(u.text(chinese: chinese))
+    }
+  }
+}

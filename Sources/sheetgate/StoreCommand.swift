@@ -71,6 +71,7 @@ struct StoreCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The consolidated workbook (or CSV with --format csv).") var output: String
     @OptionGroup var schemaAndRoster: SchemaRosterOptions
     @OptionGroup var consolidation: ConsolidationOptions
+    @OptionGroup var form: FormOptions
 
     func run() throws {
       let chinese = options.global.chinese
@@ -78,9 +79,10 @@ struct StoreCommand: ParsableCommand {
       var jobOptions = MergeJob.Options(period: c.period, duplicates: c.onDuplicate, includeInvalid: c.includeInvalid)
       (jobOptions.schema, jobOptions.roster) = try schemaAndRoster.resolve(chinese: chinese)
       let job = try MergeJob(options: jobOptions)
+      let filled = try form.resolve(schemas: job.schemas, period: c.period, format: c.format, chinese: chinese)
       let store = try options.open()
       let (outcome, outputs) = try MergeJob.export(from: store, schemas: job.schemas, options: job.consolidationOptions,
-                                                   output: output, format: c.format)
+                                                   output: output, format: c.format, form: filled)
       MergeReportText.print(MergeJob.RunResult(files: [], consolidation: outcome, outputs: outputs), chinese: chinese)
     }
   }

@@ -183,3 +183,25 @@ final class PrefetchingSourceTests: XCTestCase {
     XCTAssertEqual(KitThreads.live, before)
   }
 }
+
+final class CustomPropertiesTests: XCTestCase {
+  func testEveryValueTypeAsTextFirstNameWins() throws {
+    let xml = """
+      <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+      <Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" \
+      xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">\
+      <property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="sheetgate.schema"><vt:lpwstr>training-hours</vt:lpwstr></property>\
+      <property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="3" name="sheetgate.agency"><vt:lpwstr>乌审旗司法局 &amp; 办</vt:lpwstr></property>\
+      <property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="4" name="年度"><vt:i4>2023</vt:i4></property>\
+      <property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="5" name="sheetgate.schema"><vt:lpwstr>other</vt:lpwstr></property>\
+      <property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="6" name="空"><vt:lpwstr/></property>\
+      </Properties>
+      """
+    for plan in ChunkPlan.standard {
+      let src = ChunkedBytes(Array(xml.utf8), plan: plan)
+      let reader = XMLEventReader(entry: "docProps/custom.xml", chunkSize: 64, source: src.makeSource())
+      let p = try CustomProperties.parse(reader)
+      XCTAssertEqual(p, ["sheetgate.schema": "training-hours", "sheetgate.agency": "乌审旗司法局 & 办", "年度": "2023", "空": ""], "\(plan)")
+    }
+  }
+}

@@ -19,6 +19,10 @@ public struct DocumentProperties: Sendable, Hashable {
   public var created: DateTimeParts?
   /// `Company` in `docProps/app.xml`.
   public var company: String?
+  /// Custom properties (`docProps/custom.xml`, ECMA-376 Part 1 §22.3), written as text
+  /// (`vt:lpwstr`) in this order: Excel shows them under File › Properties › Custom; the filer
+  /// does not see them in the sheet. sheetgate's templates carry their marker here.
+  public var custom: [CustomProperty] = []
 
   /// Makes properties; every field is optional.
   public init(title: String? = nil, subject: String? = nil, author: String? = nil, comments: String? = nil,
@@ -26,6 +30,13 @@ public struct DocumentProperties: Sendable, Hashable {
     self.title = title; self.subject = subject; self.author = author; self.comments = comments
     self.keywords = keywords; self.created = created; self.company = company
   }
+}
+
+/// One custom document property: a name and a text value.
+public struct CustomProperty: Sendable, Hashable {
+  public var name: String
+  public var value: String
+  public init(name: String, value: String) { self.name = name; self.value = value }
 }
 
 /// A UTC date and time, written as W3CDTF `2024-06-01T08:30:00Z`.
@@ -73,6 +84,22 @@ enum DocProps {
       w.raw("<dcterms:modified xsi:type=\"dcterms:W3CDTF\">"); w.raw(c.w3cdtf); w.raw("</dcterms:modified>")
     }
     w.raw("</cp:coreProperties>")
+  }
+
+  static let customType = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+
+  /// `docProps/custom.xml`: each property a `vt:lpwstr`, `pid` from 2 (ECMA-376 Part 1 §22.3.2.2).
+  static func writeCustom(_ props: [CustomProperty], into w: inout XMLWriter) {
+    w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n")
+    w.raw("<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties\"")
+    w.raw(" xmlns:vt=\"http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes\">")
+    for (i, p) in props.enumerated() {
+      w.raw("<property fmtid=\"{D5CDD505-2E9C-101B-9397-08002B2CF9AE}\""); w.attribute("pid", i + 2)
+      w.attribute("name", p.name); w.raw(">")
+      w.element("vt:lpwstr", text: p.value)
+      w.raw("</property>")
+    }
+    w.raw("</Properties>")
   }
 
   static func writeApp(_ p: DocumentProperties, sheetNames: [String], into w: inout XMLWriter) {

@@ -5,6 +5,7 @@ struct Relationships {
   static let officeDocument = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
   static let coreProperties = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
   static let extendedProperties = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+  static let customProperties = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
   static let worksheet = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
   static let styles = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
   static let sharedStrings = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"

@@ -7,6 +7,8 @@ enum WorkbookPart {
     var hidden: Bool
     /// The autofilter range as an absolute reference, e.g. `'台账'!$A$1:$L$100`.
     var filterDatabase: String?
+    /// Rows repeated at the top of every printed page, e.g. `'台账'!$1:$3`.
+    var printTitles: String? = nil
   }
 
   static func write(sheets: [SheetEntry], date1904: Bool, into w: inout XMLWriter) {
@@ -24,12 +26,17 @@ enum WorkbookPart {
       w.raw(" r:id=\"rId"); w.integer(i + 1); w.raw("\"/>")
     }
     w.raw("</sheets>")
-    if sheets.contains(where: { $0.filterDatabase != nil }) {
+    if sheets.contains(where: { $0.filterDatabase != nil || $0.printTitles != nil }) {
       w.raw("<definedNames>")
       for (i, s) in sheets.enumerated() {
         guard let ref = s.filterDatabase else { continue }
         w.raw("<definedName name=\"_xlnm._FilterDatabase\""); w.attribute("localSheetId", i)
         w.raw(" hidden=\"1\">"); w.text(ref); w.raw("</definedName>")
+      }
+      for (i, s) in sheets.enumerated() {
+        guard let ref = s.printTitles else { continue }
+        w.raw("<definedName name=\"_xlnm.Print_Titles\""); w.attribute("localSheetId", i)
+        w.raw(">"); w.text(ref); w.raw("</definedName>")
       }
       w.raw("</definedNames>")
     }

@@ -3,14 +3,19 @@ import XMLStream
 
 /// The fixed parts of `xl/worksheets/sheetN.xml` around `<sheetData>` (ECMA-376 Part 1 §18.3.1.99),
 /// in the order CT_Worksheet requires: sheetPr, sheetViews, sheetFormatPr, cols | sheetData |
-/// sheetProtection, autoFilter, mergeCells, dataValidations, hyperlinks, pageMargins, legacyDrawing.
+/// sheetProtection, autoFilter, mergeCells, dataValidations, hyperlinks, printOptions, pageMargins,
+/// pageSetup, headerFooter, legacyDrawing.
 enum WorksheetXML {
   static func writeHead(of s: WorksheetWriter, into w: inout XMLWriter) {
     w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n")
     w.raw("<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\"")
     w.raw(" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">")
-    if let tab = s.options.tabColor {
-      w.raw("<sheetPr><tabColor"); w.attribute("rgb", StyleRegistry.argb(tab)); w.raw("/></sheetPr>")
+    let fit = s.options.pageSetup?.fitToWidth ?? false
+    if s.options.tabColor != nil || fit {
+      w.raw("<sheetPr>")
+      if let tab = s.options.tabColor { w.raw("<tabColor"); w.attribute("rgb", StyleRegistry.argb(tab)); w.raw("/>") }
+      if fit { w.raw("<pageSetUpPr fitToPage=\"1\"/>") }
+      w.raw("</sheetPr>")
     }
     w.raw("<sheetViews><sheetView")
     if s.tabSelected { w.raw(" tabSelected=\"1\"") }
@@ -78,7 +83,23 @@ enum WorksheetXML {
       }
       w.raw("</hyperlinks>")
     }
-    w.raw("<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>")
+    if let p = s.options.pageSetup {
+      if p.gridLines || p.centerHorizontally {
+        w.raw("<printOptions")
+        if p.centerHorizontally { w.raw(" horizontalCentered=\"1\"") }
+        if p.gridLines { w.raw(" gridLines=\"1\"") }
+        w.raw("/>")
+      }
+      w.raw("<pageMargins left=\"0.5\" right=\"0.5\" top=\"0.6\" bottom=\"0.7\" header=\"0.3\" footer=\"0.3\"/>")
+      w.raw("<pageSetup"); w.attribute("paperSize", p.paperSize)
+      if p.fitToWidth { w.raw(" fitToWidth=\"1\" fitToHeight=\"0\"") }
+      w.raw(p.landscape ? " orientation=\"landscape\"/>" : " orientation=\"portrait\"/>")
+      if let f = p.footer, !f.isEmpty {
+        w.raw("<headerFooter><oddFooter>"); w.text(f); w.raw("</oddFooter></headerFooter>")
+      }
+    } else {
+      w.raw("<pageMargins left=\"0.7\" right=\"0.7\" top=\"0.75\" bottom=\"0.75\" header=\"0.3\" footer=\"0.3\"/>")
+    }
     if let rid = legacyDrawingRelID { w.raw("<legacyDrawing"); w.attribute("r:id", rid); w.raw("/>") }
     w.raw("</worksheet>")
   }
