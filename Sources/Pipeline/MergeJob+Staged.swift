@@ -30,9 +30,12 @@ extension MergeJob {
   }
 
   /// Reads, validates and encodes the file at `path` (the first half of ingesting it); touches no shared state.
-  /// - Parameter stored: digests already in the store (``SubmissionStore/storedDigests()``): such a file is not read.
-  public func stage(path: String, skipping stored: Set<String>) -> StagedFile {
-    let name = lastPathComponent(path)
+  /// - Parameters:
+  ///   - name: the file's name in the store and its report when it is not the path's last component
+  ///     (`sheetgate serve` keeps an upload under a name of its own making and records the filer's name here).
+  ///   - stored: digests already in the store (``SubmissionStore/storedDigests()``): such a file is not read.
+  public func stage(path: String, name: String? = nil, skipping stored: Set<String>) -> StagedFile {
+    let name = name ?? lastPathComponent(path)
     let empty = ValidateJob.FileResult(file: name, tables: [], metadata: [])
     let digest: String
     do { digest = try SHA256.hex(ofFileAt: path) } catch {
