@@ -77,8 +77,7 @@ let package = Package(
     // The submission portal: agencies upload through private links, the bureau watches the matrix (DESIGN-NOTES: The portal).
     .target(
       name: "Portal",
-      dependencies: ["Batch", "Pipeline", "Intake", "Merge", "Schema", "Store", "Tabular", "Diagnostics", "ThreadKit",
-                     "XLSXWriter", "Reports",
+      dependencies: ["Batch", "Pipeline", "Merge", "Schema", "Store", "Diagnostics", "ThreadKit", "XLSXWriter",
                      .product(name: "Hummingbird", package: "hummingbird"),
                      .product(name: "HTTPTypes", package: "swift-http-types"),
                      .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -114,11 +113,11 @@ let package = Package(
     .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Validation", "Diagnostics", "Schema", "TestSupport"], swiftSettings: v6),
     .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport", "ThreadKit"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "BatchTests", dependencies: ["Batch", "Mail", "Store", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
-    .testTarget(name: "PortalTests", dependencies: ["Portal", "Batch", "Store",
+    .testTarget(name: "PortalTests", dependencies: ["Portal", "Batch", "Store", "TestSupport",
                                                    .product(name: "Hummingbird", package: "hummingbird"),
                                                    .product(name: "HTTPTypes", package: "swift-http-types"),
                                                    .product(name: "HummingbirdTesting", package: "hummingbird")],
-                swiftSettings: v6),
+                exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v6),
   ]
 )
