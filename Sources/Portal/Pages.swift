@@ -191,8 +191,8 @@ enum Pages {
 
   static func adminNav(csrf: String) -> String {
     """
-    <p><a href="/admin">报送情况</a> · <a href="/admin/audit">审计日志</a> ·
-    <form class="inline" method="post" action="/admin/logout"><input type="hidden" name="csrf" value="\(esc(csrf))"><button type="submit">退出</button></form></p>
+    <div><a href="/admin">报送情况</a> · <a href="/admin/audit">审计日志</a> ·
+    <form class="inline" method="post" action="/admin/logout"><input type="hidden" name="csrf" value="\(esc(csrf))"><button type="submit">退出</button></form></div>
     """
   }
 
