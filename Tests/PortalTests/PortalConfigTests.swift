@@ -66,3 +66,24 @@ final class PortalConfigTests: XCTestCase {
     }
   }
 }
+
+/// The README's portal configuration is a configuration file: every `serve:` key it shows loads.
+final class PortalReadmeTests: XCTestCase {
+  func testTheReadmePortalConfigurationLoads() throws {
+    let readme = try String(contentsOfFile: PortalFixtures.repository + "/README.md", encoding: .utf8)
+    let section = try XCTUnwrap(readme.range(of: "## The submission portal"))
+    let start = try XCTUnwrap(readme.range(of: "```yaml\n", range: section.upperBound..<readme.endIndex))
+    let end = try XCTUnwrap(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+    let text = String(readme[start.upperBound..<end.lowerBound])
+    let d = try PortalFixtures.folder(self)
+    try text.write(toFile: d + "/sheetgate.yaml", atomically: true, encoding: .utf8)
+    let c = try BatchConfig.load(path: d + "/sheetgate.yaml", mail: false)
+    XCTAssertEqual(c.serve.base, "https://tb.sfj.example.gov.cn")
+    XCTAssertEqual(c.serve.uploadsPerMinute, 30)
+    XCTAssertEqual(c.serve.maxUploadMB, 20)
+    XCTAssertEqual(c.state, "/var/lib/sheetgate/state")
+    for key in ["host", "port", "base_url", "secure_cookies", "max_upload_mb", "uploads_per_minute", "workers", "queue"] {
+      XCTAssertTrue(text.contains("  \(key):"), key)
+    }
+  }
+}
