@@ -30,6 +30,10 @@ let package = Package(
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     // Property tests only (Tests/PropertyTests): random write → read round trips.
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    // `sheetgate serve`: the HTTP server (Hummingbird 2) and the admin password's KDF (scrypt, _CryptoExtras).
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
   ],
   targets: [
     // System libraries (Debian: zlib1g-dev, libexpat1-dev, libisal-dev).
@@ -77,9 +81,18 @@ let package = Package(
       name: "Batch",
       dependencies: ["Pipeline", "Intake", "Mail", "Merge", "Schema", "Store", "Tabular", "Diagnostics", "ThreadKit", "Yams"],
       swiftSettings: v6),
+    // The submission portal: agencies upload through private links, the bureau watches the matrix (DESIGN-NOTES: The portal).
+    .target(
+      name: "Portal",
+      dependencies: ["Batch", "Pipeline", "Merge", "Schema", "Store", "Diagnostics", "ThreadKit", "XLSXWriter",
+                     .product(name: "Hummingbird", package: "hummingbird"),
+                     .product(name: "HTTPTypes", package: "swift-http-types"),
+                     .product(name: "_CryptoExtras", package: "swift-crypto"),
+                     .product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: v6),
     .executableTarget(
       name: "sheetgate",
-      dependencies: ["Batch", "Pipeline", "Intake", "Diagnostics", "Schema", "Validation", "Merge", "Store",
+      dependencies: ["Batch", "Pipeline", "Intake", "Diagnostics", "Schema", "Validation", "Merge", "Store", "Portal",
                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: v6),
     // The parsers as fuzz targets (scripts/fuzz.sh builds SheetFuzz with libFuzzer; FuzzTests replays findings).
@@ -113,6 +126,11 @@ let package = Package(
     .testTarget(name: "MailTests", dependencies: ["Mail", "Tabular", "TestSupport", "ThreadKit"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "BatchTests", dependencies: ["Batch", "Mail", "Store", "Tabular", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Fixtures"], swiftSettings: v6),
+    .testTarget(name: "PortalTests", dependencies: ["Portal", "Batch", "Store", "TestSupport",
+                                                   .product(name: "Hummingbird", package: "hummingbird"),
+                                                   .product(name: "HTTPTypes", package: "swift-http-types"),
+                                                   .product(name: "HummingbirdTesting", package: "hummingbird")],
+                exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "CLITests", dependencies: ["TestSupport"], swiftSettings: v6),
     .testTarget(name: "PropertyTests",
                 dependencies: ["CSV", "Tabular", "XLSXReader", "XLSXWriter",

@@ -45,6 +45,32 @@ public struct BatchConfig: Sendable {
   public var send: String?
   /// Seconds the send command may take before it is stopped (the reply stays unsent).
   public var sendTimeout: Double
+  /// The portal's settings (`serve:`), for `sheetgate serve`.
+  public var serve = Serve()
+
+  /// The `serve:` section: where `sheetgate serve` listens and its limits.
+  public struct Serve: Sendable, Hashable {
+    /// The address and port it binds (127.0.0.1:8080: put nginx with TLS in front of it).
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// The address agencies reach it at (`https://…`), for their links; nil: `http://host:port`.
+    public var baseURL: String?
+    /// Session cookies marked `Secure`; nil: when `baseURL` is https.
+    public var secureCookies: Bool?
+    /// The largest upload accepted, in MiB.
+    public var maxUploadMB = 20
+    /// Uploads one agency link may make in a minute.
+    public var uploadsPerMinute = 30
+    /// Threads validating uploads, and how many uploads may wait for them.
+    public var workers = 2
+    public var queue = 64
+    public init() {}
+
+    /// The link base agencies reach.
+    public var base: String { (baseURL ?? "http://\(host):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/")) }
+    /// Whether cookies carry `Secure`.
+    public var secure: Bool { secureCookies ?? base.lowercased().hasPrefix("https://") }
+  }
 
   public init(maildir: String? = nil, emlFolder: String? = nil, filesFolder: String? = nil, roster: String? = nil,
               collections: [Collection] = [], store: String, output: String, outbox: String, state: String,
@@ -56,11 +82,14 @@ public struct BatchConfig: Sendable {
   }
 
   /// Every key a configuration file may hold, for the error on an unknown one.
-  static let keys = ["inbox", "roster", "collections", "store", "output", "outbox", "state", "sender", "send", "send_timeout"]
+  static let keys = ["inbox", "roster", "collections", "store", "output", "outbox", "state", "sender", "send", "send_timeout", "serve"]
+  static let serveKeys = ["host", "port", "base_url", "secure_cookies", "max_upload_mb", "uploads_per_minute", "workers", "queue"]
 
   /// Loads a configuration file.
+  /// - Parameter mail: false for `sheetgate serve`, which needs no inbox, outbox or output (the state folder
+  ///   then defaults to `.sheetgate` beside the store, the others to folders in it).
   /// - Throws: ``ConfigError`` naming the file, line and column of the first mistake.
-  public static func load(path: String) throws -> BatchConfig {
+  public static func load(path: String, mail: Bool = true) throws -> BatchConfig {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw ConfigError("cannot read the configuration file", "无法读取配置文件", file: path)
     }
@@ -68,7 +97,7 @@ public struct BatchConfig: Sendable {
       throw ConfigError("the configuration file is not UTF-8 text", "配置文件不是 UTF-8 文本", file: path)
     }
     let base = (path as NSString).deletingLastPathComponent
-    var loader = ConfigLoader(file: path, base: base.isEmpty ? "." : base)
+    var loader = ConfigLoader(file: path, base: base.isEmpty ? "." : base, mail: mail)
     return try loader.load(text)
   }
 }
@@ -100,6 +129,7 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
 private struct ConfigLoader {
   let file: String
   let base: String
+  let mail: Bool
 
   func error(_ en: String, _ zh: String, _ node: Node?) -> ConfigError {
     ConfigError(en, zh, file: file, line: node?.mark?.line, column: node?.mark?.column)
@@ -161,8 +191,60 @@ private struct ConfigLoader {
       }
     }
     let m = try mapping(root, "the configuration", allowed: BatchConfig.keys)
-    var c = BatchConfig(store: try required(m, "store", in: root), output: try required(m, "output", in: root),
-                        outbox: try required(m, "outbox", in: root), state: try required(m, "state", in: root))
+    var c: BatchConfig
+    if mail {
+      c = BatchConfig(store: try required(m, "store", in: root), output: try required(m, "output", in: root),
+                      outbox: try required(m, "outbox", in: root), state: try required(m, "state", in: root))
+    } else {
+      let store = try required(m, "store", in: root)
+      let state = try path(m["state"]?.value, "state") ?? (store as NSString).deletingLastPathComponent + "/.sheetgate"
+      c = BatchConfig(store: store, output: try path(m["output"]?.value, "output") ?? state + "/output",
+                      outbox: try path(m["outbox"]?.value, "outbox") ?? state + "/outbox", state: state)
+    }
+    if let sv = m["serve"]?.value { c.serve = try serve(sv) }
+    if !mail && m["inbox"] == nil {
+      // `sheetgate serve` reads no mail.
+    } else {
+      try inbox(m, root, into: &c)
+    }
+    try rest(m, root, into: &c)
+    return c
+  }
+
+  func int(_ node: Node, _ key: String, _ range: ClosedRange<Int>) throws -> Int {
+    guard let s = try string(node, key), let v = Int(s), range.contains(v) else {
+      throw error("'\(key)' must be a whole number from \(range.lowerBound) to \(range.upperBound)",
+                  "“\(key)”应为 \(range.lowerBound) 到 \(range.upperBound) 之间的整数", node)
+    }
+    return v
+  }
+
+  func serve(_ node: Node) throws -> BatchConfig.Serve {
+    let sm = try mapping(node, "serve", allowed: BatchConfig.serveKeys)
+    var s = BatchConfig.Serve()
+    if let v = sm["host"]?.value { s.host = try string(v, "host") ?? s.host }
+    if let v = sm["port"]?.value { s.port = try int(v, "port", 1...65535) }
+    if let v = sm["base_url"]?.value {
+      guard let u = try string(v, "base_url"), u.hasPrefix("http://") || u.hasPrefix("https://") else {
+        throw error("'base_url' must start with http:// or https://", "“base_url”应以 http:// 或 https:// 开头", v)
+      }
+      s.baseURL = u
+    }
+    if let v = sm["secure_cookies"]?.value {
+      switch try string(v, "secure_cookies")?.lowercased() {
+      case "true", "yes", "on": s.secureCookies = true
+      case "false", "no", "off": s.secureCookies = false
+      default: throw error("'secure_cookies' must be true or false", "“secure_cookies”应为 true 或 false", v)
+      }
+    }
+    if let v = sm["max_upload_mb"]?.value { s.maxUploadMB = try int(v, "max_upload_mb", 1...1024) }
+    if let v = sm["uploads_per_minute"]?.value { s.uploadsPerMinute = try int(v, "uploads_per_minute", 1...100_000) }
+    if let v = sm["workers"]?.value { s.workers = try int(v, "workers", 1...64) }
+    if let v = sm["queue"]?.value { s.queue = try int(v, "queue", 1...10_000) }
+    return s
+  }
+
+  func inbox(_ m: [String: (key: Node, value: Node)], _ root: Node, into c: inout BatchConfig) throws {
     guard let inbox = m["inbox"]?.value else {
       throw error("'inbox' is required (maildir, eml and/or files)", "缺少必填的键“inbox”（maildir、eml 或 files）", root)
     }
@@ -173,6 +255,9 @@ private struct ConfigLoader {
     if c.maildir == nil && c.emlFolder == nil && c.filesFolder == nil {
       throw error("'inbox' names no folder: give maildir, eml or files", "“inbox”未指定任何目录：请填写 maildir、eml 或 files", inbox)
     }
+  }
+
+  func rest(_ m: [String: (key: Node, value: Node)], _ root: Node, into c: inout BatchConfig) throws {
     c.roster = try path(m["roster"]?.value, "roster")
     if let s = m["sender"]?.value {
       if case .scalar = s {
@@ -214,7 +299,6 @@ private struct ConfigLoader {
         c.collections.append(.init(schema: resolved, period: try string(cm["period"]?.value, "period"), deadline: deadline))
       }
     }
-    return c
   }
 }
 

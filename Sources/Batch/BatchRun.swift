@@ -93,13 +93,15 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
 
   public let config: BatchConfig
   public let options: Options
-  let store: SubmissionStore
-  let roster: AgencyRoster?
+  /// The roster, collections, ledgers and store, and the one path of a spreadsheet to the store (shared with `sheetgate serve`).
+  let desk: SubmissionDesk
+  var store: SubmissionStore { desk.store }
+  var roster: AgencyRoster? { desk.roster }
   let mailboxes: RosterMailboxes
-  let collections: [(BatchConfig.Collection, TableSchema)]
-  let validateJob: ValidateJob
+  var collections: [(BatchConfig.Collection, TableSchema)] { desk.collections }
+  var validateJob: ValidateJob { desk.validateJob }
   /// Made once (it loads the ledgers' titles); each message's reports go to a copy for its work folder.
-  let reportWriter: ReportWriter
+  var reportWriter: ReportWriter { desk.reportWriter }
   let inbox: Maildir?
   let outbox: Maildir
   let log: RunLog
@@ -117,34 +119,16 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
       }
     }
     workRoot = config.state + "/work"
+    desk = try SubmissionDesk(config: config, reports: workRoot)
     if let r = config.roster {
-      do {
-        roster = try RosterLoader.load(path: r)
-        mailboxes = try RosterMailboxes(path: r)
-      } catch let p as InputProblem {
+      do { mailboxes = try RosterMailboxes(path: r) } catch let p as InputProblem {
         throw ConfigError("the roster cannot be read: \(p.message)", "部门名单无法读取：\(p.messageZH)", file: r)
       } catch let u as UsageProblem {
         throw ConfigError(u.message, u.messageZH, file: r)
       }
     } else {
-      roster = nil
       mailboxes = RosterMailboxes()
     }
-    var cols: [(BatchConfig.Collection, TableSchema)] = []
-    for c in config.collections {
-      do { cols.append((c, try SchemaCatalog.resolve(c.schema))) } catch {
-        throw ConfigError("collection schema '\(c.schema)': \(error)", "收集任务的台账“\(c.schema)”无法使用：\(error)")
-      }
-    }
-    collections = cols
-    // Every built-in ledger is recognised (so that a ledger nobody asked for is named as such), plus
-    // the collections' own schema files; a collection's schema replaces a built-in one of its name.
-    var schemas = try SchemaCatalog.builtinLedgers()
-    for (_, s) in cols {
-      if let i = schemas.firstIndex(where: { $0.name == s.name }) { schemas[i] = s } else { schemas.append(s) }
-    }
-    validateJob = ValidateJob(options: .init(roster: roster), ledgers: Ledgers(schemas: schemas))
-    reportWriter = try ReportWriter(folder: workRoot, job: validateJob)
     if let m = config.maildir {
       let md = Maildir(path: m)
       guard md.exists else {
@@ -157,9 +141,6 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
     outbox = Maildir(path: config.outbox)
     do { try outbox.create() } catch {
       throw BatchError("\(config.outbox): cannot create the outbox Maildir: \(error)", "\(config.outbox)：无法创建发件草稿目录：\(error)")
-    }
-    do { store = try SubmissionStore(path: config.store, durable: true) } catch {
-      throw BatchError("\(config.store): the store cannot be opened: \(error)", "\(config.store)：无法打开台账存储：\(error)")
     }
     log = RunLog(path: config.state + "/run.log")
   }
@@ -334,14 +315,12 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
     let attributor = AgencyAttributor(roster: roster, mailboxes: mailboxes)
     let sheetNames = message.attachments.filter { $0.kind.isSpreadsheet }.map(\.fileName)
     let before = attributor.attribute(sender: message.from?.address, displayName: message.from?.name, fileNames: sheetNames, fileAgencies: [])
-    var mo = MergeJob.Options(roster: roster, period: collectionPeriod)
-    mo.findingsKept = 1000
+    let job: MergeJob
     switch before {
-    case .mailbox(let a): mo.agency = a
-    case .fileName(let a), .displayName(let a): mo.fallbackAgency = a
-    default: break
+    case .mailbox(let a): job = desk.job(agency: a)
+    case .fileName(let a), .displayName(let a): job = desk.job(fallback: a)
+    default: job = desk.job()
     }
-    let job = MergeJob(options: mo, ledgers: validateJob.ledgers)
     staged.job = job
     staged.receivedAt = BatchDates.iso(message.date) ?? MergeJob.now()
 
@@ -364,46 +343,11 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
         guard FileManager.default.createFile(atPath: path, contents: Data(a.bytes)) else {
           throw BatchError("\(path): cannot write the attachment", "\(path)：无法写入附件")
         }
-        let file = job.stage(path: path, skipping: stored, recording: true)
-        staged.files.append(file)
-        namedAgencies += file.namedAgencies
-        storedAgencies += file.agencies
-        var result = file.result
-        if file.isStored {
-          // The same bytes were stored before (sent again): read once more, for the reply.
-          do { result = try validateJob.run(path: path) } catch let p as InputProblem {
-            r.status = .unreadable
-            r.problem = p.messageZH
-            break
-          }
-        } else if let (status, reason) = file.unusable {
-          r.status = status == .unreadable ? .unreadable : .unrecognized
-          r.problem = status == .unreadable ? reason
-            : "未识别出需要报送的台账（本次收集：\(collectionTitles)）。请使用下发的模板填写，保留表头后重新发送。"
-          break
-        }
-        let known = result.tables.filter { t in t.schema.map { s in collections.isEmpty || collections.contains { $0.1.name == s } } ?? false }
-        r.ledgers = known.compactMap { t in t.schema.map { s in validateJob.ledgers.schemas.first { $0.name == s }?.title ?? s } }
-        r.schemas = known.compactMap(\.schema)
-        r.rows = known.reduce(0) { $0 + $1.stats.rows }
-        r.errors = result.tables.reduce(0) { $0 + $1.stats.errors }
-        r.warnings = result.tables.reduce(0) { $0 + $1.stats.warnings }
-        r.policy = result.tables.reduce(0) { $0 + $1.stats.policyFindings }
-        if known.isEmpty {
-          r.status = .unrecognized
-          let other = result.tables.compactMap { t in t.schema.flatMap { s in validateJob.ledgers.schemas.first { $0.name == s }?.title } }
-          let what = other.isEmpty ? "未识别出需要报送的台账" : "其中是“\(other.joined(separator: "、"))”，不是本次收集的台账"
-          r.problem = "\(what)（本次收集：\(collectionTitles)）。请使用下发的模板填写，保留表头后重新发送。"
-        } else {
-          r.status = r.errors == 0 ? .valid : .invalid
-          r.findings = result.tables.flatMap(\.diagnostics).filter { $0.severity == .error }.prefix(10).map(ReplyText.finding)
-          do {
-            r.report = (try writer.writeWorkbook(for: result, path: path, recordings: file.isStored ? nil : file.recordings) as NSString).lastPathComponent
-          } catch let p as InputProblem {
-            r.status = .unreadable
-            r.problem = p.messageZH
-          }
-        }
+        let checked = try desk.check(path: path, name: a.fileName, job: job, skipping: stored, writer: &writer)
+        staged.files.append(checked.staged)
+        namedAgencies += checked.staged.namedAgencies
+        storedAgencies += checked.staged.agencies
+        r = checked.result
       }
       results.append(r)
     }
@@ -493,10 +437,7 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
   }
 
   /// The period of the collections when they share one, else nil (each file's own).
-  private var collectionPeriod: String? {
-    let periods = Set(collections.map { $0.0.period })
-    return periods.count == 1 ? periods.first! : nil
-  }
+  private var collectionPeriod: String? { desk.collectionPeriod }
 
   /// Records a handled message in the store.
   private func record(_ r: MessageReport, reply: String?) throws {
@@ -514,9 +455,7 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
     return d
   }
 
-  private var collectionTitles: String {
-    collections.isEmpty ? validateJob.ledgers.titles : collections.map { $0.1.title ?? $0.1.name }.joined(separator: "、")
-  }
+  private var collectionTitles: String { desk.collectionTitles }
 
   /// Auto-replies, bounces and list mail (RFC 3834): never answered.
   static func isAutomatic(_ m: MailMessage) -> Bool {

@@ -34,10 +34,12 @@ extension MergeJob {
 
   /// Reads, validates and encodes the file at `path` (the first half of ingesting it); touches no shared state.
   /// - Parameters:
+  ///   - name: the file's name in the store and its report when it is not the path's last component
+  ///     (`sheetgate serve` keeps an upload under a name of its own making and records the filer's name here).
   ///   - stored: digests already in the store (``SubmissionStore/storedDigests()``): such a file is not read.
   ///   - recording: keep each sheet's rows as read (``StagedFile/recordings``), up to 8 MiB a sheet.
-  public func stage(path: String, skipping stored: Set<String>, recording: Bool = false) -> StagedFile {
-    let name = lastPathComponent(path)
+  public func stage(path: String, name: String? = nil, skipping stored: Set<String>, recording: Bool = false) -> StagedFile {
+    let name = name ?? lastPathComponent(path)
     let empty = ValidateJob.FileResult(file: name, tables: [], metadata: [])
     let digest: String
     do { digest = try SHA256.hex(ofFileAt: path) } catch {

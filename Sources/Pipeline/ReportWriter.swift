@@ -80,6 +80,24 @@ public struct ReportWriter {
     return out
   }
 
+  /// Writes the annotated workbook (or the receipt) of `result`, read again from `path`, to `output`
+  /// exactly: for a caller that names its files itself (`sheetgate serve` never puts a filer's name in a path).
+  /// - Returns: true when it is the receipt (nothing to fix).
+  /// - Throws: an ``InputProblem`` when the submission cannot be read again, or the writer's error.
+  @discardableResult
+  public func writeWorkbook(for result: ValidateJob.FileResult, path: String, to output: String,
+                            recordings: SheetRecordings? = nil) throws -> Bool {
+    let report = submission(result)
+    if report.isClean {
+      try ReceiptWorkbook(submission: report).write(to: output)
+      return true
+    }
+    let (sheets, dateSystem) = try recordings.flatMap { $0.isUsable ? Self.sourceSheets($0, fileName: result.file) : nil }
+      ?? sourceSheets(path: path, fileName: result.file)
+    try AnnotatedWorkbook(submission: report, sheets: sheets, dateSystem: dateSystem).write(to: output)
+    return false
+  }
+
   /// Writes the HTML page of `result` and remembers it for the index; returns the path written.
   /// - Throws: ``ByteIOError`` when the page cannot be written.
   public mutating func writePage(for result: ValidateJob.FileResult) throws -> String {

@@ -5,7 +5,7 @@ extension SubmissionStore {
   /// The store's schema, one migration per change (GRDB's `DatabaseMigrator` runs those a file has not seen):
   /// `v1` the tables, `v2-row-key` the key index, `v3-key-blobs` packs the keys into one blob per
   /// submission, `v4-row-blocks` packs the rows into blocks (see ``SubmissionStore``), `v5-messages` records the
-  /// messages `sheetgate run` handled.
+  /// messages `sheetgate run` handled, `v6-portal` the uploads, tokens, audit log and settings of `sheetgate serve`.
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1") { db in
@@ -75,6 +75,8 @@ extension SubmissionStore {
     }
     // The messages an unattended run has handled (`SubmissionStore+Messages.swift`).
     migrator.registerMigration("v5-messages") { db in try Self.createMessageTable(db) }
+    // The portal's uploads, agency tokens, audit log and settings (`SubmissionStore+Portal.swift`).
+    migrator.registerMigration("v6-portal") { db in try Self.createPortalTables(db) }
     return migrator
   }
 }

@@ -61,6 +61,9 @@ public final class SubmissionStore: ConsolidationSource {
     // not durable never syncs (synchronous=OFF).
     let synchronous = durable ? "NORMAL" : "OFF"
     config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+    // Writers are serialised: within a process by the pool (one writer connection), between processes
+    // (`sheetgate run` from cron beside `sheetgate serve`) by SQLite's lock, waited for instead of failing.
+    config.busyMode = .timeout(30)
     db = try DatabasePool(path: path, configuration: config)
     try Self.migrator.migrate(db)
   }

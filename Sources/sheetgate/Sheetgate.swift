@@ -15,7 +15,7 @@ struct Sheetgate: ParsableCommand {
       Data goes to stdout; progress and diagnostics go to stderr.
       """,
     version: sheetgateVersion,
-    subcommands: [InspectCommand.self, ValidateCommand.self, ConvertCommand.self, CatCommand.self, SchemaCommand.self, TemplateCommand.self, MergeCommand.self, StoreCommand.self, RunCommand.self])
+    subcommands: [InspectCommand.self, ValidateCommand.self, ConvertCommand.self, CatCommand.self, SchemaCommand.self, TemplateCommand.self, MergeCommand.self, StoreCommand.self, RunCommand.self, ServeCommand.self])
 
   static func main() {
     signal(SIGPIPE, SIG_IGN)
