@@ -96,7 +96,7 @@ let package = Package(
                      .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: v6),
     // The parsers as fuzz targets (scripts/fuzz.sh builds SheetFuzz with libFuzzer; FuzzTests replays findings).
-    .target(name: "FuzzTargets", dependencies: ["ByteIO", "CSV", "Intake", "Mail", "Schema", "Tabular", "XMLStream", "ZIP"],
+    .target(name: "FuzzTargets", dependencies: ["ByteIO", "CSV", "Intake", "Mail", "Schema", "Tabular", "XLSReader", "XMLStream", "ZIP"],
             swiftSettings: v6),
     .executableTarget(name: "SheetFuzz", dependencies: ["FuzzTargets"], swiftSettings: v6),
     .executableTarget(

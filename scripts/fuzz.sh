@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-600}"; shift || true
 targets=("$@")
-if ((${#targets[@]} == 0)); then targets=(zip xml workbook csv schema-yaml schema-json rules mime); fi
+if ((${#targets[@]} == 0)); then targets=(zip xml workbook csv schema-yaml schema-json rules mime xls); fi
 
 swift build --product sheetgate >/dev/null   # the seeds use `sheetgate schema show`
 # SwiftPM links with gold by default, which fails on the instrumented objects; lld links them.
@@ -32,7 +32,10 @@ seed() {  # seed TARGET: fills $work/seeds/TARGET once
     zip|workbook)
       find samples -name '*.xlsx' -size -200k -exec cp {} "$d/" \;
       [ -n "$corpus" ] && find "$corpus" -name '*.xlsx' -size -200k -exec cp {} "$d/" \; || true
-      [ "$t" = workbook ] && find samples -name '*.csv' -exec cp {} "$d/" \; || true ;;
+      if [ "$t" = workbook ]; then
+        find samples \( -name '*.csv' -o -name '*.xls' \) -exec cp {} "$d/" \;
+        [ -n "${SHEETGATE_CORPUS_XLS:-}" ] && find "$SHEETGATE_CORPUS_XLS" -name '*.xls' -size -200k -exec cp {} "$d/" \; || true
+      fi ;;
     xml)
       for f in samples/*.xlsx; do
         python3 - "$f" "$d" <<'PY'
@@ -58,6 +61,10 @@ PY
       grep -ho 'expression: .*' Sources/Schema/Builtin/*.swift | sed 's/^expression: //' | sed 's/fine_min\|fine_max\|valid_until\|repealed_on\|issued_on/n/g; s/tier\|doc_number/s/g' \
         | awk -v d="$d" '{ f = d "/" NR; printf "%s", $0 > f; close(f) }'
       printf '%s' 'n + i == 3 and not b' > "$d/a"; printf '%s' 'coalesce(n, 0) > 0 or s == "乌审旗"' > "$d/b" ;;
+    xls)
+      find samples -name '*.xls' -exec cp {} "$d/" \;
+      corpus_xls="${SHEETGATE_CORPUS_XLS:-}"
+      [ -n "$corpus_xls" ] && find "$corpus_xls" -name '*.xls' -size -200k -exec cp {} "$d/" \; || true ;;
     mime)
       python3 Tests/MailTests/Fixtures/make_messages.py "$work/mail" >/dev/null
       cp "$work"/mail/*.eml "$d/" ;;

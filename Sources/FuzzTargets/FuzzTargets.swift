@@ -5,6 +5,7 @@ import Intake
 import Mail
 import Schema
 import Tabular
+import XLSReader
 import XMLStream
 import ZIP
 
@@ -14,7 +15,7 @@ import ZIP
 /// and `FuzzTests` replays every input that once crashed one of them.
 public enum FuzzTargets {
   /// Target names, in the order `scripts/fuzz.sh` runs them.
-  public static let names = ["zip", "xml", "workbook", "csv", "schema-yaml", "schema-json", "rules", "mime"]
+  public static let names = ["zip", "xml", "workbook", "csv", "schema-yaml", "schema-json", "rules", "mime", "xls"]
 
   /// Runs target `name` on `bytes`. Returns false for an unknown name.
   @discardableResult
@@ -27,6 +28,7 @@ public enum FuzzTargets {
     case "schema-yaml", "schema-json": schema(bytes)
     case "rules": rules(bytes)
     case "mime": mime(bytes)
+    case "xls": _ = try? XLSWorkbook.readAll(bytes: Array(bytes))
     default: return false
     }
     return true
@@ -55,6 +57,9 @@ public enum FuzzTargets {
       events += 1
     }
   }
+
+  /// `xls`: the Compound File container and the BIFF8/BIFF5 records of a legacy workbook, every row of
+  /// every worksheet (`XLSWorkbook.readAll`).
 
   /// A whole workbook (or CSV, or whatever the sniffer makes of it) through Intake: opened by its bytes,
   /// every sheet walked, each table recognised against the built-in ledgers and read to its last row.
