@@ -126,7 +126,7 @@ let package = Package(
     .testTarget(name: "MailTests", dependencies: ["Mail", "Tabular", "TestSupport", "ThreadKit"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "BatchTests", dependencies: ["Batch", "Mail", "Store", "Tabular", "TestSupport"], exclude: ["Fixtures"], swiftSettings: v6),
     .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"], exclude: ["Fixtures"], swiftSettings: v6),
-    .testTarget(name: "PortalTests", dependencies: ["Portal", "Batch", "Store", "TestSupport",
+    .testTarget(name: "PortalTests", dependencies: ["Portal", "Batch", "Store", "TestSupport", "XLSXReader",
                                                    .product(name: "Hummingbird", package: "hummingbird"),
                                                    .product(name: "HTTPTypes", package: "swift-http-types"),
                                                    .product(name: "HummingbirdTesting", package: "hummingbird")],

@@ -67,7 +67,7 @@ extension OpenedFile {
           let reader = try wb.sheetReader(for: info)
           let index = wb.sheets.firstIndex { $0.name == info.name } ?? 0
           let context = SheetContext(fileName: name, sheetName: info.name, isHidden: info.visibility != .visible,
-                                     knownAgencies: knownAgencies)
+                                     knownAgencies: knownAgencies, marker: marker)
           if let recordings {
             recordings.dateSystem = wb.dateSystem
             let rec = recordings.begin(name: info.name, isHidden: info.visibility != .visible, isCSV: false,
@@ -86,8 +86,7 @@ extension OpenedFile {
           let reader = try wb.sheetReader(for: info)
           var input = SheetInput(rows: reader, kind: .legacyWorksheet(info, reader), index: info.position,
                                  context: SheetContext(fileName: name, sheetName: info.name,
-                                                       isHidden: info.visibility != .visible, knownAgencies: knownAgencies,
-                                                       marker: marker),
+                                                       isHidden: info.visibility != .visible, knownAgencies: knownAgencies),
                                  mergedRanges: reader.mergedRanges, dateSystem: wb.dateSystem)
           if try !visitor.visit(&input) { return }
         }

@@ -117,23 +117,17 @@ public enum LinksWorkbook {
   }
 }
 
-/// What an agency is offered to fill in: for now the schema's columns and a blank workbook with the header
-/// row (made by XLSXWriter). The one place a template is made, so `sheetgate template` can replace it.
+/// What an agency is offered to fill in: the schema's columns (listed on its page) and the template
+/// `sheetgate template` makes (``TemplateJob``), filled in with the agency and the collection's period, so a
+/// returned template is recognised by its marker.
 public enum Template {
   /// The column titles, in schema order.
   public static func columns(_ schema: TableSchema) -> [String] {
     schema.fields.map { $0.title ?? $0.name }
   }
 
-  /// Writes the blank template of `schema` to `path`.
-  public static func write(_ schema: TableSchema, to path: String) throws {
-    let cols = columns(schema)
-    let w = try WorkbookWriter(path: path)
-    var widths: [Int: Double] = [:]
-    for (i, c) in cols.enumerated() { widths[i] = Double(max(10, min(40, c.count * 2 + 4))) }
-    try w.beginSheet(name: String((schema.title ?? schema.name).prefix(31)), options: SheetOptions(freezeRows: 1, columnWidths: widths))
-    try w.writeRow(cols.map { .text($0) })
-    try w.endSheet()
-    try w.close()
+  /// Writes the template of `schema` for `agency` and `period` to `path`.
+  public static func write(_ schema: TableSchema, agency: String?, period: String?, roster: AgencyRoster?, to path: String) throws {
+    try TemplateJob.write(schema: schema, options: TemplateJob.Options(agency: agency, period: period, roster: roster), to: path)
   }
 }

@@ -108,7 +108,7 @@ enum Pages {
       }
       let closed = c.open ? "" : "<br><span class=\"muted\">收集已关闭</span>"
       b += "<tr><td>\(esc(c.title))</td><td>\(esc(c.deadline ?? "—"))</td><td>\(label)\(closed)</td>"
-        + "<td><a href=\"/a/\(token)/template/\(c.index)\">下载空白模板</a><br><span class=\"muted\">列：\(esc(Template.columns(c.schema).joined(separator: "、")))</span></td></tr>"
+        + "<td><a href=\"/a/\(token)/template/\(c.index)\">下载填报模板</a><br><span class=\"muted\">列：\(esc(Template.columns(c.schema).joined(separator: "、")))</span></td></tr>"
     }
     b += "</table></div></section>"
     if portal.collections().contains(where: \.open) {

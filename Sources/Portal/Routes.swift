@@ -66,11 +66,11 @@ extension Portal {
       return try Self.file(path, name: Self.reportName(u))
     }
     router.get("/a/:token/template/:index") { [self] _, ctx in
-      guard agencyOf(ctx) != nil, let i = ctx.parameters.get("index", as: Int.self), collections().indices.contains(i) else { return Self.notFound() }
+      guard let (_, agency) = agencyOf(ctx), let i = ctx.parameters.get("index", as: Int.self), collections().indices.contains(i) else { return Self.notFound() }
       let c = collections()[i]
       let tmp = folder + "/work/template-" + PortalSecurity.randomHex(bytes: 8) + ".xlsx"
       defer { unlink(tmp) }
-      try Template.write(c.schema, to: tmp)
+      try Template.write(c.schema, agency: agency, period: c.period, roster: desk.roster, to: tmp)
       return try Self.file(tmp, name: "\(c.schema.title ?? c.schema.name)_模板.xlsx")
     }
 

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Portal
 import Store
 import XCTest
+import XLSXReader
 
 /// The portal over HTTP (Hummingbird's router test client): the agency pages, uploads into the store that
 /// `sheetgate run` uses, and each security point of the issue with a test of its own.
@@ -59,6 +60,29 @@ final class PortalSecurityTests: XCTestCase {
       XCTAssertEqual(dl.status, .ok)
       XCTAssertEqual(Array(Array(buffer: dl.body).prefix(2)), [0x50, 0x4B])
       XCTAssertTrue(dl.headers[.contentDisposition]?.contains("filename*=UTF-8''") ?? false)
+    }
+  }
+
+  /// The agency page offers `sheetgate template`'s workbook, marked with the link's agency and the collection's
+  /// period, so that what comes back is recognised by its marker.
+  func testTemplateDownloadIsMarkedForTheAgency() async throws {
+    let (portal, root) = try makePortal()
+    let token = try token(portal, "乌审旗综合行政执法局")
+    let app = portal.application()
+    try await app.test(.router) { client in
+      let page = String(buffer: try await client.execute(uri: "/a/\(token)", method: .get).body)
+      XCTAssertTrue(page.contains("/a/\(token)/template/0"), page)
+      let dl = try await client.execute(uri: "/a/\(token)/template/0", method: .get)
+      XCTAssertEqual(dl.status, .ok)
+      let path = root + "/template.xlsx"
+      try Data(Array(buffer: dl.body)).write(to: URL(fileURLWithPath: path))
+      let wb = try Workbook(path: path)
+      XCTAssertEqual(wb.customProperties["sheetgate.schema"], "training-hours")
+      XCTAssertEqual(wb.customProperties["sheetgate.agency"], "乌审旗综合行政执法局")
+      XCTAssertEqual(wb.customProperties["sheetgate.period"], "2023")
+      XCTAssertTrue(wb.sheets.contains { $0.name == "填表说明" }, "\(wb.sheets.map(\.name))")
+      let other = try await client.execute(uri: "/a/\(String(repeating: "0", count: 32))/template/0", method: .get)
+      XCTAssertEqual(other.status, .notFound)
     }
   }
 
