@@ -65,7 +65,8 @@ let package = Package(
     .target(name: "Validation", dependencies: ["ByteIO", "Tabular", "Schema", "Diagnostics"], swiftSettings: v6),
     .target(name: "Reports", dependencies: ["Diagnostics", "Validation", "XLSXWriter", "Tabular", "ByteIO"], swiftSettings: v6),
     .target(name: "Merge", dependencies: ["Schema"], swiftSettings: v6),
-    .target(name: "Store", dependencies: ["Merge", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: v6),
+    .target(name: "Store", dependencies: ["Merge", .product(name: "GRDB", package: "GRDB.swift"),
+                                         .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: v6),
     // The one way in: sniff → open → walk sheets → recognise → hand each table on.
     .target(
       name: "Intake",

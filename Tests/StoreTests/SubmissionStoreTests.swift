@@ -84,6 +84,40 @@ final class SubmissionStoreTests: XCTestCase {
     XCTAssertEqual(try XCTUnwrap(try store.rowsSharingKeys(among: [c])), [:])
   }
 
+  /// A table's key entries span several of the 1 MiB pieces they are written in: the stored blob is
+  /// the entries byte for byte, and a key shared by the last entry is found.
+  func testLargeKeyBlobIsWrittenWholeInPieces() throws {
+    let dir = try CLIRunner.temporaryDirectory()
+    let store = try SubmissionStore(path: dir + "/s.sqlite")
+    let rows = 200_000  // 2.4 MB of 12-byte entries: three pieces
+    var expected: [UInt8] = []
+    var big: Int64 = 0
+    try store.ingest(fileName: "big.csv", sha256: "big", receivedAt: "t") { ingest in
+      big = try ingest.beginTable(sheet: nil, ledger: "training-hours", keysIndexed: true)
+      for n in 4..<(4 + rows) {
+        let h = Int64(n) &* 0x1E37_79B9_7F4A_7C15
+        KeyEntries.append(hash: h, row: n, to: &expected)
+        try [UInt8(0)].withUnsafeBytes { try ingest.addRow(big, number: n, valid: true, encoded: $0, keyHashes: [h]) }
+      }
+      try ingest.endTable(big, agency: "农牧局", period: "2023", errors: 0, warnings: 0, rows: rows, validRows: rows, reason: "")
+    }
+    let lastRow = 3 + rows
+    var small: Int64 = 0
+    try store.ingest(fileName: "small.csv", sha256: "small", receivedAt: "t") { ingest in
+      small = try ingest.beginTable(sheet: nil, ledger: "training-hours", keysIndexed: true)
+      try [UInt8(0)].withUnsafeBytes {
+        try ingest.addRow(small, number: 4, valid: true, encoded: $0, keyHashes: [Int64(lastRow) &* 0x1E37_79B9_7F4A_7C15])
+      }
+      try ingest.endTable(small, agency: "林草局", period: "2023", errors: 0, warnings: 0, rows: 1, validRows: 1, reason: "")
+    }
+    let queue = try DatabaseQueue(path: dir + "/s.sqlite")
+    let stored = try queue.read { db in
+      try Data.fetchOne(db, sql: "SELECT entries FROM submission_keys WHERE submission_id = ?", arguments: [big])
+    }
+    XCTAssertEqual(stored.map { [UInt8]($0) }, expected)
+    XCTAssertEqual(try XCTUnwrap(try store.rowsSharingKeys(among: [big, small])), [big: [lastRow], small: [4]])
+  }
+
   func testOpeningAnOlderStorePacksKeysAndRowsIntoBlobs() throws {
     let dir = try CLIRunner.temporaryDirectory()
     let path = dir + "/old.sqlite"
