@@ -80,12 +80,12 @@ let package = Package(
     // The unattended run: mailbox in, replies and consolidated workbooks out (DESIGN-NOTES: The cron run).
     .target(
       name: "Batch",
-      dependencies: ["Pipeline", "Intake", "Mail", "Merge", "Schema", "Store", "Tabular", "Diagnostics", "ThreadKit", "Yams"],
+      dependencies: ["ByteIO", "Pipeline", "Intake", "Mail", "Merge", "Schema", "Store", "Tabular", "Diagnostics", "ThreadKit", "Yams"],
       swiftSettings: v6),
     // The submission portal: agencies upload through private links, the bureau watches the matrix (DESIGN-NOTES: The portal).
     .target(
       name: "Portal",
-      dependencies: ["Batch", "Pipeline", "Merge", "Schema", "Store", "Diagnostics", "ThreadKit", "XLSXWriter",
+      dependencies: ["Batch", "Pipeline", "Merge", "Reports", "Schema", "Store", "Diagnostics", "ThreadKit", "XLSXWriter",
                      .product(name: "Hummingbird", package: "hummingbird"),
                      .product(name: "HTTPTypes", package: "swift-http-types"),
                      .product(name: "_CryptoExtras", package: "swift-crypto"),

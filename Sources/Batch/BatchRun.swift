@@ -1,3 +1,4 @@
+import ByteIO
 import Foundation
 import Intake
 import Mail
@@ -253,12 +254,12 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
         }
         delivered = true
       }
-      if delivered { syncFolder(outbox.path + "/new") }
+      if delivered { FileSync.folder(outbox.path + "/new") }
       // 2. The submissions and the records, message by message, then the store's write-ahead log is
       //    synced once: its commits are durable before any message leaves new/.
       var reports: [MessageReport] = []
       for s in staged { reports.append(try commit(s)) }
-      syncFile(config.store + "-wal")
+      FileSync.file(config.store + "-wal")
       // 3. Each message to cur/, the log.
       for (s, r) in zip(staged, reports) { try done(s.path, r) }
     }

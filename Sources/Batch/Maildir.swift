@@ -1,3 +1,4 @@
+import ByteIO
 import Foundation
 
 /// A Maildir (`new/`, `cur/`, `tmp/`): the inbox the run takes messages from and the outbox its reply
@@ -40,8 +41,8 @@ public struct Maildir: Sendable {
       throw BatchError.system(from, errno, "cannot move the message to \(to)")
     }
     if sync {
-      syncFolder(path + "/cur")
-      syncFolder(path + "/new")
+      FileSync.folder(path + "/cur")
+      FileSync.folder(path + "/new")
     }
   }
 
@@ -52,6 +53,25 @@ public struct Maildir: Sendable {
   /// once for many drafts).
   public func deliver(_ bytes: [UInt8], name: String, sync: Bool = true, syncFolder syncsFolder: Bool = true) throws {
     let tmp = path + "/tmp/" + name
+    try write(bytes, to: tmp, sync: sync)
+    let dest = path + "/new/" + name
+    guard rename(tmp, dest) == 0 else {
+      throw BatchError.system(tmp, errno, "cannot move the draft to \(dest)")
+    }
+    if sync && syncsFolder { FileSync.folder(path + "/new") }
+  }
+
+  /// The first half of a delivery, for a caller that writes on one thread and delivers on another:
+  /// writes `bytes` into `tmp/` under `name` and a suffix of its own (two writers of one name never
+  /// share a file) and syncs it. Returns the temporary file's path, for ``publish(_:as:)``.
+  public func writeTemporary(_ bytes: [UInt8], name: String) throws -> String {
+    let tmp = path + "/tmp/" + name + "." + String(UInt64.random(in: 0 ... .max), radix: 36)
+    try write(bytes, to: tmp, sync: true)
+    return tmp
+  }
+
+  /// Writes `bytes` to the new file `tmp` and, with `sync`, syncs it; on failure removes it.
+  private func write(_ bytes: [UInt8], to tmp: String, sync: Bool) throws {
     let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard fd >= 0 else { throw BatchError.system(tmp, errno, "cannot write the draft") }
     var off = 0
@@ -73,40 +93,6 @@ public struct Maildir: Sendable {
       throw BatchError.system(tmp, e, "cannot sync the draft")
     }
     close(fd)
-    let dest = path + "/new/" + name
-    guard rename(tmp, dest) == 0 else {
-      throw BatchError.system(tmp, errno, "cannot move the draft to \(dest)")
-    }
-    if sync && syncsFolder { syncFolder(path + "/new") }
-  }
-
-  /// The first half of a delivery, for a caller that writes on one thread and delivers on another:
-  /// writes `bytes` into `tmp/` under `name` and a suffix of its own (two writers of one name never
-  /// share a file) and syncs it. Returns the temporary file's path, for ``publish(_:as:)``.
-  public func writeTemporary(_ bytes: [UInt8], name: String) throws -> String {
-    let tmp = path + "/tmp/" + name + "." + String(UInt64.random(in: 0 ... .max), radix: 36)
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw BatchError.system(tmp, errno, "cannot write the draft") }
-    var off = 0
-    while off < bytes.count {
-      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        let e = errno
-        close(fd)
-        unlink(tmp)
-        throw BatchError.system(tmp, e, "cannot write the draft")
-      }
-      off += n
-    }
-    guard fsync(fd) == 0 else {
-      let e = errno
-      close(fd)
-      unlink(tmp)
-      throw BatchError.system(tmp, e, "cannot sync the draft")
-    }
-    close(fd)
-    return tmp
   }
 
   /// The second half: renames a file written by ``writeTemporary(_:name:)`` into `new/` as `name`
@@ -128,22 +114,6 @@ public struct Maildir: Sendable {
     }
     return nil
   }
-}
-
-/// Syncs one file's data (`fsync`); nothing when it does not exist.
-func syncFile(_ path: String) {
-  let fd = open(path, O_RDONLY | O_CLOEXEC)
-  guard fd >= 0 else { return }
-  _ = fsync(fd)
-  close(fd)
-}
-
-/// Syncs a folder so that a rename in it survives a crash.
-func syncFolder(_ path: String) {
-  let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-  guard fd >= 0 else { return }
-  _ = fsync(fd)
-  close(fd)
 }
 
 /// The run's exclusive lock: `flock(LOCK_EX | LOCK_NB)` on a file in the state folder, held for the

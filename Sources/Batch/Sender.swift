@@ -1,3 +1,4 @@
+import ByteIO
 import Foundation
 
 /// Pipes a draft to a sendmail-compatible command (`msmtp -t`, `/usr/sbin/sendmail -t -i`) run by
@@ -115,8 +116,8 @@ struct SendMarkers {
     guard FileManager.default.createFile(atPath: f.intent, contents: Data(text.utf8)) else {
       throw BatchError("\(f.intent): cannot record the reply about to be sent", "\(f.intent)：无法记录即将发送的回复")
     }
-    syncFile(f.intent)
-    syncFolder(folder)
+    FileSync.file(f.intent)
+    FileSync.folder(folder)
   }
 
   /// What an earlier attempt at `name` left.

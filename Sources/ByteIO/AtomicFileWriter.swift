@@ -81,13 +81,8 @@ public final class AtomicFileWriter: ByteSink {
       throw e
     }
     state = .committed
-    let folder = AtomicFileWriter.split(destination).folder ?? "."
-    let dfd = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if dfd >= 0 {
-      // The rename is done; a failed folder fsync only weakens durability after a crash, so it is not an error.
-      _ = fsync(dfd)
-      close(dfd)
-    }
+    // The rename is done; a failed folder fsync only weakens durability after a crash, so it is not an error.
+    FileSync.folder(AtomicFileWriter.split(destination).folder ?? ".")
   }
 
   /// Throws the written bytes away: closes and removes the temporary file. Does nothing after ``commit()``.

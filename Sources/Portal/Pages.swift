@@ -1,27 +1,14 @@
 import Batch
 import Diagnostics
 import Foundation
+import Reports
 import Store
 
 /// The portal's pages: server-rendered HTML in Chinese, one inline style sheet, no external assets, readable
 /// on a phone and in old browsers; the only script is a few lines that let a file be dropped on the form.
 enum Pages {
-  /// Escapes text for HTML content and attribute values.
-  static func esc(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.utf8.count)
-    for c in s.unicodeScalars {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      case "'": out += "&#39;"
-      default: out.unicodeScalars.append(c)
-      }
-    }
-    return out
-  }
+  /// Escapes text for HTML content and attribute values (the reports' escaping: `& < > " '`).
+  static func esc(_ s: String) -> String { HTMLEscape.text(s) }
 
   /// Percent-encodes a query value.
   static func query(_ s: String) -> String {

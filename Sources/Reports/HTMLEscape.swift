@@ -2,11 +2,11 @@ import Foundation
 
 /// Escaping for text placed in HTML: every file name, sheet name, cell value and message in a
 /// report is untrusted and goes through here.
-enum HTMLEscape {
+public enum HTMLEscape {
   /// Escapes `& < > " '` so that `s` is inert both as element text and inside a quoted attribute.
   ///
   /// - Complexity: O(n); returns `s` unchanged (no copy) when nothing needs escaping.
-  static func text(_ s: String) -> String {
+  public static func text(_ s: String) -> String {
     guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else {
       return s
     }
