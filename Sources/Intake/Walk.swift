@@ -110,13 +110,7 @@ extension OpenedFile {
 
   /// The worksheets of a `.xls` workbook a selector names (as for `.xlsx`).
   public static func sheets(of wb: XLSWorkbook, selector: String?) throws -> [XLSSheetInfo] {
-    guard let selector else { return wb.sheets }
-    if let s = wb.sheet(named: selector) { return [s] }
-    if let n = Int(selector), n >= 1, n <= wb.sheets.count { return [wb.sheets[n - 1]] }
-    throw InputProblem(.noSuchSheet, file: wb.path, parameters: [
-      DiagnosticParameter("sheet", selector), DiagnosticParameter("sheets", wb.sheets.map { $0.name }.joined(separator: "、")),
-      DiagnosticParameter("count", String(wb.sheets.count)),
-    ])
+    try select(wb.sheets, name: \.name, named: wb.sheet(named:), selector: selector, file: wb.path)
   }
 
   /// The number of sheets a selector names in `file` (1 for CSV).
@@ -131,12 +125,18 @@ extension OpenedFile {
   /// The sheets a selector names: every sheet for nil, else one by name or by 1-based number.
   /// - Throws: ``InputProblem`` `no-such-sheet` listing the sheets there are.
   public static func sheets(of wb: Workbook, selector: String?) throws -> [SheetInfo] {
-    guard let selector else { return wb.sheets }
-    if let s = wb.sheet(named: selector) { return [s] }
-    if let n = Int(selector), n >= 1, n <= wb.sheets.count { return [wb.sheets[n - 1]] }
-    throw InputProblem(.noSuchSheet, file: wb.path, parameters: [
-      DiagnosticParameter("sheet", selector), DiagnosticParameter("sheets", wb.sheets.map { $0.name }.joined(separator: "、")),
-      DiagnosticParameter("count", String(wb.sheets.count)),
+    try select(wb.sheets, name: \.name, named: wb.sheet(named:), selector: selector, file: wb.path)
+  }
+
+  /// One selection rule for every workbook kind: nil names every sheet, else one by name or by 1-based number.
+  static func select<Sheet>(_ sheets: [Sheet], name: (Sheet) -> String, named: (String) -> Sheet?, selector: String?,
+                                   file: String) throws -> [Sheet] {
+    guard let selector else { return sheets }
+    if let s = named(selector) { return [s] }   // each reader's own rule (XLSX also ignores case)
+    if let n = Int(selector), n >= 1, n <= sheets.count { return [sheets[n - 1]] }
+    throw InputProblem(.noSuchSheet, file: file, parameters: [
+      DiagnosticParameter("sheet", selector), DiagnosticParameter("sheets", sheets.map(name).joined(separator: "、")),
+      DiagnosticParameter("count", String(sheets.count)),
     ])
   }
 }
