@@ -66,7 +66,8 @@ let package = Package(
     .target(name: "Reports", dependencies: ["Diagnostics", "Validation", "XLSXWriter", "Tabular", "ByteIO"], swiftSettings: v6),
     .target(name: "Merge", dependencies: ["Schema"], swiftSettings: v6),
     .target(name: "Store", dependencies: ["Merge", .product(name: "GRDB", package: "GRDB.swift"),
-                                         .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: v6),
+                                         .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                                         .product(name: "Crypto", package: "swift-crypto")], swiftSettings: v6),
     // The one way in: sniff → open → walk sheets → recognise → hand each table on.
     .target(
       name: "Intake",

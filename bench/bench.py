@@ -8,6 +8,7 @@
     python3 bench/bench.py patterns [--runs 3]    # 1M-row CSV, ledger.schema.json (patterns) and training-hours vs frictionless on 100k
     python3 bench/bench.py merge [--runs 3]
     python3 bench/bench.py merge-big [--runs 1]      # BASE_SHEETGATE=other/sheetgate for the A/B
+    python3 bench/bench.py merge-2000 [--runs 1]     # 2,000 agencies × 500 rows; BASE_SHEETGATE as merge-big
 
 Each measurement is one whole process: wall time (median over --runs) and peak RSS of that
 process (os.wait4's ru_maxrss). The table printed at the end is markdown; ratios are computed
@@ -379,9 +380,38 @@ def merge_big(runs):
     print(table(results, [("time ÷ base", builds[0][0], builds[-1][0], "time", "≤ 1.2")] if len(builds) > 1 else []))
 
 
+def merge_2000(runs):
+    """Issue 16's second bounded-memory merge: 2,000 agencies' training-hours ledgers of 500 rows each
+    (bench/gen_submissions.py --agencies 2000, into bench/work/m2000/), merged by `sheetgate merge` with the
+    roster into one workbook (1,000,000 rows), peak RSS and time; with BASE_SHEETGATE set, that build's
+    sheetgate too, interleaved in the same session (goal: peak ≤ 128 MiB, time ≤ 1.2× the old build's)."""
+    d = os.path.join(WORK, "m2000")
+    if not os.path.exists(os.path.join(d, "made")):
+        shutil.rmtree(d, ignore_errors=True)
+        sh([PY if os.path.exists(PY) else sys.executable, os.path.join(BENCH, "gen_submissions.py"), d,
+            "--agencies", "2000", "--rows", "500", "--broken", "0", "--seed", "11"], stdout=subprocess.DEVNULL)
+        open(os.path.join(d, "made"), "w").close()
+    new = os.path.join(ROOT, ".build", "release", "sheetgate")
+    if not os.environ.get("BENCH_NO_BUILD"):
+        sh(["swift", "build", "-c", "release", "--product", "sheetgate"], cwd=ROOT)
+    builds = [("sheetgate merge 2,000 files × 500 rows", new)]
+    if os.environ.get("BASE_SHEETGATE"):
+        builds.append(("base sheetgate merge 2,000 files × 500 rows", os.environ["BASE_SHEETGATE"]))
+    out = os.path.join(WORK, "merge-2000")
+    os.makedirs(out, exist_ok=True)
+    results = []
+    for _ in range(runs):
+        for name, binary in builds:
+            results.append(measure(name, [binary, "merge", os.path.join(d, "submissions"), "--roster",
+                                          os.path.join(d, "roster.xlsx"), "--schema", "training-hours", "--period", "2023",
+                                          "-o", os.path.join(out, "merged.xlsx"), "-q"], 1_000_000, 1,
+                                   ok=(0, 1)))  # 1: the merge lists findings
+    print(table(results, [("time ÷ base", builds[0][0], builds[-1][0], "time", "≤ 1.2")] if len(builds) > 1 else []))
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["setup", "read", "write", "validate", "patterns", "merge", "merge-big"])
+    ap.add_argument("what", choices=["setup", "read", "write", "validate", "patterns", "merge", "merge-big", "merge-2000"])
     ap.add_argument("--rows", default="100k,1m")
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
@@ -402,6 +432,9 @@ def main():
         merge(a.runs)
     elif a.what == "merge-big":
         merge_big(a.runs)
+        return
+    elif a.what == "merge-2000":
+        merge_2000(a.runs)
         return
     else:
         write(sizes, a.runs)

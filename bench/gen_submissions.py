@@ -31,8 +31,20 @@ BUREAUS = ["市场监督管理局", "综合行政执法局", "生态环境局", 
            "税务局", "教育局", "民政局", "财政局", "住房和城乡建设局", "商务局", "统计局", "医疗保障局", "人民政府"]
 
 
+# Past the 207 agencies of Ordos, the counties and banners of the rest of Inner Mongolia (for merges of
+# thousands of agencies, e.g. `bench.py merge-2000`); the first 207 names are unchanged.
+MORE_REGIONS = """新城区 回民区 玉泉区 赛罕区 土默特左旗 托克托县 和林格尔县 清水河县 武川县 东河区 昆都仑区 青山区 石拐区
+白云鄂博矿区 九原区 土默特右旗 固阳县 达尔罕茂明安联合旗 海勃湾区 海南区 乌达区 红山区 元宝山区 松山区 阿鲁科尔沁旗
+巴林左旗 巴林右旗 林西县 克什克腾旗 翁牛特旗 喀喇沁旗 宁城县 敖汉旗 科尔沁区 科尔沁左翼中旗 科尔沁左翼后旗 开鲁县 库伦旗
+奈曼旗 扎鲁特旗 霍林郭勒市 海拉尔区 扎赉诺尔区 阿荣旗 莫力达瓦达斡尔族自治旗 鄂伦春自治旗 鄂温克族自治旗 陈巴尔虎旗
+新巴尔虎左旗 新巴尔虎右旗 满洲里市 牙克石市 扎兰屯市 额尔古纳市 根河市 临河区 五原县 磴口县 乌拉特前旗 乌拉特中旗
+乌拉特后旗 杭锦后旗 集宁区 卓资县 化德县 商都县 兴和县 凉城县 察哈尔右翼前旗 察哈尔右翼中旗 察哈尔右翼后旗 四子王旗
+丰镇市 乌兰浩特市 阿尔山市 科尔沁右翼前旗 科尔沁右翼中旗 扎赉特旗 突泉县 二连浩特市 锡林浩特市 阿巴嘎旗 苏尼特左旗
+苏尼特右旗 东乌珠穆沁旗 西乌珠穆沁旗 太仆寺旗 镶黄旗 正镶白旗 正蓝旗 多伦县 阿拉善左旗 阿拉善右旗 额济纳旗""".split()
+
+
 def agencies(n):
-    out = [r + b for b in BUREAUS for r in REGIONS]
+    out = [r + b for b in BUREAUS for r in REGIONS] + [r + b for r in MORE_REGIONS for b in BUREAUS]
     if n > len(out):
         raise SystemExit("at most %d agencies" % len(out))
     return out[:n]
@@ -123,10 +135,15 @@ def main():
     expected = {"training-hours": 0, "discretion-benchmarks": 0}
     left_out = []
     n_broken = a.broken
+    # Each agency's officers are numbered from its own base; ID numbers repeat past 12,000,000 serials, so
+    # thousands of agencies are numbered 5,000 apart (up to 2,399 agencies of at most 5,000 rows).
+    step = 10000 if (len(names) + 1) * 10000 < 12_000_000 else 5000
+    if a.rows >= step:
+        raise SystemExit("at most %d rows per agency for %d agencies" % (step - 1, len(names)))
     for k, agency in enumerate(names):
-        base = (k + 1) * 10000
+        base = (k + 1) * step
         # duplicates: agency k (k < --duplicates) lists the first officer of agency k+1 again (same ID number)
-        shared = (idno(rng, base + 10000),) if k < a.duplicates else ()
+        shared = (idno(rng, base + step),) if k < a.duplicates else ()
         broken = k >= len(names) - n_broken
         fname = "%s_培训学时台账_2023.xlsx" % agency
         if broken:

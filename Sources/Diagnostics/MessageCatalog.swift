@@ -72,27 +72,32 @@ public enum MessageCatalog {
 
   /// Replaces `{name}` placeholders; unknown placeholders become empty.
   static func fill(_ template: String, _ d: Diagnostic, _ lang: MessageLanguage) -> String {
-    guard template.contains("{") else { return template }
-    var out = ""
-    var name = ""
-    var inside = false
-    for ch in template {
-      if inside {
-        if ch == "}" {
-          out += value(of: name, d, lang)
-          inside = false
-          name = ""
-        } else {
-          name.append(ch)
+    // On the template's UTF-8 bytes: `{` and `}` never occur inside a multi-byte sequence, and a report
+    // renders every finding (hundreds per submission), so walking Characters here showed in profiles.
+    var template = template
+    return template.withUTF8 { t -> String in
+      guard let open = t.firstIndex(of: UInt8(ascii: "{")) else { return String(decoding: t, as: UTF8.self) }
+      var out: [UInt8] = []
+      out.reserveCapacity(t.count + 32)
+      out.append(contentsOf: t[..<open])
+      var i = open
+      while i < t.count {
+        let b = t[i]
+        guard b == UInt8(ascii: "{") else {
+          out.append(b)
+          i += 1
+          continue
         }
-      } else if ch == "{" {
-        inside = true
-      } else {
-        out.append(ch)
+        guard let close = t[(i + 1)...].firstIndex(of: UInt8(ascii: "}")) else {
+          out.append(contentsOf: t[i...])  // an unclosed brace stays as written
+          break
+        }
+        var v = value(of: String(decoding: t[(i + 1)..<close], as: UTF8.self), d, lang)
+        v.withUTF8 { out.append(contentsOf: $0) }
+        i = close + 1
       }
+      return String(decoding: out, as: UTF8.self)
     }
-    if inside { out += "{" + name }
-    return out
   }
 
   private static func value(of name: String, _ d: Diagnostic, _ lang: MessageLanguage) -> String {

@@ -98,16 +98,22 @@ public struct SubmissionReport: Sendable {
   public func findings() -> [ReportFinding] {
     var out: [ReportFinding] = []
     for (ti, t) in tables.enumerated() {
-      let sorted = t.diagnostics.enumerated().sorted { a, b in
-        let ia = a.element.severity == .info, ib = b.element.severity == .info
-        if ia != ib { return ib }
-        let ra = a.element.location.row ?? -1, rb = b.element.location.row ?? -1
-        if ra != rb { return ra < rb }
-        let ca = a.element.location.column ?? -1, cb = b.element.location.column ?? -1
-        if ca != cb { return ca < cb }
-        return a.offset < b.offset
+      // Sorted by (info last, row, column, order found) on small keys, not by moving the diagnostics.
+      let ds = t.diagnostics
+      var keys: [(info: Bool, row: Int, column: Int, i: Int)] = []
+      keys.reserveCapacity(ds.count)
+      for (i, d) in ds.enumerated() {
+        keys.append((d.severity == .info, d.location.row ?? -1, d.location.column ?? -1, i))
       }
-      for (_, d) in sorted {
+      keys.sort { a, b in
+        if a.info != b.info { return b.info }
+        if a.row != b.row { return a.row < b.row }
+        if a.column != b.column { return a.column < b.column }
+        return a.i < b.i
+      }
+      out.reserveCapacity(out.count + ds.count)
+      for k in keys {
+        let d = ds[k.i]
         out.append(ReportFinding(table: ti, sheet: d.location.sheet ?? t.sheet, diagnostic: d,
                                  message: MessageCatalog.render(d, lang: .zhCN)))
       }

@@ -41,6 +41,11 @@ public struct XMLWriter: Sendable {
   }
 
   /// Appends a string verbatim (no escaping). Only for text known to need none.
+  ///
+  /// Disfavoured so that a literal (`raw("</c>")`) takes the `StaticString` overload: a literal's
+  /// default type is `String`, and every fixed fragment of every cell went through a `String`
+  /// before (a profile of `sheetgate run` showed it under each cell written).
+  @_disfavoredOverload
   @inlinable
   public mutating func raw(_ s: String) {
     var s = s

@@ -82,7 +82,15 @@ final class HeaderDecodingTests: XCTestCase {
     for n in 0..<200 {
       let data = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
       XCTAssertEqual(Base64.decode(Base64.encodeLines(data)[...]), data)
+      // The lines as RFC 2045 §6.8 shapes them: the flat encoding cut every 76 characters, each line CRLF-ended.
+      let flat = Base64.encode(data)
+      var lines: [UInt8] = []
+      for start in stride(from: 0, to: flat.count, by: 76) {
+        lines += flat[start..<min(start + 76, flat.count)] + [13, 10]
+      }
+      XCTAssertEqual(Base64.encodeLines(data), lines, "\(n) bytes")
     }
+    XCTAssertEqual(Base64.encodeLines(b("培训")), b("5Z+56K6t\r\n"))
   }
 
   func testQuotedPrintable() {

@@ -72,18 +72,47 @@ enum Base64 {
   }
 
   /// Base64 in lines of 76 characters, each ended by CRLF (RFC 2045 §6.8).
+  ///
+  /// Written straight into the output's storage, three bytes to four at a time: every reply carries
+  /// its annotated workbook this way, and the element-by-element version showed in run profiles.
   static func encodeLines(_ input: [UInt8]) -> [UInt8] {
-    let flat = encode(input)
-    var out: [UInt8] = []
-    out.reserveCapacity(flat.count + flat.count / 76 * 2 + 2)
-    var i = 0
-    while i < flat.count {
-      let j = min(i + 76, flat.count)
-      out.append(contentsOf: flat[i..<j])
-      out.append(ASCII.cr); out.append(ASCII.lf)
-      i = j
+    let groups = (input.count + 2) / 3
+    let chars = groups * 4
+    let lines = (chars + 75) / 76
+    let total = chars + lines * 2
+    if total == 0 { return [] }
+    let a = alphabet
+    return input.withUnsafeBufferPointer { src in
+      a.withUnsafeBufferPointer { al in
+        [UInt8](unsafeUninitializedCapacity: total) { out, written in
+          var o = 0, i = 0, column = 0
+          @inline(__always) func put(_ b: UInt8) {
+            out[o] = b
+            o += 1
+            column += 1
+            if column == 76 {
+              out[o] = ASCII.cr; out[o + 1] = ASCII.lf
+              o += 2
+              column = 0
+            }
+          }
+          while i + 3 <= src.count {
+            let v = UInt32(src[i]) << 16 | UInt32(src[i + 1]) << 8 | UInt32(src[i + 2])
+            put(al[Int(v >> 18 & 63)]); put(al[Int(v >> 12 & 63)]); put(al[Int(v >> 6 & 63)]); put(al[Int(v & 63)])
+            i += 3
+          }
+          let rest = src.count - i
+          if rest > 0 {
+            let b1: UInt32 = rest == 2 ? UInt32(src[i + 1]) : 0
+            let v = UInt32(src[i]) << 16 | b1 << 8
+            put(al[Int(v >> 18 & 63)]); put(al[Int(v >> 12 & 63)])
+            put(rest == 2 ? al[Int(v >> 6 & 63)] : ASCII.equals); put(ASCII.equals)
+          }
+          if column > 0 { out[o] = ASCII.cr; out[o + 1] = ASCII.lf; o += 2 }
+          written = o
+        }
+      }
     }
-    return out
   }
 }
 
