@@ -166,17 +166,18 @@ public struct ValidateJob {
     return report
   }
 
-  /// True when a second thread can be expected to run beside this one: more than one core, and
-  /// fewer runnable threads over the last minute (the load average) than cores. The reading thread's
-  /// hand-over costs about a fifth more CPU time in all (rows and verdicts move between the cores'
-  /// caches, and the threads wait on each other); on a machine whose cores are already busy the two
-  /// threads are not both running, and one thread reading and validating finishes sooner.
+  /// True when a second thread can be expected to run beside this one: more than one core, and a
+  /// load average over the last minute below one and a half times their number (room for this job's
+  /// own two threads and a little more). The reading thread's hand-over costs about a fifth more CPU
+  /// time in all (rows and verdicts move between the cores' caches, and the threads wait on each
+  /// other); on a machine whose cores are already busy the two threads are seldom both running, and
+  /// one thread reading and validating finishes sooner (DESIGN-NOTES.md, "Validation speed").
   static func hasIdleCore() -> Bool {
     let cores = ProcessInfo.processInfo.activeProcessorCount
     guard cores > 1 else { return false }
     var load = [0.0]
     guard getloadavg(&load, 1) == 1 else { return true }
-    return load[0] < Double(cores)
+    return load[0] < 1.5 * Double(cores)
   }
 
   /// Validates every row the pipeline reads, a batch at a time.
