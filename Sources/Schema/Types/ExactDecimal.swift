@@ -44,8 +44,34 @@ public struct ExactDecimal: Sendable, Hashable, Comparable, CustomStringConverti
 
   /// Parses decimal text from UTF-8 bytes (see `init?(_:)`).
   public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> ExactDecimal? {
-    var i = 0
     let n = b.count
+    // Short plain decimals (`32.5`, `-7`, at most 18 bytes: at most 17 digits, so no overflow and no
+    // rounding) in 64-bit arithmetic; anything else (separators, exponents) below.
+    if n > 0 && n <= 18 {
+      var j = 0
+      let negative = b[0] == UInt8(ascii: "-")
+      if negative || b[0] == UInt8(ascii: "+") { j = 1 }
+      var sig: Int64 = 0
+      var digits = 0
+      var point = -1
+      while j < n {
+        let d = b[j] &- 0x30
+        if d <= 9 {
+          sig = sig &* 10 &+ Int64(d)
+          digits += 1
+        } else if b[j] == UInt8(ascii: "."), point < 0 {
+          point = j
+        } else {
+          break
+        }
+        j += 1
+      }
+      if j == n {
+        guard digits > 0 else { return nil }
+        return ExactDecimal(significand: negative ? -sig : sig, scale: Int8(point < 0 ? 0 : n - 1 - point))
+      }
+    }
+    var i = 0
     var negative = false
     if i < n, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") {
       negative = b[i] == UInt8(ascii: "-")

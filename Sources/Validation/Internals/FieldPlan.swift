@@ -58,6 +58,9 @@ final class FieldPlan {
   let boundsOnly: Bool
   let minimum: ExactDecimal?
   let maximum: ExactDecimal?
+  /// The field's `minLength`/`maxLength`, read per cell without copying the field's constraints.
+  let minLength: Int?
+  let maxLength: Int?
 
   init(index: Int, field: Field, column: Int?, usage: FieldUsage) {
     self.index = index
@@ -97,6 +100,8 @@ final class FieldPlan {
     required = c.required
     minimum = c.minimum?.decimal
     maximum = c.maximum?.decimal
+    minLength = c.minLength
+    maxLength = c.maxLength
     boundsOnly = c.minLength == nil && c.maxLength == nil && c.pattern == nil && c.enumValues == nil
       && (c.minimum == nil || minimum != nil) && (c.maximum == nil || maximum != nil)
   }

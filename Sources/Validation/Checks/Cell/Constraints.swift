@@ -43,7 +43,8 @@ struct ConstraintsCheck: ValidationCheck {
         case .null: if !plan.required { continue }
         case .decimal(let d): if plan.withinBounds(d) { continue }
         case .integer(let i): if plan.withinBounds(ExactDecimal(i)) { continue }
-        default: break
+        // Any other value (a date, a text) meets `required`, and there is no bound to compare it with.
+        default: if plan.minimum == nil && plan.maximum == nil { continue }
         }
       }
       let parameters: [DiagnosticParameter]?
@@ -69,14 +70,13 @@ struct ConstraintsCheck: ValidationCheck {
   /// (Schema's `ConstraintViolation` has no public initialiser, so the parameters are built here
   /// in the same shape as `ConstraintViolation.parameters`.)
   private func lengthViolation(_ plan: FieldPlan, _ row: Row, _ ci: Int) -> [DiagnosticParameter]? {
-    let c = plan.field.constraints
-    guard c.minLength != nil || c.maxLength != nil, ci >= 0 else { return nil }
+    guard plan.minLength != nil || plan.maxLength != nil, ci >= 0 else { return nil }
     let n = row.withText(ci) { scalarCount($0) }
     func params(_ name: String, _ limit: Int) -> [DiagnosticParameter] {
       [.init("expected", name), .init("constraint", name), .init("limit", String(limit))]
     }
-    if let m = c.minLength, n < m { return params("minLength", m) }
-    if let m = c.maxLength, n > m { return params("maxLength", m) }
+    if let m = plan.minLength, n < m { return params("minLength", m) }
+    if let m = plan.maxLength, n > m { return params("maxLength", m) }
     return nil
   }
 }
