@@ -29,10 +29,9 @@ public struct ValidateJob {
 
   /// How a table's rows are read and validated.
   public enum Threading: Sendable {
-    /// Inputs of at least `overlapThreshold` bytes on a machine with a core to spare (more than one
-    /// core, and a load average below their number: `hasIdleCore`) are `pipelined`, with the precheck
-    /// run by the reading thread whenever the validator is behind; smaller ones, or any on a busy
-    /// machine, are `single`.
+    /// Inputs of at least `overlapThreshold` bytes on a machine with more than one core are
+    /// `pipelined`, with the precheck run by the reading thread whenever the validator is behind;
+    /// smaller ones are `single`.
     case auto
     /// One thread reads and validates.
     case single
@@ -112,7 +111,7 @@ public struct ValidateJob {
   /// Validates each table the walk hands over.
   private struct Visitor: TableVisitor {
     let job: ValidateJob
-    /// Big inputs on a machine with a core to spare read on a second thread (`RowPipeline`).
+    /// Big inputs on a machine with more than one core read on a second thread (`RowPipeline`).
     let overlap: Bool
     var result: FileResult
     /// The schema of each table in `result.tables`.
@@ -128,7 +127,7 @@ public struct ValidateJob {
 
   /// Validates one recognised table.
   ///
-  /// With `overlap` (big inputs on a machine with a core to spare) the rows are read on a
+  /// With `overlap` (big inputs on a machine with more than one core) the rows are read on a
   /// second thread (`RowPipeline`) while this one validates them; a small table stays on one thread.
   private func validate<S: RowSource>(_ t: inout TableInput<S>, overlap: Bool) throws -> TableReport {
     let schema = t.schema
@@ -139,7 +138,7 @@ public struct ValidateJob {
     var validator = Validator(schema: schema, mapping: t.fieldColumns, context: vctx)
     let threading: Threading
     switch options.threading {
-    case .auto: threading = overlap && Self.hasIdleCore() ? .auto : .single
+    case .auto: threading = overlap && ProcessInfo.processInfo.activeProcessorCount > 1 ? .auto : .single
     default: threading = options.threading
     }
     if threading != .single {
@@ -164,20 +163,6 @@ public struct ValidateJob {
     report.metadata = Self.display(t.reader.metadata)
     report.exclusiveListings = validator.exclusiveListings
     return report
-  }
-
-  /// True when a second thread can be expected to run beside this one: more than one core, and a
-  /// load average over the last minute below one and a half times their number (room for this job's
-  /// own two threads and a little more). The reading thread's hand-over costs about a fifth more CPU
-  /// time in all (rows and verdicts move between the cores' caches, and the threads wait on each
-  /// other); on a machine whose cores are already busy the two threads are seldom both running, and
-  /// one thread reading and validating finishes sooner (DESIGN-NOTES.md, "Validation speed").
-  static func hasIdleCore() -> Bool {
-    let cores = ProcessInfo.processInfo.activeProcessorCount
-    guard cores > 1 else { return false }
-    var load = [0.0]
-    guard getloadavg(&load, 1) == 1 else { return true }
-    return load[0] < 1.5 * Double(cores)
   }
 
   /// Validates every row the pipeline reads, a batch at a time.
