@@ -384,19 +384,25 @@ def merge_big(runs):
     src = os.path.join(WORK, "ledger_1m_err.utf8.csv")
     if not os.path.exists(src):
         raise SystemExit("run `python3 bench/bench.py setup --rows 1m` first")
+    merge_ab("sheetgate merge 1M --include-invalid", ["merge", src, "--schema", "training-hours", "--include-invalid"],
+             os.path.join(WORK, "merge-big"), runs)
+
+
+def merge_ab(label, args, out, runs):
+    """Times `sheetgate ARGS -o OUT/merged.xlsx -q` (this build's release binary, built unless BENCH_NO_BUILD is
+    set) and, with BASE_SHEETGATE set, the same command of that build, interleaved round by round; prints the
+    table with the time ratio against the base (goal ≤ 1.2) and the peak RSS of each."""
     new = os.path.join(ROOT, ".build", "release", "sheetgate")
     if not os.environ.get("BENCH_NO_BUILD"):
         sh(["swift", "build", "-c", "release", "--product", "sheetgate"], cwd=ROOT)
-    builds = [("sheetgate merge 1M --include-invalid", new)]
+    builds = [(label, new)]
     if os.environ.get("BASE_SHEETGATE"):
-        builds.append(("base sheetgate merge 1M --include-invalid", os.environ["BASE_SHEETGATE"]))
-    out = os.path.join(WORK, "merge-big")
+        builds.append(("base " + label, os.environ["BASE_SHEETGATE"]))
     os.makedirs(out, exist_ok=True)
     results = []
     for _ in range(runs):
         for name, binary in builds:
-            results.append(measure(name, [binary, "merge", src, "--schema", "training-hours", "--include-invalid",
-                                          "-o", os.path.join(out, "merged.xlsx"), "-q"], 1_000_000, 1,
+            results.append(measure(name, [binary] + args + ["-o", os.path.join(out, "merged.xlsx"), "-q"], 1_000_000, 1,
                                    ok=(0, 1)))  # 1: the merge lists findings
     print(table(results, [("time ÷ base", builds[0][0], builds[-1][0], "time", "≤ 1.2")] if len(builds) > 1 else []))
 
@@ -412,22 +418,9 @@ def merge_2000(runs):
         sh([PY if os.path.exists(PY) else sys.executable, os.path.join(BENCH, "gen_submissions.py"), d,
             "--agencies", "2000", "--rows", "500", "--broken", "0", "--seed", "11"], stdout=subprocess.DEVNULL)
         open(os.path.join(d, "made"), "w").close()
-    new = os.path.join(ROOT, ".build", "release", "sheetgate")
-    if not os.environ.get("BENCH_NO_BUILD"):
-        sh(["swift", "build", "-c", "release", "--product", "sheetgate"], cwd=ROOT)
-    builds = [("sheetgate merge 2,000 files × 500 rows", new)]
-    if os.environ.get("BASE_SHEETGATE"):
-        builds.append(("base sheetgate merge 2,000 files × 500 rows", os.environ["BASE_SHEETGATE"]))
-    out = os.path.join(WORK, "merge-2000")
-    os.makedirs(out, exist_ok=True)
-    results = []
-    for _ in range(runs):
-        for name, binary in builds:
-            results.append(measure(name, [binary, "merge", os.path.join(d, "submissions"), "--roster",
-                                          os.path.join(d, "roster.xlsx"), "--schema", "training-hours", "--period", "2023",
-                                          "-o", os.path.join(out, "merged.xlsx"), "-q"], 1_000_000, 1,
-                                   ok=(0, 1)))  # 1: the merge lists findings
-    print(table(results, [("time ÷ base", builds[0][0], builds[-1][0], "time", "≤ 1.2")] if len(builds) > 1 else []))
+    merge_ab("sheetgate merge 2,000 files × 500 rows", ["merge", os.path.join(d, "submissions"), "--roster",
+             os.path.join(d, "roster.xlsx"), "--schema", "training-hours", "--period", "2023"],
+             os.path.join(WORK, "merge-2000"), runs)
 
 
 def main():
