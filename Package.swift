@@ -81,7 +81,7 @@ let package = Package(
     // The unattended run: mailbox in, replies and consolidated workbooks out (DESIGN-NOTES: The cron run).
     .target(
       name: "Batch",
-      dependencies: ["ByteIO", "Pipeline", "Intake", "Mail", "Merge", "Schema", "Store", "Tabular", "Diagnostics", "ThreadKit", "Yams"],
+      dependencies: ["ByteIO", "Pipeline", "Intake", "Mail", "Merge", "Reports", "Schema", "Store", "Tabular", "Diagnostics", "ThreadKit", "Yams"],
       swiftSettings: v6),
     // The submission portal: agencies upload through private links, the bureau watches the matrix (DESIGN-NOTES: The portal).
     .target(

@@ -148,15 +148,38 @@ struct AgencyAttributor {
   /// Roster agencies whose full name, or short name with the banner prefix, appears in `fileName`;
   /// a full name wins over the short names it contains.
   static func namesIn(_ fileName: String, roster: AgencyRoster) -> Set<String> {
+    var hay = fileName
+    return hay.withUTF8 { namesIn(utf8: $0, roster: roster) }
+  }
+
+  /// ``namesIn(_:roster:)`` on the name's UTF-8 bytes: every roster entry is looked for byte by byte
+  /// (UTF-8 is self-synchronising, so a byte match is a match of whole characters). A file name is short:
+  /// `memchr` for the first byte and `memcmp` at each hit is all the search it needs.
+  private static func namesIn(utf8 hay: UnsafeBufferPointer<UInt8>, roster: AgencyRoster) -> Set<String> {
+    func contains(_ needle: String) -> Bool {
+      var n = needle
+      return n.withUTF8 { b in
+        guard let h = hay.baseAddress, let first = b.first, b.count <= hay.count else { return false }
+        var at = 0
+        let last = hay.count - b.count
+        while at <= last {
+          guard let p = memchr(h + at, Int32(first), last - at + 1) else { return false }
+          at = h.distance(to: p.assumingMemoryBound(to: UInt8.self))
+          if memcmp(h + at, b.baseAddress!, b.count) == 0 { return true }
+          at += 1
+        }
+        return false
+      }
+    }
     var full = Set<String>()
-    for e in roster.entries where fileName.contains(e.name) { full.insert(e.name) }
+    for e in roster.entries where contains(e.name) { full.insert(e.name) }
     // 乌审旗市场监督管理局 contains 乌审旗市场监督管理局 only, but a roster listing both 乌审旗X局 and
     // 乌审旗X局某分局 would hit both: keep the longest names.
     full = full.filter { n in !full.contains { $0 != n && $0.contains(n) } }
     if !full.isEmpty { return full }
     var short = Set<String>()
     for e in roster.entries {
-      if let s = e.shortName, s.count >= 3, fileName.contains(s) { short.insert(e.name) }
+      if let s = e.shortName, s.count >= 3, contains(s) { short.insert(e.name) }
     }
     return short
   }

@@ -1,4 +1,5 @@
 import Foundation
+import Tabular
 import Yams
 
 /// What `sheetgate run` works on: where mail comes in, the roster, the collections, the store, where the
@@ -327,9 +328,5 @@ enum BatchDates {
   }
 
   /// Now as ISO 8601 (UTC).
-  static func nowISO() -> String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime]
-    return f.string(from: Date())
-  }
+  static func nowISO() -> String { Timestamp.now() }
 }

@@ -200,6 +200,23 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
     var draftFile: String?
     var replyName: String?
     var work = ""
+    /// The files written into ``work``.
+    var workFiles: [String] = []
+  }
+
+  /// Removes a message's work folder: the files it wrote, then the folder (anything else in it, which only
+  /// a damaged attachment name could put there, is removed the slow way).
+  static func removeWork(_ s: StagedMessage) {
+    guard !s.work.isEmpty else { return }
+    for f in s.workFiles { unlink(f) }
+    if rmdir(s.work) != 0 && errno != ENOENT { try? FileManager.default.removeItem(atPath: s.work) }
+  }
+
+  /// Writes `bytes` to a new file at `path` (no sync: the file lives only while its message is staged).
+  static func writeFile(_ path: String, _ bytes: [UInt8]) throws(ByteIOError) {
+    let f = try FileSink(path: path, bufferSize: 1)  // one write(2) of the whole attachment, no copy
+    try f.write(bytes)
+    try f.close()
   }
 
   /// Handles `paths` (messages) in batches: messages are staged on every core (parse, validate, report,
@@ -305,13 +322,19 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
       return staged
     }
 
+    // The message's spreadsheets are read from files in a work folder of its own (the readers take a path);
+    // their annotated workbooks stay in memory until they are the reply's attachments.
     let work = workRoot + "/" + String(sha.prefix(32))
     staged.work = work
-    try? FileManager.default.removeItem(atPath: work)
-    do {
-      try FileManager.default.createDirectory(atPath: work + "/in", withIntermediateDirectories: true)
-    } catch {
-      throw BatchError("\(work): cannot create the work folder: \(error.localizedDescription)", "\(work)：无法创建工作目录：\(error.localizedDescription)")
+    if mkdir(work, 0o700) != 0 {
+      let first = errno
+      // Left by a killed run (a copy of this message staged in the same batch waits for its commit, which
+      // finds it recorded and never reads this folder).
+      if first == EEXIST { try? FileManager.default.removeItem(atPath: work) }
+      if first != EEXIST || mkdir(work, 0o700) != 0 {
+        let why = String(cString: strerror(errno))
+        throw BatchError("\(work): cannot create the work folder: \(why)", "\(work)：无法创建工作目录：\(why)")
+      }
     }
 
     // Who sent it, as far as the sender and the names tell (the files' own 填报单位 come with the reading).
@@ -331,7 +354,8 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
     var results: [AttachmentResult] = []
     var namedAgencies: [String?] = []
     var storedAgencies: [String?] = []
-    var writer = try reportWriter.inFolder(work + "/reports")
+    var writer = reportWriter.forBytes()
+    var reports: [ReplyAttachment] = []
     for p in message.problems where p.fileName == nil { staged.report.problems.append(p.chinese) }
     for a in message.attachments {
       var r = AttachmentResult(name: a.fileName, status: .other)
@@ -342,11 +366,15 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
         r.status = .unsupported
         r.problem = message.problems.first { $0.fileName == a.fileName }?.chinese ?? "无法读取，请直接发送 Excel 表格（.xlsx）。"
       case .spreadsheet:
-        let path = work + "/in/" + a.fileName
-        guard FileManager.default.createFile(atPath: path, contents: Data(a.bytes)) else {
-          throw BatchError("\(path): cannot write the attachment", "\(path)：无法写入附件")
+        let path = work + "/" + a.fileName
+        staged.workFiles.append(path)
+        do { try BatchRun.writeFile(path, a.bytes) } catch {
+          throw BatchError("\(path): cannot write the attachment: \(error)", "\(path)：无法写入附件：\(error)")
         }
-        let checked = try desk.check(path: path, name: a.fileName, job: job, skipping: stored, writer: &writer)
+        let checked = try desk.check(path: path, name: a.fileName, job: job, skipping: stored, writer: &writer, report: .memory)
+        if let made = checked.reportBytes {
+          reports.append(ReplyAttachment(fileName: made.name, contentType: ReplyAttachment.xlsxType, bytes: made.bytes))
+        }
         staged.files.append(checked.staged)
         namedAgencies += checked.staged.namedAgencies
         storedAgencies += checked.staged.agencies
@@ -384,13 +412,8 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
       let text = ReplyText(agency: staged.report.agency, originalSubject: message.subject, originalDate: message.date.map(Self.chineseDate),
                            outcome: staged.report.outcome, attachments: results, messageProblems: staged.report.problems,
                            deadlines: deadlines, bureau: config.senderName ?? "司法局")
-      var attachments: [ReplyAttachment] = []
-      for r in results {
-        guard let f = r.report, let d = FileManager.default.contents(atPath: work + "/reports/" + f) else { continue }
-        attachments.append(ReplyAttachment(fileName: f, contentType: ReplyAttachment.xlsxType, bytes: [UInt8](d)))
-      }
       var reply = ReplyMessage(replyingTo: message, from: MailAddress(name: config.senderName, address: config.senderAddress),
-                               subject: text.subject, textBody: text.plain, htmlBody: text.html, attachments: attachments)
+                               subject: text.subject, textBody: text.plain, htmlBody: text.html, attachments: reports)
       reply.messageID = "reply-\(sha.prefix(32))@" + (MailAddress(address: config.senderAddress).domain ?? "sheetgate.invalid")
       var rng = SplitMix64(seed: UInt64(sha.prefix(16), radix: 16) ?? 1)
       let draft = reply.render(using: &rng)
@@ -404,7 +427,7 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
 
   /// The second half, in message order: the draft delivered, the spreadsheets stored, the message recorded.
   func commit(_ s: StagedMessage) throws -> MessageReport {
-    defer { if !s.work.isEmpty { try? FileManager.default.removeItem(atPath: s.work) } }
+    defer { BatchRun.removeWork(s) }
     if s.recorded { return s.report }
     var report = s.report
     // The same bytes twice in one batch: the first is recorded now.
@@ -641,8 +664,6 @@ extension BatchDates {
   /// A mail date as ISO 8601 (UTC).
   static func iso(_ d: MailDate?) -> String? {
     guard let d else { return nil }
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime]
-    return f.string(from: Date(timeIntervalSince1970: TimeInterval(d.secondsSince1970)))
+    return Timestamp.iso8601(seconds: Int64(d.secondsSince1970))
   }
 }

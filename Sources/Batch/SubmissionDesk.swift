@@ -87,6 +87,19 @@ public final class SubmissionDesk: @unchecked Sendable {  // @unchecked: immutab
     public var report: ValidateJob.FileResult
     /// The annotated workbook (or receipt) written, when one was.
     public var reportPath: String?
+    /// The annotated workbook (or receipt) and its name, when it was asked for in memory (``ReportOutput/memory``).
+    public var reportBytes: (name: String, bytes: [UInt8])?
+  }
+
+  /// Where ``check(path:name:job:skipping:writer:report:)`` puts the annotated workbook.
+  public enum ReportOutput: Sendable {
+    /// Into the writer's folder, under a name made from the file's.
+    case writerFolder
+    /// At this exact path.
+    case file(String)
+    /// Kept as bytes in ``CheckedFile/reportBytes`` (named as in the writer's folder): a reply's attachment
+    /// needs no file that is written, synced, read back and removed.
+    case memory
   }
 
   /// Reads, validates and encodes the spreadsheet at `path` and writes its annotated workbook (the first half).
@@ -94,10 +107,10 @@ public final class SubmissionDesk: @unchecked Sendable {  // @unchecked: immutab
   ///   - name: the name the filer gave it (recorded in the store; never used as a path here).
   ///   - stored: digests already stored: such a file is read again only for its report.
   ///   - writer: the report writer of the caller's folder; used when `report` is nil.
-  ///   - report: the exact path of the annotated workbook, or nil to let `writer` name it.
+  ///   - output: where the annotated workbook goes.
   /// - Throws: only the report writer's errors on disk; an unreadable file is a result.
   public func check(path: String, name: String, job: MergeJob, skipping stored: Set<String>,
-                    writer: inout ReportWriter, report reportPath: String? = nil) throws -> CheckedFile {
+                    writer: inout ReportWriter, report output: ReportOutput = .writerFolder) throws -> CheckedFile {
     var r = AttachmentResult(name: name, status: .valid)
     let file = job.stage(path: path, name: name, skipping: stored, recording: true)
     var checked = CheckedFile(staged: file, result: r, report: file.result, reportPath: nil)
@@ -135,14 +148,20 @@ public final class SubmissionDesk: @unchecked Sendable {  // @unchecked: immutab
       r.status = r.errors == 0 ? .valid : .invalid
       r.findings = result.tables.flatMap(\.diagnostics).filter { $0.severity == .error }.prefix(10).map(ReplyText.finding)
       do {
-        if let reportPath {
-          try writer.writeWorkbook(for: result, path: path, to: reportPath, recordings: file.isStored ? nil : file.recordings)
+        let recordings = file.isStored ? nil : file.recordings
+        switch output {
+        case .file(let reportPath):
+          try writer.writeWorkbook(for: result, path: path, to: reportPath, recordings: recordings)
           checked.reportPath = reportPath
-        } else {
-          let written = try writer.writeWorkbook(for: result, path: path, recordings: file.isStored ? nil : file.recordings)
-          checked.reportPath = written
+          r.report = lastPathComponent(reportPath)
+        case .writerFolder:
+          checked.reportPath = try writer.writeWorkbook(for: result, path: path, recordings: recordings)
+          r.report = checked.reportPath.map(lastPathComponent)
+        case .memory:
+          let made = try writer.workbookBytes(for: result, path: path, recordings: recordings)
+          checked.reportBytes = made
+          r.report = made.name
         }
-        r.report = checked.reportPath.map { ($0 as NSString).lastPathComponent }
       } catch let p as InputProblem {
         r.status = .unreadable
         r.problem = p.messageZH

@@ -140,11 +140,7 @@ public struct MergeJob: Sendable {
   public var schemas: [TableSchema] { ledgers.schemas }
 
   /// Now as ISO 8601 (UTC), for `received_at`.
-  public static func now() -> String {
-    let f = ISO8601DateFormatter()
-    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return f.string(from: Date())
-  }
+  public static func now() -> String { Timestamp.now(milliseconds: true) }
 
   // MARK: Reading one file (on a worker thread)
 

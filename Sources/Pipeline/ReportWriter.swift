@@ -80,6 +80,31 @@ public struct ReportWriter {
     return out
   }
 
+  /// The annotated workbook (or the receipt) of `result` as bytes, named as ``writeWorkbook(for:path:recordings:)``
+  /// would name its file (the names stay unique within this writer): for a reply's attachment, where a file
+  /// on disk would only be read back and removed. Nothing is written to disk.
+  /// - Throws: an ``InputProblem`` when the submission cannot be read again, or the writer's error.
+  public mutating func workbookBytes(for result: ValidateJob.FileResult, path: String,
+                                     recordings: SheetRecordings? = nil) throws -> (name: String, bytes: [UInt8]) {
+    let report = submission(result)
+    let stem = namer.stem(for: result.file)
+    if report.isClean {
+      return (stem + "_校验通过.xlsx", try ReceiptWorkbook(submission: report).bytes())
+    }
+    let (sheets, dateSystem) = try recordings.flatMap { $0.isUsable ? Self.sourceSheets($0, fileName: result.file) : nil }
+      ?? sourceSheets(path: path, fileName: result.file)
+    return (stem + "_校验结果.xlsx", try AnnotatedWorkbook(submission: report, sheets: sheets, dateSystem: dateSystem).bytes())
+  }
+
+  /// The same writer with no names remembered, for ``workbookBytes(for:path:recordings:)`` only: no folder
+  /// is created (writing files through it writes into ``folder``, as before).
+  public func forBytes() -> ReportWriter {
+    var w = self
+    w.namer = ReportFile.Namer()
+    w.entries = []
+    return w
+  }
+
   /// Writes the annotated workbook (or the receipt) of `result`, read again from `path`, to `output`
   /// exactly: for a caller that names its files itself (`sheetgate serve` never puts a filer's name in a path).
   /// - Returns: true when it is the receipt (nothing to fix).

@@ -182,7 +182,7 @@ public final class Portal: @unchecked Sendable {  // @unchecked: immutable after
     let stored: Set<String> = try desk.store.contains(sha256: digest) ? [digest] : []
     var writer = try desk.reportWriter.inFolder(work)
     let reportPath = folder + "/reports/" + ref + ".xlsx"
-    let checked = try desk.check(path: path, name: fileName, job: job, skipping: stored, writer: &writer, report: reportPath)
+    let checked = try desk.check(path: path, name: fileName, job: job, skipping: stored, writer: &writer, report: .file(reportPath))
     var record = UploadRecord(ref: ref, agency: agency, fileName: fileName, sha256: digest, receivedAt: MergeJob.now(),
                               status: checked.result.status.rawValue, ledgers: checked.result.ledgers.joined(separator: "、"),
                               rows: checked.result.rows, errors: checked.result.errors, warnings: checked.result.warnings,

@@ -1,3 +1,4 @@
+import ByteIO
 import Diagnostics
 import Foundation
 import Tabular
@@ -70,12 +71,28 @@ public struct AnnotatedWorkbook {
   /// - Throws: ``XLSXWriteError`` when the file cannot be written, or the error of a source sheet
   ///   that cannot be read; the destination is then untouched.
   public func write(to path: String) throws {
+    try fill(WorkbookWriter(path: path, options: options))
+  }
+
+  /// The workbook as the bytes of an `.xlsx` file (a reply's attachment): nothing is written to disk.
+  /// Memory grows with the compressed workbook.
+  /// - Throws: the error of a source sheet that cannot be read, or ``XLSXWriteError``.
+  public func bytes() throws -> [UInt8] {
+    let sink = MemorySink()
+    try fill(WorkbookWriter(memory: sink, name: "\(submission.file) 校验结果", options: options))
+    return sink.bytes
+  }
+
+  private var options: WorkbookOptions {
     // Deflate level 1 (ISA-L), as the consolidated workbook: `sheetgate run` writes one of these per
     // submission, and at level 6 zlib was a quarter of a run's CPU; the file is a few percent larger.
     var options = WorkbookOptions(compressionLevel: 1)
     options.dateSystem = dateSystem
     options.properties.title = "\(submission.file) 校验结果"
-    let wb = try WorkbookWriter(path: path, options: options)
+    return options
+  }
+
+  private func fill(_ wb: WorkbookWriter) throws {
     do {
       let names = outputNames()
       var sheetNameByFindings: [String?: String] = [:]
@@ -147,15 +164,22 @@ public struct AnnotatedWorkbook {
     try wb.mergeCells(CellRange(first: CellAddress(row: 0, column: 1), last: CellAddress(row: 0, column: columns - 1)))
     try wb.writeRow(Self.findingsColumns.map { .text($0) }, styles: Array(repeating: styles.header, count: columns),
                     height: 22)
+    // Findings come sheet by sheet: the output name of the last sheet is reused rather than looked up again.
+    var lastSheet: (key: String?, name: String?)? = nil
     for (i, f) in findings.enumerated() {
       let d = f.diagnostic
-      let sheetName = sheetNames[f.sheet] ?? f.sheet ?? ""
+      let outName: String?
+      if let l = lastSheet, l.key == f.sheet { outName = l.name } else {
+        outName = sheetNames[f.sheet]
+        lastSheet = (f.sheet, outName)
+      }
+      let sheetName = outName ?? f.sheet ?? ""
       let r = i + 2
       try wb.writeRow([.int(i + 1), .text(sheetName), .text(f.placeText), .text(d.field ?? ""), .text(d.value ?? ""),
                        .text(f.message.message), .text(f.message.hint), .text(f.severityText)],
                       styles: [styles.text, styles.text, f.a1 == nil ? styles.text : styles.link, styles.text,
                                styles.text, styles.text, styles.text, styles.severity[d.severity] ?? styles.text])
-      if let a1 = f.a1, sheetNames[f.sheet] != nil {
+      if let a1 = f.a1, outName != nil {
         try wb.addHyperlink(at: CellAddress(row: r, column: 2), location: WorkbookWriter.reference(sheet: sheetName, a1),
                             tooltip: "转到 \(sheetName)!\(a1)")
       }
@@ -177,12 +201,12 @@ public struct AnnotatedWorkbook {
     var row = Row()
     var cellStyles: [StyleID?] = []
     var lastWritten = -1
+    let flaggedRows = index.rows(sheet: sheet.findingsSheet)
     while try source.nextRow(into: &row) {
       // Readers number rows in their source; a row that does not move forward cannot be written in place.
       guard row.index > lastWritten, row.index < CellAddress.maxRows else { continue }
       cellStyles.removeAll(keepingCapacity: true)
-      let flagged = index.findings(sheet: sheet.findingsSheet, row: row.index)
-      if !flagged.isEmpty {
+      if let flagged = flaggedRows[row.index], !flagged.isEmpty {
         try annotate(&row, styles: &cellStyles, flagged: flagged, findings: findings, wb: wb, theme: styles)
       }
       try wb.write(row: row, at: row.index, styles: cellStyles)

@@ -1,3 +1,4 @@
+import ByteIO
 import Foundation
 import Validation
 import XLSXWriter
@@ -24,9 +25,24 @@ public struct ReceiptWorkbook {
   /// Writes the receipt to `path` atomically.
   /// - Throws: ``XLSXWriteError`` when the file cannot be written; the destination is then untouched.
   public func write(to path: String) throws {
+    try fill(WorkbookWriter(path: path, options: options))
+  }
+
+  /// The receipt as the bytes of an `.xlsx` file (a reply's attachment): nothing is written to disk.
+  /// - Throws: ``XLSXWriteError`` (only for a value the writer refuses).
+  public func bytes() throws -> [UInt8] {
+    let sink = MemorySink()
+    try fill(WorkbookWriter(memory: sink, name: "\(submission.file) 校验回执", options: options))
+    return sink.bytes
+  }
+
+  private var options: WorkbookOptions {
     var options = WorkbookOptions()
     options.properties.title = "\(submission.file) 校验回执"
-    let wb = try WorkbookWriter(path: path, options: options)
+    return options
+  }
+
+  private func fill(_ wb: WorkbookWriter) throws {
     do {
       let title = wb.addStyle(CellStyle(bold: true, fontSize: 16, horizontal: .center, vertical: .center))
       let label = wb.addStyle(CellStyle(bold: true, fillColor: "F2F2F2", border: true, vertical: .center))

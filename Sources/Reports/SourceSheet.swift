@@ -35,33 +35,30 @@ public struct SourceSheet {
   }
 }
 
-/// The findings of one submission indexed by (sheet, row), so that styling a data row while it
-/// streams past is one dictionary lookup.
+/// The findings of one submission indexed by sheet, then row, so that styling a data row while it
+/// streams past is one lookup by its number.
 ///
-/// - Complexity: building is O(n) in the kept findings; ``findings(sheet:row:)`` is O(1).
-///   Memory is one array index per finding plus one key per flagged row.
+/// - Complexity: building is O(n) in the kept findings; ``rows(sheet:)`` is O(1), and so is each row's lookup in it.
+///   Memory is one array index per finding plus one key per flagged row and per sheet.
 struct FindingIndex {
-  struct Key: Hashable {
-    var sheet: String?
-    var row: Int
-  }
-
-  private var byRow: [Key: [Int]] = [:]
+  /// Sheet → row → indices into the findings.
+  private var bySheet: [String?: [Int: [Int]]] = [:]
 
   /// Indexes the findings that point at a cell (row and column known) and whose severity is
   /// above information; `findings[i]` is addressed by the returned indices.
   init(_ findings: [ReportFinding]) {
     for (i, f) in findings.enumerated() where f.diagnostic.severity > .info {
       guard let r = f.diagnostic.location.row, f.diagnostic.location.column != nil else { continue }
-      byRow[Key(sheet: f.sheet, row: r), default: []].append(i)
+      bySheet[f.sheet, default: [:]][r, default: []].append(i)
     }
   }
 
-  /// Indices of the cell findings on `row` (zero-based) of `sheet`.
-  func findings(sheet: String?, row: Int) -> [Int] {
-    byRow[Key(sheet: sheet, row: row)] ?? []
+  /// The cell findings of `sheet` by zero-based row: a sheet's copy looks its rows up here, without
+  /// hashing the sheet's name for every row.
+  func rows(sheet: String?) -> [Int: [Int]] {
+    bySheet[sheet] ?? [:]
   }
 
   /// True when no finding points at a cell.
-  var isEmpty: Bool { byRow.isEmpty }
+  var isEmpty: Bool { bySheet.isEmpty }
 }

@@ -1,3 +1,4 @@
+import ByteIO
 import Tabular
 import XMLStream
 
@@ -51,11 +52,24 @@ public final class WorkbookWriter {
 
   /// Opens a workbook that will replace `path` when closed. Nothing appears at `path` until then.
   /// - Throws: ``XLSXWriteError/Code/io`` if the temporary file cannot be created in the folder.
-  public init(path: String, options: WorkbookOptions = WorkbookOptions()) throws {
-    self.path = path
-    self.options = options
+  public convenience init(path: String, options: WorkbookOptions = WorkbookOptions()) throws {
     let zip = try ZIPPackage(path: path, level: options.compressionLevel,
                              modified: options.properties.created ?? DateTimeParts.now())
+    self.init(package: zip, path: path, options: options)
+  }
+
+  /// Opens a workbook written into `memory` instead of a file (a reply's attachment, an HTTP body):
+  /// after ``close()`` the sink holds the whole `.xlsx`. `name` stands for the workbook in errors.
+  /// Nothing is written to disk; memory grows with the compressed workbook.
+  public convenience init(memory: MemorySink, name: String, options: WorkbookOptions = WorkbookOptions()) {
+    let zip = ZIPPackage(memory: memory, name: name, level: options.compressionLevel,
+                         modified: options.properties.created ?? DateTimeParts.now())
+    self.init(package: zip, path: name, options: options)
+  }
+
+  private init(package zip: ZIPPackage, path: String, options: WorkbookOptions) {
+    self.path = path
+    self.options = options
     package = options.compressOnOwnThread ? ThreadedPackage(zip) : zip
     sharedStrings = options.sharedStrings ? SharedStringTable() : nil
     dateStyles = (styles.id(for: CellStyle(numberFormat: options.dateFormat)),

@@ -156,6 +156,15 @@ final class ScenarioTests: XCTestCase {
     XCTAssertEqual(a.attribute(sender: "x@126.com", displayName: "乌审旗农牧局", fileNames: ["台账.xlsx"], fileAgencies: [nil]),
                    .displayName("乌审旗农牧局"))
     XCTAssertEqual(a.attribute(sender: "x@126.com", displayName: "张三", fileNames: ["台账.xlsx"], fileAgencies: [nil]), .unknown)
+    // Names are matched on bytes: at the very end, after a partial match of the same first character, never
+    // across a name longer than the file name, and a short name only when no full name is there.
+    let roster = AgencyRoster(entries: [.init(name: "乌审旗农牧局", shortName: "农牧局"),
+                                        .init(name: "乌审旗市场监督管理局", shortName: "市场监管局")])
+    XCTAssertEqual(AgencyAttributor.namesIn("2023乌审旗乌审旗农牧局", roster: roster), ["乌审旗农牧局"])
+    XCTAssertEqual(AgencyAttributor.namesIn("乌审旗", roster: roster), [])
+    XCTAssertEqual(AgencyAttributor.namesIn("市场监管局（盖章）.xlsx", roster: roster), ["乌审旗市场监督管理局"])
+    XCTAssertEqual(AgencyAttributor.namesIn("乌审旗农牧局+市场监管局.xlsx", roster: roster), ["乌审旗农牧局"])
+    XCTAssertEqual(AgencyAttributor.namesIn("", roster: roster), [])
 
     // Through a run: the QQ address is 农牧局's, the file's own 单位 notwithstanding.
     try BatchFixtures.runPython([BatchFixtures.mailboxScript, root + "/mail", "basic", BatchFixtures.samples])
@@ -196,5 +205,42 @@ final class FolderInboxTests: XCTestCase {
     XCTAssertEqual(again.messages.count, 0)
     XCTAssertEqual(again.files.count, 0)
     XCTAssertEqual(BatchFixtures.names(root + "/outbox/new").count, 2)
+  }
+}
+
+/// The run log's line: sorted keys, absent values left out, the text exactly as Foundation's JSON parser reads it.
+final class RunLogTests: XCTestCase {
+  func testLineIsTheDocumentedJSON() throws {
+    var a = AttachmentResult(name: "乌审旗农牧局/2023 \"培训\"台账.xlsx", status: .invalid)
+    a.ledgers = ["行政执法人员培训学时台账"]
+    a.rows = 500
+    a.errors = 3
+    a.warnings = 1
+    a.report = "乌审旗农牧局_校验结果.xlsx"
+    let b = AttachmentResult(name: "报送函.pdf", status: .coverLetter)
+    let r = BatchRun.MessageReport(
+      source: "/srv/mail/new/1.eml", messageID: "<a@b>", sha256: "ab12", sender: "nmj@wsq.gov.cn", senderName: nil,
+      subject: "关于报送\n台账\t的函 😀", date: "2023-08-15T01:30:00Z", outcome: .invalid, agency: "乌审旗农牧局",
+      attribution: "mailbox", candidates: [], attachments: [a, b], problems: ["第二个附件不是台账"], reply: nil, resumed: false)
+    let line = RunLog.line(r, time: "2023-08-15T02:00:00Z")
+    XCTAssertFalse(line.contains(10), "one line")
+    let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line)) as? NSDictionary)
+    let expected: NSDictionary = [
+      "time": "2023-08-15T02:00:00Z", "source": "/srv/mail/new/1.eml", "sha256": "ab12", "outcome": "invalid",
+      "attribution": "mailbox", "resumed": false, "message_id": "<a@b>", "sender": "nmj@wsq.gov.cn",
+      "subject": "关于报送\n台账\t的函 😀", "date": "2023-08-15T01:30:00Z", "agency": "乌审旗农牧局",
+      "problems": ["第二个附件不是台账"],
+      "attachments": [
+        ["name": "乌审旗农牧局/2023 \"培训\"台账.xlsx", "status": "invalid", "ledgers": ["行政执法人员培训学时台账"],
+         "rows": 500, "errors": 3, "warnings": 1, "report": "乌审旗农牧局_校验结果.xlsx"],
+        ["name": "报送函.pdf", "status": "cover-letter"],
+      ],
+    ]
+    XCTAssertEqual(parsed, expected)
+    // Keys in byte order, at every level.
+    let text = String(decoding: line, as: UTF8.self)
+    let top = ["agency", "attachments", "attribution", "date", "message_id", "outcome", "problems", "resumed", "sender",
+               "sha256", "source", "subject", "time"].map { text.range(of: "\"\($0)\":")!.lowerBound }
+    XCTAssertEqual(top, top.sorted())
   }
 }

@@ -1,4 +1,5 @@
 import XCTest
+import Foundation
 @testable import Tabular
 
 final class CellAddressTests: XCTestCase {
@@ -99,5 +100,38 @@ final class TextFoldTests: XCTestCase {
     var out: [UInt8] = []
     bytes.withUnsafeBufferPointer { TextFold.appendFolded($0, 0..<3, to: &out) }
     XCTAssertEqual(out, bytes)
+  }
+}
+
+final class TimestampTests: XCTestCase {
+  /// The hand-made timestamps are the ones Foundation's ISO 8601 formatter writes, to the millisecond.
+  func testMatchesFoundationsFormatter() {
+    let plain = ISO8601DateFormatter()
+    plain.formatOptions = [.withInternetDateTime]
+    let fractional = ISO8601DateFormatter()
+    fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    var rng = SystemRandomNumberGenerator()
+    // 1900-01-01 … 2200-01-01, the epoch and leap days.
+    var seconds: [Int64] = [0, -1, 86_399, 86_400, 951_782_400, 951_868_799, 1_709_164_800, -2_208_988_800, 7_258_118_399]
+    for _ in 0..<3000 { seconds.append(Int64.random(in: -2_208_988_800...7_258_118_400, using: &rng)) }
+    for s in seconds {
+      let date = Date(timeIntervalSince1970: TimeInterval(s))
+      XCTAssertEqual(Timestamp.iso8601(seconds: s), plain.string(from: date), "\(s)")
+      let ms = Int.random(in: 0...999, using: &rng)
+      XCTAssertEqual(Timestamp.iso8601(seconds: s, milliseconds: ms),
+                     fractional.string(from: Date(timeIntervalSince1970: TimeInterval(s) + Double(ms) / 1000 + 0.0001)), "\(s).\(ms)")
+    }
+    XCTAssertEqual(Timestamp.iso8601(seconds: 1_692_063_000), "2023-08-15T01:30:00Z")
+    XCTAssertEqual(Timestamp.iso8601(seconds: 1_692_063_000, milliseconds: 7), "2023-08-15T01:30:00.007Z")
+  }
+
+  func testNowIsTheClock() {
+    let before = Date().timeIntervalSince1970
+    let now = Timestamp.now(milliseconds: true)
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    let parsed = try? XCTUnwrap(f.date(from: now)).timeIntervalSince1970
+    XCTAssertNotNil(parsed)
+    XCTAssertEqual(parsed ?? 0, before, accuracy: 2)
   }
 }
