@@ -158,13 +158,12 @@ final class ScenarioTests: XCTestCase {
     XCTAssertEqual(a.attribute(sender: "x@126.com", displayName: "张三", fileNames: ["台账.xlsx"], fileAgencies: [nil]), .unknown)
     // Names are matched on bytes: at the very end, after a partial match of the same first character, never
     // across a name longer than the file name, and a short name only when no full name is there.
-    let roster = AgencyRoster(entries: [.init(name: "乌审旗农牧局", shortName: "农牧局"),
-                                        .init(name: "乌审旗市场监督管理局", shortName: "市场监管局")])
-    XCTAssertEqual(AgencyAttributor.namesIn("2023乌审旗乌审旗农牧局", roster: roster), ["乌审旗农牧局"])
-    XCTAssertEqual(AgencyAttributor.namesIn("乌审旗", roster: roster), [])
-    XCTAssertEqual(AgencyAttributor.namesIn("市场监管局（盖章）.xlsx", roster: roster), ["乌审旗市场监督管理局"])
-    XCTAssertEqual(AgencyAttributor.namesIn("乌审旗农牧局+市场监管局.xlsx", roster: roster), ["乌审旗农牧局"])
-    XCTAssertEqual(AgencyAttributor.namesIn("", roster: roster), [])
+    let four = try XCTUnwrap(a.roster)
+    XCTAssertEqual(AgencyAttributor.namesIn("2023乌审旗乌审旗农牧局", roster: four), ["乌审旗农牧局"])
+    XCTAssertEqual(AgencyAttributor.namesIn("乌审旗", roster: four), [])
+    XCTAssertEqual(AgencyAttributor.namesIn("市场监管局（盖章）.xlsx", roster: four), ["乌审旗市场监督管理局"])
+    XCTAssertEqual(AgencyAttributor.namesIn("乌审旗农牧局+市场监管局.xlsx", roster: four), ["乌审旗农牧局"])
+    XCTAssertEqual(AgencyAttributor.namesIn("", roster: four), [])
 
     // Through a run: the QQ address is 农牧局's, the file's own 单位 notwithstanding.
     try BatchFixtures.runPython([BatchFixtures.mailboxScript, root + "/mail", "basic", BatchFixtures.samples])
