@@ -43,6 +43,8 @@ let package = Package(
     .systemLibrary(name: "CIsal", path: "Sources/CIsal", providers: [.apt(["libisal-dev"])]),
     // PCRE2 with its JIT: Table Schema `pattern` constraints (Debian: libpcre2-dev).
     .systemLibrary(name: "CPCRE2", path: "Sources/CPCRE2", providers: [.apt(["libpcre2-dev"])]),
+    // __builtin_prefetch for the unique-key sets (header only; DESIGN-NOTES: Validation speed).
+    .systemLibrary(name: "CPrefetch", path: "Sources/CPrefetch"),
 
     // Threads, the one lock style, channels, ordered workers (DESIGN-NOTES.md, "One concurrency kit").
     .target(name: "ThreadKit", swiftSettings: v6),
@@ -62,7 +64,7 @@ let package = Package(
     .target(name: "Schema", dependencies: ["Tabular", "Diagnostics", "CPCRE2", "Yams"], swiftSettings: v6),
     // Recognition is self-contained for now (plain LedgerLabels input); a Schema adapter comes later.
     .target(name: "Recognition", dependencies: ["Tabular"], swiftSettings: v6),
-    .target(name: "Validation", dependencies: ["ByteIO", "Tabular", "Schema", "Diagnostics"], swiftSettings: v6),
+    .target(name: "Validation", dependencies: ["ByteIO", "Tabular", "Schema", "Diagnostics", "CPrefetch"], swiftSettings: v6),
     .target(name: "Reports", dependencies: ["Diagnostics", "Validation", "XLSXWriter", "Tabular", "ByteIO"], swiftSettings: v6),
     .target(name: "Merge", dependencies: ["Schema"], swiftSettings: v6),
     .target(name: "Store", dependencies: ["Merge", .product(name: "GRDB", package: "GRDB.swift"),

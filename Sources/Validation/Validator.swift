@@ -216,6 +216,7 @@ struct ValidatorCore {
     }
     typeAndFormat.check(row: row, typed: &typed, emitter: &emitter, into: &collector, prechecked: prechecked)
     lastRowTyped = true
+    if !uniqueKeys.keys.isEmpty { uniqueKeys.prefetch(typed: typed) }
     constraints.check(row: row, typed: &typed, emitter: &emitter, into: &collector)
     if !rowRules.rules.isEmpty { rowRules.check(row: row, typed: &typed, emitter: &emitter, into: &collector) }
     if !uniqueKeys.keys.isEmpty { uniqueKeys.check(row: row, typed: &typed, emitter: &emitter, into: &collector) }

@@ -1,3 +1,4 @@
+import CPrefetch
 import Schema
 
 /// A 64-bit hash of a normalised key value, computed from bytes (no `String`).
@@ -86,6 +87,12 @@ struct KeyHashTable {
     return earlier
   }
 
+  /// Starts loading the slot `hash` would be looked up in (``insert(_:row:)`` a little later then finds it cached).
+  @inline(__always)
+  func prefetch(_ hash: UInt64) {
+    shards[Int(truncatingIfNeeded: hash >> 58)].prefetch(hash)
+  }
+
   /// Calls `body` with every hash and its row (in no particular order).
   func forEach(_ body: (UInt64, Int) -> Void) {
     for s in shards { s.forEach(body) }
@@ -110,6 +117,16 @@ struct KeyHashShard {
     while n * 3 < capacity * 4 { n = n * 3 / 2 }
     hashes = Array(repeating: 0, count: n)
     rows = Array(repeating: 0, count: n)
+  }
+
+  /// Starts loading the home slot of `hash`.
+  @inline(__always)
+  func prefetch(_ hash: UInt64) {
+    let key = hash == 0 ? 1 : hash
+    hashes.withUnsafeBufferPointer { h in
+      let i = Int(truncatingIfNeeded: (key << 6).multipliedFullWidth(by: UInt64(h.count)).high)
+      sheetgate_prefetch_for_write(h.baseAddress! + i)
+    }
   }
 
   /// Inserts `hash` for `row`; returns the earlier row when the hash was already there.
