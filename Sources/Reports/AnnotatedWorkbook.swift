@@ -164,24 +164,27 @@ public struct AnnotatedWorkbook {
     try wb.mergeCells(CellRange(first: CellAddress(row: 0, column: 1), last: CellAddress(row: 0, column: columns - 1)))
     try wb.writeRow(Self.findingsColumns.map { .text($0) }, styles: Array(repeating: styles.header, count: columns),
                     height: 22)
-    // Findings come sheet by sheet: the output name of the last sheet is reused rather than looked up again.
-    var lastSheet: (key: String?, name: String?)? = nil
+    // Findings come sheet by sheet: the output name of the last sheet, and its quoted form for links, are
+    // reused rather than made again for every finding.
+    var lastSheet: (key: String?, name: String?, quoted: String)? = nil
     for (i, f) in findings.enumerated() {
       let d = f.diagnostic
       let outName: String?
-      if let l = lastSheet, l.key == f.sheet { outName = l.name } else {
+      let quoted: String
+      if let l = lastSheet, l.key == f.sheet { (outName, quoted) = (l.name, l.quoted) } else {
         outName = sheetNames[f.sheet]
-        lastSheet = (f.sheet, outName)
+        quoted = WorkbookWriter.reference(sheet: outName ?? f.sheet ?? "", "")
+        lastSheet = (f.sheet, outName, quoted)
       }
       let sheetName = outName ?? f.sheet ?? ""
       let r = i + 2
-      try wb.writeRow([.int(i + 1), .text(sheetName), .text(f.placeText), .text(d.field ?? ""), .text(d.value ?? ""),
+      let a1 = f.a1
+      try wb.writeRow([.int(i + 1), .text(sheetName), .text(a1 ?? f.placeText), .text(d.field ?? ""), .text(d.value ?? ""),
                        .text(f.message.message), .text(f.message.hint), .text(f.severityText)],
-                      styles: [styles.text, styles.text, f.a1 == nil ? styles.text : styles.link, styles.text,
+                      styles: [styles.text, styles.text, a1 == nil ? styles.text : styles.link, styles.text,
                                styles.text, styles.text, styles.text, styles.severity[d.severity] ?? styles.text])
-      if let a1 = f.a1, outName != nil {
-        try wb.addHyperlink(at: CellAddress(row: r, column: 2), location: WorkbookWriter.reference(sheet: sheetName, a1),
-                            tooltip: "转到 \(sheetName)!\(a1)")
+      if let a1, outName != nil {
+        try wb.addHyperlink(at: CellAddress(row: r, column: 2), location: quoted + a1, tooltip: "转到 " + sheetName + "!" + a1)
       }
     }
     if !findings.isEmpty {
@@ -237,12 +240,19 @@ public struct AnnotatedWorkbook {
       if cellStyles.count <= column { cellStyles.append(contentsOf: repeatElement(nil, count: column + 1 - cellStyles.count)) }
       let worst = list.map { findings[$0].diagnostic.severity }.max() ?? .warning
       cellStyles[column] = worst == .error ? theme.error : theme.warning
-      let text = list.map { i -> String in
-        let f = findings[i]
-        var line = "【\(f.severityText)】\(f.message.message)"
-        if !f.message.hint.isEmpty { line += "\n修改建议：\(f.message.hint)" }
-        return line
-      }.joined(separator: "\n")
+      // One string built in place; the findings are read where they are (copying a finding retains a dozen strings).
+      var text = ""
+      for i in list {
+        if !text.isEmpty { text += "\n" }
+        text += "【"
+        text += findings[i].diagnostic.severity.chineseLabel
+        text += "】"
+        text += findings[i].message.message
+        if !findings[i].message.hint.isEmpty {
+          text += "\n修改建议："
+          text += findings[i].message.hint
+        }
+      }
       try wb.addComment(at: CellAddress(row: row.index, column: column), text: text, author: "司法局校验")
     }
   }

@@ -55,7 +55,25 @@ public struct CellAddress: Hashable, Sendable, Comparable, CustomStringConvertib
   }
 
   /// The A1 reference, e.g. `D17`.
-  public var a1: String { Self.columnName(column) + String(row + 1) }
+  /// The A1 reference (`E5`), made in one buffer: the findings sheet of a reply makes one per finding.
+  public var a1: String {
+    var out: [UInt8] = []
+    out.reserveCapacity(12)
+    var n = column + 1
+    while n > 0 {
+      out.append(UInt8(65 + (n - 1) % 26))
+      n = (n - 1) / 26
+    }
+    out.reverse()
+    let letters = out.count
+    var r = row + 1
+    repeat {
+      out.append(UInt8(48 + r % 10))
+      r /= 10
+    } while r > 0
+    out[letters...].reverse()
+    return String(decoding: out, as: UTF8.self)
+  }
 
   public var description: String { a1 }
 

@@ -280,7 +280,8 @@ public struct XMLWriter: Sendable {
         u /= 10
       } while u != 0
       if v < 0 { p -= 1; buf[p] = 0x2D }
-      bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buf[p..<24]))
+      // As typed UInt8 bytes: appending a raw buffer took the generic, byte-at-a-time path.
+      bytes.append(contentsOf: UnsafeBufferPointer(start: buf.baseAddress!.assumingMemoryBound(to: UInt8.self) + p, count: 24 - p))
       return 24 - p
     }
     _ = written

@@ -146,7 +146,7 @@ public struct ZIPEntryReader {
       throw fail(.archiveTooLarge, "reading it brings the archive's inflated total past the limit of "
         + "\(limits.maxArchiveBytes) bytes (ZIPLimits.maxArchiveBytes)")
     }
-    crc = zlibCRC32(crc, chunk)
+    crc = zipCRC32(crc, chunk)
   }
 
   /// Checks CRC and size once all bytes are out. The CRC comes first: it is what a damaged entry fails, and the

@@ -130,7 +130,7 @@ public final class ZIPWriter {
   public func write(_ bytes: UnsafeRawBufferPointer) throws(ZIPError) {
     guard var record = current else { throw misuse(nil, "write() was called outside beginEntry()/endEntry()") }
     guard bytes.count > 0 else { return }
-    record.crc = zlibCRC32(record.crc, bytes)
+    record.crc = zipCRC32(record.crc, bytes)
     record.uncompressed += UInt64(bytes.count)
     if isDeflating, let deflater {
       var produced: UInt64 = 0

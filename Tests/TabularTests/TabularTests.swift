@@ -12,6 +12,13 @@ final class CellAddressTests: XCTestCase {
     }
     XCTAssertEqual(CellAddress("$B$3"), CellAddress(row: 2, column: 1))
     XCTAssertEqual(CellAddress("b3"), CellAddress(row: 2, column: 1))
+    // Every column, and rows of every length: the letters and the row number, parsed back to the same cell.
+    for c in 0..<CellAddress.maxColumns {
+      let r = [0, 8, 9, 99, 12_345, 1_048_575][c % 6]
+      let a = CellAddress(row: r, column: c)
+      XCTAssertEqual(a.a1, CellAddress.columnName(c) + String(r + 1))
+      XCTAssertEqual(CellAddress(a.a1), a)
+    }
   }
 
   func testRejectsBadReferences() {

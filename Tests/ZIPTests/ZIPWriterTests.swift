@@ -208,3 +208,30 @@ final class ZIPWriterTests: XCTestCase {
     if let expectedCount { XCTAssertEqual(listed.count, expectedCount) }
   }
 }
+
+/// The CRC-32 every entry is checked and written with (ISA-L's) against the definition, bit by bit.
+final class CRC32Tests: XCTestCase {
+  /// The reflected CRC-32 of ZIP, gzip and PNG (polynomial 0xEDB88320), one bit at a time.
+  static func reference(_ bytes: [UInt8]) -> UInt32 {
+    var c: UInt32 = 0xFFFF_FFFF
+    for b in bytes {
+      c ^= UInt32(b)
+      for _ in 0..<8 { c = c & 1 == 1 ? (c >> 1) ^ 0xEDB8_8320 : c >> 1 }
+    }
+    return ~c
+  }
+
+  func testMatchesTheDefinitionWholeAndInPieces() {
+    XCTAssertEqual(Array("123456789".utf8).withUnsafeBytes { zipCRC32(0, $0) }, 0xCBF4_3926)
+    XCTAssertEqual([UInt8]().withUnsafeBytes { zipCRC32(0, $0) }, 0)
+    var rng = SystemRandomNumberGenerator()
+    for n in [1, 2, 3, 15, 16, 17, 63, 64, 65, 255, 256, 1000, 4096, 70_001] {
+      let bytes = (0..<n).map { _ in UInt8.random(in: 0...255, using: &rng) }
+      let whole = bytes.withUnsafeBytes { zipCRC32(0, $0) }
+      XCTAssertEqual(whole, Self.reference(bytes), "\(n) bytes")
+      let cut = Int.random(in: 0...n, using: &rng)
+      let first = bytes[..<cut].withUnsafeBytes { zipCRC32(0, $0) }
+      XCTAssertEqual(bytes[cut...].withUnsafeBytes { zipCRC32(first, $0) }, whole, "\(n) bytes cut at \(cut)")
+    }
+  }
+}

@@ -71,3 +71,12 @@ final class FastDeflater {
     } while left > 0
   }
 }
+
+/// CRC-32 (the ZIP/gzip polynomial) of `bytes`, continuing from `crc`; start with 0. The same values as
+/// zlib's `crc32` (checked in `ZIPTests`), from ISA-L's folding implementation (PCLMULQDQ), several
+/// times faster than Debian's zlib 1.2.13: every byte a workbook inflates to, or is written from, passes here.
+@inline(__always)
+func zipCRC32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+  guard let base = bytes.baseAddress, bytes.count > 0 else { return crc }
+  return crc32_gzip_refl(crc, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
+}

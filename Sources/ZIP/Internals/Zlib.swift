@@ -6,23 +6,6 @@
 
 import CZlib
 
-/// CRC-32 (ZIP/PNG polynomial) of `bytes`, continuing from `crc`. Start with 0.
-@inline(__always)
-func zlibCRC32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
-  guard let base = bytes.baseAddress, bytes.count > 0 else { return crc }
-  var crc = UInt(crc)
-  var p = base.assumingMemoryBound(to: Bytef.self)
-  var left = bytes.count
-  // zlib's length argument is a 32-bit uInt; feed very large buffers in slices.
-  while left > 0 {
-    let n = min(left, 1 << 30)
-    crc = CZlib.crc32(crc, p, uInt(n))
-    p += n
-    left -= n
-  }
-  return UInt32(truncatingIfNeeded: crc)
-}
-
 /// The outcome of one inflate step.
 enum InflateStep {
   /// Produced this many bytes (possibly 0 when more input is needed).
