@@ -1,4 +1,3 @@
-import ByteIO
 import Diagnostics
 import Foundation
 import Tabular
@@ -29,7 +28,7 @@ import XLSXWriter
 /// ### Failure
 /// The workbook is written to a temporary file and renamed into place by ``write(to:)``; on any
 /// error the temporary file is removed and an earlier report at the path is left as it was.
-public struct AnnotatedWorkbook {
+public struct AnnotatedWorkbook: WorkbookReport {
   /// The name of the first sheet.
   public static let findingsSheetName = "问题清单"
 
@@ -70,20 +69,14 @@ public struct AnnotatedWorkbook {
   /// Writes the workbook to `path` atomically (temporary file, then rename).
   /// - Throws: ``XLSXWriteError`` when the file cannot be written, or the error of a source sheet
   ///   that cannot be read; the destination is then untouched.
-  public func write(to path: String) throws {
-    try fill(WorkbookWriter(path: path, options: options))
-  }
+  public func write(to path: String) throws { try writeWorkbook(to: path) }
 
   /// The workbook as the bytes of an `.xlsx` file (a reply's attachment): nothing is written to disk.
   /// Memory grows with the compressed workbook.
   /// - Throws: the error of a source sheet that cannot be read, or ``XLSXWriteError``.
-  public func bytes() throws -> [UInt8] {
-    let sink = MemorySink()
-    try fill(WorkbookWriter(memory: sink, name: "\(submission.file) 校验结果", options: options))
-    return sink.bytes
-  }
+  public func bytes() throws -> [UInt8] { try workbookBytes() }
 
-  private var options: WorkbookOptions {
+  var workbookOptions: WorkbookOptions {
     // Deflate level 1 (ISA-L), as the consolidated workbook: `sheetgate run` writes one of these per
     // submission, and at level 6 zlib was a quarter of a run's CPU; the file is a few percent larger.
     var options = WorkbookOptions(compressionLevel: 1)
@@ -92,7 +85,7 @@ public struct AnnotatedWorkbook {
     return options
   }
 
-  private func fill(_ wb: WorkbookWriter) throws {
+  func fill(_ wb: WorkbookWriter) throws {
     do {
       let names = outputNames()
       var sheetNameByFindings: [String?: String] = [:]

@@ -1,4 +1,3 @@
-import ByteIO
 import Foundation
 import Validation
 import XLSXWriter
@@ -12,7 +11,7 @@ import XLSXWriter
 /// ```
 ///
 /// Memory and cost: a few rows; the file is written atomically (temporary file, then rename).
-public struct ReceiptWorkbook {
+public struct ReceiptWorkbook: WorkbookReport {
   /// The name of the receipt's only sheet.
   public static let sheetName = "校验回执"
 
@@ -24,25 +23,19 @@ public struct ReceiptWorkbook {
 
   /// Writes the receipt to `path` atomically.
   /// - Throws: ``XLSXWriteError`` when the file cannot be written; the destination is then untouched.
-  public func write(to path: String) throws {
-    try fill(WorkbookWriter(path: path, options: options))
-  }
+  public func write(to path: String) throws { try writeWorkbook(to: path) }
 
   /// The receipt as the bytes of an `.xlsx` file (a reply's attachment): nothing is written to disk.
   /// - Throws: ``XLSXWriteError`` (only for a value the writer refuses).
-  public func bytes() throws -> [UInt8] {
-    let sink = MemorySink()
-    try fill(WorkbookWriter(memory: sink, name: "\(submission.file) 校验回执", options: options))
-    return sink.bytes
-  }
+  public func bytes() throws -> [UInt8] { try workbookBytes() }
 
-  private var options: WorkbookOptions {
+  var workbookOptions: WorkbookOptions {
     var options = WorkbookOptions()
     options.properties.title = "\(submission.file) 校验回执"
     return options
   }
 
-  private func fill(_ wb: WorkbookWriter) throws {
+  func fill(_ wb: WorkbookWriter) throws {
     do {
       let title = wb.addStyle(CellStyle(bold: true, fontSize: 16, horizontal: .center, vertical: .center))
       let label = wb.addStyle(CellStyle(bold: true, fillColor: "F2F2F2", border: true, vertical: .center))

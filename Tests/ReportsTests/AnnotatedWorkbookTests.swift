@@ -133,4 +133,26 @@ print(json.dumps(out, ensure_ascii=False))
       XCTAssertTrue(text.contains(expected), "\(expected) not in \(text)")
     }
   }
+
+  /// A workbook made in memory (a reply's attachment) is the workbook written to a file, as openpyxl reads it:
+  /// values, sheets, links, comments, fills, freeze panes and merged ranges.
+  func testBytesAreTheWorkbookWrittenToAFile() throws {
+    guard PythonReaders.python.path != nil else { throw XCTSkip(PythonReaders.python.reason) }
+    let dir = try ReportFixtures.temporaryDirectory()
+    var clean = ReportFixtures.submission()
+    clean.tables[0].diagnostics = []
+    clean.tables[0].stats = .init()
+    let annotated = AnnotatedWorkbook(submission: ReportFixtures.submission(), sheets: [ReportFixtures.sourceSheet()])
+    let receipt = ReceiptWorkbook(submission: clean)
+    for (name, write, bytes) in [("annotated", annotated.write(to:), annotated.bytes), ("receipt", receipt.write(to:), receipt.bytes)] {
+      try write(dir + "/\(name)-file.xlsx")
+      let made = try bytes()
+      XCTAssertEqual(Array(made.prefix(4)), [0x50, 0x4B, 0x03, 0x04], "a ZIP archive")
+      try Data(made).write(to: URL(fileURLWithPath: dir + "/\(name)-memory.xlsx"))
+      let fromFile = try PythonReaders.runScript(Self.openpyxlScript, arguments: [dir + "/\(name)-file.xlsx"])
+      let fromMemory = try PythonReaders.runScript(Self.openpyxlScript, arguments: [dir + "/\(name)-memory.xlsx"])
+      XCTAssertEqual(fromMemory, fromFile, name)
+      XCTAssertTrue(fromFile.contains(name == "annotated" ? "问题清单" : "校验回执"), fromFile)
+    }
+  }
 }
