@@ -58,7 +58,12 @@ public struct Consolidation {
     /// submissions (a document one file lists as 继续有效 and another as 宣布失效), each listing counted.
     public var exclusiveConflicts = 0
     /// The cross-file findings, as listed in `问题文件` (category, file, sheet, agency, row, explanation).
+    /// Rows repeated across agencies are listed up to ``Options/duplicateListLimit``, as the other repeats.
     public var crossFileFindings: [CrossFileFinding] = []
+    /// Rows repeated across agencies past the list's limit: counted in ``acrossAgencyDuplicates``, not listed.
+    public var crossFileFindingsNotListed = 0
+    /// True when the submissions together showed a finding (listed or not).
+    public var hasCrossFileFindings: Bool { !crossFileFindings.isEmpty || crossFileFindingsNotListed > 0 }
     /// Total rows written to ledger sheets.
     public var totalRows: Int { rowsByLedger.values.reduce(0, +) }
   }
@@ -145,10 +150,15 @@ public struct Consolidation {
             if !d.kept { outcome.droppedDuplicates += 1 }
             if d.acrossAgencies {
               outcome.acrossAgencyDuplicates += 1
-              outcome.crossFileFindings.append(CrossFileFinding(
-                kind: .duplicateAcrossAgencies, file: d.submission.fileName, sheet: d.submission.sheet,
-                ledger: schema.title ?? schema.name, agency: d.submission.agency, row: d.row,
-                explanation: "\(d.key) 与 \(d.other) 重复：同一人员由两个单位报送"))
+              // Listed up to the limit, as the other repeats, so that memory does not grow with them.
+              if outcome.acrossAgencyDuplicates > options.duplicateListLimit {
+                outcome.crossFileFindingsNotListed += 1
+              } else {
+                outcome.crossFileFindings.append(CrossFileFinding(
+                  kind: .duplicateAcrossAgencies, file: d.submission.fileName, sheet: d.submission.sheet,
+                  ledger: schema.title ?? schema.name, agency: d.submission.agency, row: d.row,
+                  explanation: "\(d.key) 与 \(d.other) 重复：同一人员由两个单位报送"))
+              }
             }
             if duplicates.count < options.duplicateListLimit { duplicates.append(d) }
             if !d.kept { return }

@@ -45,6 +45,9 @@ public struct MergeJob: Sendable {
     /// Distinct values of a unique key checked in memory before the key's set moves to a temporary file
     /// (``ValidationContext/uniqueKeysInMemory``).
     public var uniqueKeysInMemory = 65_536
+    /// Repeated rows listed in `问题文件` and on the terminal (``Consolidation/Options/duplicateListLimit``);
+    /// the counts go on past it, so a merge's memory does not grow with the repeats.
+    public var duplicateListLimit = 10_000
     public init(schema: TableSchema? = nil, roster: AgencyRoster? = nil, period: String? = nil,
                 duplicates: DuplicatePolicy = .report, includeInvalid: Bool = false, csvEncoding: String? = nil,
                 today: LocalDate = .today) {
@@ -133,7 +136,8 @@ public struct MergeJob: Sendable {
   /// The consolidation settings these options imply (ledger restriction, period, duplicates).
   public var consolidationOptions: Consolidation.Options {
     Consolidation.Options(roster: options.roster, duplicates: options.duplicates, includeInvalid: options.includeInvalid,
-                          ledgers: options.schema.map { [$0.name] }, period: options.period)
+                          ledgers: options.schema.map { [$0.name] }, period: options.period,
+                          duplicateListLimit: options.duplicateListLimit)
   }
 
   /// The ledgers the output may hold, in sheet order.

@@ -66,7 +66,7 @@ struct MergeCommand: ParsableCommand {
     }
     MergeReportText.print(result, chinese: chinese)
     let merged = result.consolidation
-    if !merged.leftOut.isEmpty || merged.droppedDuplicates > 0 || !merged.crossFileFindings.isEmpty {
+    if !merged.leftOut.isEmpty || merged.droppedDuplicates > 0 || merged.hasCrossFileFindings {
       throw ExitCode(ExitStatus.findings)
     }
   }
@@ -101,6 +101,10 @@ enum MergeReportText {
         : (chinese ? "多个单位重复报送" : "submitted by two agencies")
       Output.stdout.write("\(f.file)\(f.sheet.map { "!\($0)" } ?? "")  " + (chinese ? "第\(f.row)行" : "row \(f.row)")
                           + "  \(f.agency ?? "-")  " + (chinese ? "错误" : "error") + "（\(f.kind.rawValue)）：\(title)：\(f.explanation)\n")
+    }
+    if c.crossFileFindingsNotListed > 0 {
+      Output.stdout.write(chinese ? "另有 \(c.crossFileFindingsNotListed) 条多个单位重复报送的记录未逐条列出（共 \(c.acrossAgencyDuplicates) 条）。\n"
+                                  : "\(c.crossFileFindingsNotListed) more rows submitted by two agencies are not listed (\(c.acrossAgencyDuplicates) in all).\n")
     }
     for (ledger, agencies) in c.notSubmitted.sorted(by: { $0.key < $1.key }) where !agencies.isEmpty {
       let title = c.ledgerTitles[ledger] ?? ledger

@@ -100,6 +100,16 @@ final class NothingLostTests: XCTestCase {
     XCTAssertEqual(r.consolidation.rowsByLedger["training-hours"],
                    expected["training-hours"]! + 3 * 17 - r.consolidation.droppedDuplicates)
     XCTAssertGreaterThanOrEqual(r.consolidation.droppedDuplicates, 1)
+
+    // With no room in the list, rows repeated across agencies are counted, not listed: nothing held per repeat.
+    var options = MergeJob.Options()
+    options.duplicateListLimit = 0
+    let counted = try MergeJob(options: options).run(paths: files, output: dir + "/b.xlsx", format: .xlsx, storePath: nil)
+    let c = counted.consolidation
+    XCTAssertGreaterThanOrEqual(c.acrossAgencyDuplicates, 1)
+    XCTAssertEqual(c.crossFileFindingsNotListed, c.acrossAgencyDuplicates)
+    XCTAssertFalse(c.crossFileFindings.contains { $0.kind == .duplicateAcrossAgencies })
+    XCTAssertTrue(c.hasCrossFileFindings)
   }
 
   func testCSVOutputHasBOMAndNeutralisedFormulas() throws {
