@@ -324,18 +324,14 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
 
     // The message's spreadsheets are read from files in a work folder of its own (the readers take a path);
     // their annotated workbooks stay in memory until they are the reply's attachments.
-    let work = workRoot + "/" + String(sha.prefix(32))
-    staged.work = work
-    if mkdir(work, 0o700) != 0 {
-      let first = errno
-      // Left by a killed run (a copy of this message staged in the same batch waits for its commit, which
-      // finds it recorded and never reads this folder).
-      if first == EEXIST { try? FileManager.default.removeItem(atPath: work) }
-      if first != EEXIST || mkdir(work, 0o700) != 0 {
-        let why = String(cString: strerror(errno))
-        throw BatchError("\(work): cannot create the work folder: \(why)", "\(work)：无法创建工作目录：\(why)")
-      }
+    // A new folder each time (mkdtemp): two copies of one message staged at once in a batch never share one,
+    // and what a killed run left is removed when the next run starts.
+    var template = Array((workRoot + "/" + String(sha.prefix(16)) + "-XXXXXX").utf8CString)
+    guard let work = template.withUnsafeMutableBufferPointer({ b in mkdtemp(b.baseAddress!).map { String(cString: $0) } }) else {
+      let why = String(cString: strerror(errno))
+      throw BatchError("\(workRoot): cannot create a work folder: \(why)", "\(workRoot)：无法创建工作目录：\(why)")
     }
+    staged.work = work
 
     // Who sent it, as far as the sender and the names tell (the files' own 填报单位 come with the reading).
     let attributor = AgencyAttributor(roster: roster, mailboxes: mailboxes)

@@ -122,6 +122,31 @@ final class ScenarioTests: XCTestCase {
     XCTAssertEqual(try store.allSubmissions(), submissions)
   }
 
+  /// Copies of one message (the same bytes, as a client that sent twice or a mailbox filter that copied it
+  /// delivers them) arriving together are staged at the same time on different threads: each gets a work folder
+  /// of its own, the first is answered and stored, the others are finished as recorded; none reads a file
+  /// another copy removed.
+  func testCopiesOfOneMessageInOneBatch() throws {
+    let root = try BatchFixtures.folder(self)
+    try BatchFixtures.runPython([BatchFixtures.mailboxScript, root + "/mail", "basic", BatchFixtures.samples])
+    // The largest message: one with a spreadsheet attached.
+    func size(_ n: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: root + "/mail/new/" + n))?[.size] as? Int) ?? 0 }
+    let original = try XCTUnwrap(BatchFixtures.names(root + "/mail/new").max { size($0) < size($1) })
+    for i in 1...7 {
+      try FileManager.default.copyItem(atPath: root + "/mail/new/" + original, toPath: root + "/mail/new/\(original).copy\(i)")
+    }
+    let summary = try BatchRun(config: BatchFixtures.config(root)).run()
+    let copies = summary.messages.filter { $0.source.contains(original) }
+    XCTAssertEqual(copies.count, 8)
+    XCTAssertEqual(Set(copies.map(\.sha256)).count, 1)
+    XCTAssertEqual(copies.filter { !$0.resumed }.count, 1, "one copy handled, the rest finished as recorded")
+    XCTAssertTrue(copies.contains { $0.attachments.contains { $0.status == .valid || $0.status == .invalid } }, "\(copies)")
+    for m in summary.messages {
+      XCTAssertFalse(m.attachments.contains { $0.status == .unreadable }, "\(m.source): \(m.attachments)")
+    }
+    XCTAssertEqual(BatchFixtures.names(root + "/state/work"), [], "no work folder left")
+  }
+
   func testTheRostersMailboxColumnDecidesTheAgency() throws {
     let root = try BatchFixtures.folder(self)
     let roster = root + "/名单.csv"
