@@ -106,8 +106,8 @@ public final class SubmissionDesk: @unchecked Sendable {  // @unchecked: immutab
   /// - Parameters:
   ///   - name: the name the filer gave it (recorded in the store; never used as a path here).
   ///   - stored: digests already stored: such a file is read again only for its report.
-  ///   - writer: the report writer of the caller's folder; used when `report` is nil.
-  ///   - output: where the annotated workbook goes.
+  ///   - writer: the report writer of the caller's folder; it names the workbook for `.writerFolder` and `.memory`.
+  ///   - output: where the annotated workbook goes (`report:`).
   /// - Throws: only the report writer's errors on disk; an unreadable file is a result.
   public func check(path: String, name: String, job: MergeJob, skipping stored: Set<String>,
                     writer: inout ReportWriter, report output: ReportOutput = .writerFolder) throws -> CheckedFile {
