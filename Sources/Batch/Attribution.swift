@@ -1,3 +1,4 @@
+import ByteIO
 import Foundation
 import Intake
 import Schema
@@ -152,25 +153,10 @@ struct AgencyAttributor {
     return hay.withUTF8 { namesIn(utf8: $0, roster: roster) }
   }
 
-  /// ``namesIn(_:roster:)`` on the name's UTF-8 bytes: every roster entry is looked for byte by byte
-  /// (UTF-8 is self-synchronising, so a byte match is a match of whole characters). A file name is short:
-  /// `memchr` for the first byte and `memcmp` at each hit is all the search it needs.
+  /// ``namesIn(_:roster:)`` on the name's UTF-8 bytes (UTF-8 is self-synchronising, so a byte match is a match
+  /// of whole characters).
   private static func namesIn(utf8 hay: UnsafeBufferPointer<UInt8>, roster: AgencyRoster) -> Set<String> {
-    func contains(_ needle: String) -> Bool {
-      var n = needle
-      return n.withUTF8 { b in
-        guard let h = hay.baseAddress, let first = b.first, b.count <= hay.count else { return false }
-        var at = 0
-        let last = hay.count - b.count
-        while at <= last {
-          guard let p = memchr(h + at, Int32(first), last - at + 1) else { return false }
-          at = h.distance(to: p.assumingMemoryBound(to: UInt8.self))
-          if memcmp(h + at, b.baseAddress!, b.count) == 0 { return true }
-          at += 1
-        }
-        return false
-      }
-    }
+    func contains(_ needle: String) -> Bool { ByteSearch.contains(Array(needle.utf8), in: hay) }
     var full = Set<String>()
     for e in roster.entries where contains(e.name) { full.insert(e.name) }
     // 乌审旗市场监督管理局 contains 乌审旗市场监督管理局 only, but a roster listing both 乌审旗X局 and

@@ -54,17 +54,11 @@ public struct CellAddress: Hashable, Sendable, Comparable, CustomStringConvertib
     self.init(a1: Array(a1.utf8))
   }
 
-  /// The A1 reference, e.g. `D17`.
   /// The A1 reference (`E5`), made in one buffer: the findings sheet of a reply makes one per finding.
   public var a1: String {
     var out: [UInt8] = []
     out.reserveCapacity(12)
-    var n = column + 1
-    while n > 0 {
-      out.append(UInt8(65 + (n - 1) % 26))
-      n = (n - 1) / 26
-    }
-    out.reverse()
+    Self.appendColumnLetters(column, to: &out)
     let letters = out.count
     var r = row + 1
     repeat {
@@ -79,16 +73,21 @@ public struct CellAddress: Hashable, Sendable, Comparable, CustomStringConvertib
 
   /// The column letters for a zero-based column index: 0 → `A`, 25 → `Z`, 26 → `AA`.
   public static func columnName(_ column: Int) -> String {
+    var letters: [UInt8] = []
+    appendColumnLetters(column, to: &letters)
+    return String(decoding: letters, as: UTF8.self)
+  }
+
+  /// Appends the column letters of a zero-based column index to `out`.
+  private static func appendColumnLetters(_ column: Int, to out: inout [UInt8]) {
+    let start = out.count
     var n = column + 1
-    var scalars: [UInt8] = []
     while n > 0 {
-      let r = (n - 1) % 26
-      scalars.append(UInt8(65 + r))
+      out.append(UInt8(65 + (n - 1) % 26))
       n = (n - 1) / 26
     }
     // Reversed in place: decoding a `ReversedCollection` takes the generic path (dynamic casts per call).
-    scalars.reverse()
-    return String(decoding: scalars, as: UTF8.self)
+    out[start...].reverse()
   }
 
   public static func < (a: CellAddress, b: CellAddress) -> Bool {

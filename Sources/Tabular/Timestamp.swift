@@ -14,15 +14,15 @@ public enum Timestamp {
     let (y, m, d) = DateSystem.civil(fromDays: days)
     var out: [UInt8] = []
     out.reserveCapacity(24)
-    func put(_ v: Int, _ width: Int) {
-      var digits: [UInt8] = []
+    func put(_ v: Int, _ width: Int) {  // the digits, least significant first, zero-padded, then turned around
+      let start = out.count
       var x = v
       repeat {
-        digits.append(UInt8(ascii: "0") + UInt8(x % 10))
+        out.append(UInt8(ascii: "0") + UInt8(x % 10))
         x /= 10
       } while x > 0
-      while digits.count < width { digits.append(UInt8(ascii: "0")) }
-      out.append(contentsOf: digits.reversed())
+      while out.count - start < width { out.append(UInt8(ascii: "0")) }
+      out[start...].reverse()
     }
     if y < 0 { out.append(UInt8(ascii: "-")) }
     put(abs(y), 4)

@@ -1,3 +1,4 @@
+import ByteIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

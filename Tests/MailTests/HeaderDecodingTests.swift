@@ -1,3 +1,4 @@
+import Foundation
 import Tabular
 import XCTest
 
@@ -84,6 +85,8 @@ final class HeaderDecodingTests: XCTestCase {
       XCTAssertEqual(Base64.decode(Base64.encodeLines(data)[...]), data)
       // The lines as RFC 2045 §6.8 shapes them: the flat encoding cut every 76 characters, each line CRLF-ended.
       let flat = Base64.encode(data)
+      XCTAssertEqual(flat, Array(Data(data).base64EncodedString().utf8), "\(n) bytes, against Foundation's encoder")
+      XCTAssertEqual(Base64.encode(data[...].dropFirst(0)), flat, "a slice encodes as its bytes")
       var lines: [UInt8] = []
       for start in stride(from: 0, to: flat.count, by: 76) {
         lines += flat[start..<min(start + 76, flat.count)] + [13, 10]

@@ -55,20 +55,7 @@ enum Base64 {
 
   /// Base64 without line breaks.
   static func encode(_ input: some Collection<UInt8>) -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity((input.count + 2) / 3 * 4)
-    var it = input.makeIterator()
-    let a = alphabet
-    while let b0 = it.next() {
-      let b1 = it.next(), b2 = it.next()
-      let v = UInt32(b0) << 16 | UInt32(b1 ?? 0) << 8 | UInt32(b2 ?? 0)
-      out.append(a[Int(v >> 18 & 63)])
-      out.append(a[Int(v >> 12 & 63)])
-      out.append(b1 == nil ? ASCII.equals : a[Int(v >> 6 & 63)])
-      out.append(b2 == nil ? ASCII.equals : a[Int(v & 63)])
-      if b1 == nil || b2 == nil { break }
-    }
-    return out
+    input.withContiguousStorageIfAvailable { encode($0, lineLength: nil) } ?? Array(input).withUnsafeBufferPointer { encode($0, lineLength: nil) }
   }
 
   /// Base64 in lines of 76 characters, each ended by CRLF (RFC 2045 §6.8).
@@ -76,41 +63,43 @@ enum Base64 {
   /// Written straight into the output's storage, three bytes to four at a time: every reply carries
   /// its annotated workbook this way, and the element-by-element version showed in run profiles.
   static func encodeLines(_ input: [UInt8]) -> [UInt8] {
-    let groups = (input.count + 2) / 3
-    let chars = groups * 4
-    let lines = (chars + 75) / 76
-    let total = chars + lines * 2
+    input.withUnsafeBufferPointer { encode($0, lineLength: 76) }
+  }
+
+  /// Base64 written straight into the output's storage, three bytes to four at a time, with CRLF after every
+  /// `lineLength` characters and after the last (partial) line when there is one; no breaks when nil.
+  private static func encode(_ src: UnsafeBufferPointer<UInt8>, lineLength: Int?) -> [UInt8] {
+    let chars = (src.count + 2) / 3 * 4
+    let width = lineLength ?? Int.max
+    let total = chars + (lineLength.map { (chars + $0 - 1) / $0 * 2 } ?? 0)
     if total == 0 { return [] }
-    let a = alphabet
-    return input.withUnsafeBufferPointer { src in
-      a.withUnsafeBufferPointer { al in
-        [UInt8](unsafeUninitializedCapacity: total) { out, written in
-          var o = 0, i = 0, column = 0
-          @inline(__always) func put(_ b: UInt8) {
-            out[o] = b
-            o += 1
-            column += 1
-            if column == 76 {
-              out[o] = ASCII.cr; out[o + 1] = ASCII.lf
-              o += 2
-              column = 0
-            }
+    return alphabet.withUnsafeBufferPointer { al in
+      [UInt8](unsafeUninitializedCapacity: total) { out, written in
+        var o = 0, i = 0, column = 0
+        @inline(__always) func put(_ b: UInt8) {
+          out[o] = b
+          o += 1
+          column += 1
+          if column == width {
+            out[o] = ASCII.cr; out[o + 1] = ASCII.lf
+            o += 2
+            column = 0
           }
-          while i + 3 <= src.count {
-            let v = UInt32(src[i]) << 16 | UInt32(src[i + 1]) << 8 | UInt32(src[i + 2])
-            put(al[Int(v >> 18 & 63)]); put(al[Int(v >> 12 & 63)]); put(al[Int(v >> 6 & 63)]); put(al[Int(v & 63)])
-            i += 3
-          }
-          let rest = src.count - i
-          if rest > 0 {
-            let b1: UInt32 = rest == 2 ? UInt32(src[i + 1]) : 0
-            let v = UInt32(src[i]) << 16 | b1 << 8
-            put(al[Int(v >> 18 & 63)]); put(al[Int(v >> 12 & 63)])
-            put(rest == 2 ? al[Int(v >> 6 & 63)] : ASCII.equals); put(ASCII.equals)
-          }
-          if column > 0 { out[o] = ASCII.cr; out[o + 1] = ASCII.lf; o += 2 }
-          written = o
         }
+        while i + 3 <= src.count {
+          let v = UInt32(src[i]) << 16 | UInt32(src[i + 1]) << 8 | UInt32(src[i + 2])
+          put(al[Int(v >> 18 & 63)]); put(al[Int(v >> 12 & 63)]); put(al[Int(v >> 6 & 63)]); put(al[Int(v & 63)])
+          i += 3
+        }
+        let rest = src.count - i
+        if rest > 0 {
+          let b1: UInt32 = rest == 2 ? UInt32(src[i + 1]) : 0
+          let v = UInt32(src[i]) << 16 | b1 << 8
+          put(al[Int(v >> 18 & 63)]); put(al[Int(v >> 12 & 63)])
+          put(rest == 2 ? al[Int(v >> 6 & 63)] : ASCII.equals); put(ASCII.equals)
+        }
+        if lineLength != nil && column > 0 { out[o] = ASCII.cr; out[o + 1] = ASCII.lf; o += 2 }
+        written = o
       }
     }
   }

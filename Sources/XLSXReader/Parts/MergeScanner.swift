@@ -1,3 +1,4 @@
+import ByteIO
 import Tabular
 import XMLStream
 

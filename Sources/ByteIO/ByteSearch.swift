@@ -4,13 +4,14 @@ import Glibc
 import Darwin
 #endif
 
-/// Substring search over raw bytes (memmem is a GNU extension Swift does not import).
-enum ByteSearch {
+/// Substring search over raw bytes (memmem is a GNU extension Swift does not import): the sheet reader's
+/// scans of XML and the run's search for roster names in attachment names.
+public enum ByteSearch {
   /// The offset of the first occurrence of `needle` in `haystack[0..<count]`, or nil.
   ///
   /// Uses `memchr` (vectorised in libc) on the needle byte at `pivot`, which should be the byte
   /// rarest in the haystack (e.g. the `C` of `mergeCells` in sheet XML), then compares.
-  static func find(_ needle: [UInt8], pivot: Int, in haystack: UnsafeRawPointer, count: Int) -> Int? {
+  public static func find(_ needle: [UInt8], pivot: Int, in haystack: UnsafeRawPointer, count: Int) -> Int? {
     let m = needle.count
     guard m > 0, pivot >= 0, pivot < m, count >= m else { return nil }
     let key = Int32(needle[pivot])
@@ -26,5 +27,11 @@ enum ByteSearch {
       }
       return nil
     }
+  }
+
+  /// True when `needle` occurs in `haystack` (an empty needle never does).
+  public static func contains(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = haystack.baseAddress else { return false }
+    return find(needle, pivot: 0, in: UnsafeRawPointer(base), count: haystack.count) != nil
   }
 }
