@@ -25,18 +25,8 @@ import Validation
 ///   A pipeline released without it closes `free`: the reader thread fills at most the batches
 ///   still free, then ends, and `deinit` joins it.
 final class RowPipeline<Source: RowSource>: @unchecked Sendable {  // @unchecked: a batch (and `reader`) is owned by one thread at a time, handed over through the channels
-  /// One reusable batch of rows.
-  final class Batch {
-    var rows: [Row]
-    var count = 0
-    /// `precheck` verdicts, `fieldCount` per row, when `prechecked`.
-    var verdicts: [FastVerdict] = []
-    var prechecked = false
-    init(size: Int) { rows = (0..<size).map { _ in Row() } }
-  }
-
   private(set) var reader: TableReader<Source>
-  private let batches: [Batch]
+  private let batches: [RowBatch]
   private let batchSize: Int
   /// Numbers of the batches the reader may fill.
   private let free: Channel<Int>
@@ -55,7 +45,7 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {  // @unchecked
     self.precheck = precheck
     self.precheckEveryBatch = precheckEveryBatch
     self.batchSize = batchSize
-    batches = (0..<slots).map { _ in Batch(size: batchSize) }
+    batches = (0..<slots).map { _ in RowBatch(size: batchSize) }
     free = Channel(capacity: slots)
     ready = Channel(capacity: slots)
     for k in 0..<slots { _ = try? free.send(k) }
@@ -73,8 +63,11 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {  // @unchecked
   private func produce() {
     var done = false
     var failure: Error?
+    // The reader is this thread's until the end: a local, not a class property checked for exclusive access
+    // on every row, and put back before `ready` closes (the consumer reads it only after that).
+    var reader = self.reader
     while !done {
-      guard let k = try? free.receive() else { return }  // released early
+      guard let k = try? free.receive() else { self.reader = reader; return }  // released early
       let b = batches[k]
       b.count = 0
       // The consumer is behind when filled batches wait for it: then this thread has time to
@@ -87,17 +80,26 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {  // @unchecked
           if b.verdicts.count < batchSize * width {
             b.verdicts = Array(repeating: FastVerdict(), count: batchSize * width)
           }
+          // One exclusive access to the batch's arrays per batch, not one per row.
+          var n = 0
+          defer { b.count = n }
           try b.verdicts.withUnsafeMutableBufferPointer { v in
-            while b.count < batchSize {
-              guard try reader.nextRow(into: &b.rows[b.count]) else { done = true; break }
-              precheck.run(b.rows[b.count], into: v.baseAddress! + b.count * width)
-              b.count += 1
+            try b.rows.withUnsafeMutableBufferPointer { rows in
+              while n < batchSize {
+                guard try reader.nextRow(into: &rows[n]) else { done = true; break }
+                precheck.run(rows[n], into: v.baseAddress! + n * width)
+                n += 1
+              }
             }
           }
         } else {
-          while b.count < batchSize {
-            guard try reader.nextRow(into: &b.rows[b.count]) else { done = true; break }
-            b.count += 1
+          var n = 0
+          defer { b.count = n }
+          try b.rows.withUnsafeMutableBufferPointer { rows in
+            while n < batchSize {
+              guard try reader.nextRow(into: &rows[n]) else { done = true; break }
+              n += 1
+            }
           }
         }
       } catch {
@@ -106,6 +108,7 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {  // @unchecked
       }
       _ = try? ready.send(k)
     }
+    self.reader = reader
     if let failure { ready.fail(failure) } else { ready.close() }
   }
 
@@ -132,4 +135,15 @@ final class RowPipeline<Source: RowSource>: @unchecked Sendable {  // @unchecked
       _ = try? free.send(k)
     }
   }
+}
+
+/// One reusable batch of rows of a ``RowPipeline``. Not nested in the generic pipeline: a type nested in a
+/// generic one is generic too, and its metadata was looked up at run time on every row the reader filled.
+final class RowBatch {
+  var rows: [Row]
+  var count = 0
+  /// `precheck` verdicts, `fieldCount` per row, when `prechecked`.
+  var verdicts: [FastVerdict] = []
+  var prechecked = false
+  init(size: Int) { rows = (0..<size).map { _ in Row() } }
 }

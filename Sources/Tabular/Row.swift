@@ -141,9 +141,15 @@ public struct Row: Sendable {
   /// The index into `cells` of the cell in `column`, or nil when that column is blank.
   @inlinable
   public func cellIndex(column: Int) -> Int? {
-    // Cells are sorted by column; rows are short, so a linear scan from a guess is fastest.
+    cells.withUnsafeBufferPointer { Row.cellIndex(in: $0, column: column) }
+  }
+
+  /// ``cellIndex(column:)`` over a row's cells already borrowed (a hot loop borrows them once per row).
+  @inline(__always)
+  public static func cellIndex(in cells: UnsafeBufferPointer<Cell>, column: Int) -> Int? {
+    // Cells are sorted by column and usually dense: the cell at index `column` first, then a binary search.
     let c = Int32(truncatingIfNeeded: column)
-    if column < cells.count, cells[column].column == c { return column }
+    if column >= 0, column < cells.count, cells[column].column == c { return column }
     var lo = 0
     var hi = cells.count
     while lo < hi {

@@ -42,14 +42,16 @@ import Tabular
 /// per-row scratch (`TypedRow`'s slots) is written in place and would be shared by copies of a
 /// struct. Hand work to another thread with `makePrecheck`.
 public final class Validator {
-  private var core: ValidatorCore
+  /// The validator's state, behind a pointer of its own: a stored `var` of a class is checked for exclusive
+  /// access at run time on every call that changes it (once per row), a pointer's memory is not.
+  private let core: UnsafeMutablePointer<ValidatorCore>
 
   /// The schema being validated against.
-  public var schema: TableSchema { core.schema }
+  public var schema: TableSchema { core.pointee.schema }
   /// For each field index, the zero-based source column (nil when the header lacks it).
-  public var mapping: [Int?] { core.mapping }
+  public var mapping: [Int?] { core.pointee.mapping }
   /// Where the rows come from.
-  public var context: ValidationContext { core.context }
+  public var context: ValidationContext { core.pointee.context }
 
   /// Prepares the checks for one table (the lifecycle's start).
   ///
@@ -59,7 +61,13 @@ public final class Validator {
   ///     leave the remaining fields unmapped, extra entries and negative columns are ignored.
   ///   - context: file and sheet names, date system, lookup lists.
   public init(schema: TableSchema, mapping: [Int?], context: ValidationContext) {
-    core = ValidatorCore(schema: schema, mapping: mapping, context: context)
+    core = .allocate(capacity: 1)
+    core.initialize(to: ValidatorCore(schema: schema, mapping: mapping, context: context))
+  }
+
+  deinit {
+    core.deinitialize(count: 1)
+    core.deallocate()
   }
 
   /// Validates one data row, adding its findings to `collector`.
@@ -70,17 +78,17 @@ public final class Validator {
   /// - Complexity: O(cells + rules); no allocation on a row without findings, except for
   ///   text a rule reads by value and for cells that need normalising or a format check.
   public func validate(row: Row, into collector: inout DiagnosticCollector) {
-    core.validate(row: row, prechecked: nil, into: &collector)
+    core.pointee.validate(row: row, prechecked: nil, into: &collector)
   }
 
   /// Validates one data row whose cells `RowPrecheck` already looked at (possibly on another
   /// thread): `prechecked` holds its verdicts for this row. The findings equal `validate(row:into:)`'s.
   public func validate(row: Row, prechecked: UnsafeBufferPointer<FastVerdict>?, into collector: inout DiagnosticCollector) {
-    core.validate(row: row, prechecked: prechecked, into: &collector)
+    core.pointee.validate(row: row, prechecked: prechecked, into: &collector)
   }
 
   /// A precheck of this validator's cells, to run ahead of it on another thread.
-  public func makePrecheck() -> RowPrecheck { core.makePrecheck() }
+  public func makePrecheck() -> RowPrecheck { core.pointee.makePrecheck() }
 
   /// Calls `body` with the text of every field of the row just validated, in field order, as
   /// UTF-8 (the typed value's text; `""` for an unmapped, blank or failed cell), where a cell accepted from its bytes is handed
@@ -88,25 +96,25 @@ public final class Validator {
   ///
   /// - Returns: false, without calling `body`, when that row's cells were not typed.
   public func withFieldTexts(of row: Row, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
-    core.withFieldTexts(of: row, body)
+    core.pointee.withFieldTexts(of: row, body)
   }
 
   /// Ends the table: decides aggregate rules and returns the statistics (the lifecycle's end).
   ///
   /// Calling it again adds nothing and returns the same statistics.
   @discardableResult
-  public func finish(into collector: inout DiagnosticCollector) -> ValidationStats { core.finish(into: &collector) }
+  public func finish(into collector: inout DiagnosticCollector) -> ValidationStats { core.pointee.finish(into: &collector) }
 
   /// The statistics so far.
-  public var currentStats: ValidationStats { core.currentStats }
+  public var currentStats: ValidationStats { core.pointee.currentStats }
 
   /// After ``finish(into:)``: the rows (zero-based sheet index) that were counted error-free at their row
   /// and turned out to repeat a unique key whose set had moved to a temporary file. Empty when every set
   /// stayed in memory (each repeat is then known at its row).
-  public var rowsInvalidatedAtEnd: Set<Int> { core.rowsInvalidatedAtEnd }
+  public var rowsInvalidatedAtEnd: Set<Int> { core.pointee.rowsInvalidatedAtEnd }
 
   /// The rows of this table that an `exclusive` rule holds, for the check across sheets and files.
-  public var exclusiveListings: [ExclusiveListing] { core.exclusiveListings }
+  public var exclusiveListings: [ExclusiveListing] { core.pointee.exclusiveListings }
 }
 
 /// The validator's state and checks, held by one `Validator`.
@@ -322,8 +330,12 @@ public struct RowPrecheck: @unchecked Sendable {  // @unchecked: the field plans
   /// Writes `fieldCount` verdicts for `row` at `out`.
   public func run(_ row: Row, into out: UnsafeMutablePointer<FastVerdict>) {
     unretained.withUnsafeBufferPointer { ps in
-      for p in ps.indices {
-        out[p] = ps[p]._withUnsafeGuaranteedRef { TypeAndFormatCheck.decide($0, row: row, today: today) }
+      row.bytes.withUnsafeBufferPointer { all in
+        row.cells.withUnsafeBufferPointer { cells in
+          for p in ps.indices {
+            out[p] = ps[p]._withUnsafeGuaranteedRef { TypeAndFormatCheck.decide($0, cells: cells, bytes: all, today: today) }
+          }
+        }
       }
     }
   }

@@ -21,12 +21,16 @@ struct TypedRow {
   /// Hash of the normalised value, for fields in keys (valid when the value is not null).
   let keyHash: FieldSlots<UInt64>
 
+  /// Owns the five lists' memory; a copy of the row shares it (and retains this once).
+  private let owner: SlotOwner
+
   init(fieldCount n: Int) {
     values = FieldSlots(repeating: .null, count: n)
     cellIndex = FieldSlots(repeating: -1, count: n)
     failed = FieldSlots(repeating: false, count: n)
     plain = FieldSlots(repeating: false, count: n)
     keyHash = FieldSlots(repeating: 0, count: n)
+    owner = SlotOwner(values: values, cellIndex: cellIndex, failed: failed, plain: plain, keyHash: keyHash)
   }
 
   /// The value put in place of a plain text nobody reads by value: non-empty, so `present()`
@@ -50,9 +54,10 @@ struct TypedRow {
 /// One slot per field, written in place: an array would check that its buffer is uniquely
 /// referenced on every write, five writes per cell on the validator's hot path.
 ///
-/// A reference type, owned by one `TypedRow` — which is owned by one `Validator` and used
-/// from one thread; a copy of the row shares the slots.
-final class FieldSlots<Element> {
+/// A pointer and a count, no reference: reading or writing a slot retains nothing (with a class here,
+/// every write of a typed value was bracketed by a retain and a release of the class). The memory
+/// belongs to the `TypedRow`'s `SlotOwner`, which frees it with the row; a copy of the row shares it.
+struct FieldSlots<Element> {
   private let base: UnsafeMutablePointer<Element>
   let count: Int
 
@@ -62,7 +67,8 @@ final class FieldSlots<Element> {
     base.initialize(repeating: value, count: count)
   }
 
-  deinit {
+  /// Deinitialises and frees the slots (by their owner only, once).
+  fileprivate func free() {
     base.deinitialize(count: count)
     base.deallocate()
   }
@@ -75,10 +81,32 @@ final class FieldSlots<Element> {
       precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "field slot out of range")
       return base[i]
     }
-    @inline(__always) set {
+    @inline(__always) nonmutating set {
       precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "field slot out of range")
       base[i] = newValue
     }
+  }
+}
+
+/// Frees a `TypedRow`'s slots when the last copy of the row goes.
+private final class SlotOwner {
+  let values: FieldSlots<TypedValue>
+  let cellIndex: FieldSlots<Int>
+  let failed: FieldSlots<Bool>
+  let plain: FieldSlots<Bool>
+  let keyHash: FieldSlots<UInt64>
+
+  init(values: FieldSlots<TypedValue>, cellIndex: FieldSlots<Int>, failed: FieldSlots<Bool>, plain: FieldSlots<Bool>,
+       keyHash: FieldSlots<UInt64>) {
+    (self.values, self.cellIndex, self.failed, self.plain, self.keyHash) = (values, cellIndex, failed, plain, keyHash)
+  }
+
+  deinit {
+    values.free()
+    cellIndex.free()
+    failed.free()
+    plain.free()
+    keyHash.free()
   }
 }
 

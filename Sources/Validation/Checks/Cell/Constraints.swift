@@ -34,27 +34,29 @@ struct ConstraintsCheck: ValidationCheck {
   mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
                       into collector: inout DiagnosticCollector) {
     for p in constrained {
-      unowned(unsafe) let plan = plans[p]
-      let f = plan.index
-      if typed.failed[f] || plan.column == nil { continue }
-      if plan.boundsOnly, !typed.plain[f] {
-        // Passing values are recognised here; a violation goes on to `Field.violation` for its parameters.
-        switch typed.values[f] {
-        case .null: if !plan.required { continue }
-        case .decimal(let d): if plan.withinBounds(d) { continue }
-        case .integer(let i): if plan.withinBounds(ExactDecimal(i)) { continue }
-        // Any other value (a date, a text) meets `required`, and there is no bound to compare it with.
-        default: if plan.minimum == nil && plan.maximum == nil { continue }
+      // Lent unretained, as in `TypeAndFormatCheck`.
+      Unmanaged.passUnretained(plans[p])._withUnsafeGuaranteedRef { plan in
+        let f = plan.index
+        if typed.failed[f] || plan.column == nil { return }
+        if plan.boundsOnly, !typed.plain[f] {
+          // Passing values are recognised here; a violation goes on to `Field.violation` for its parameters.
+          switch typed.values[f] {
+          case .null: if !plan.required { return }
+          case .decimal(let d): if plan.withinBounds(d) { return }
+          case .integer(let i): if plan.withinBounds(ExactDecimal(i)) { return }
+          // Any other value (a date, a text) meets `required`, and there is no bound to compare it with.
+          default: if plan.minimum == nil && plan.maximum == nil { return }
+          }
         }
+        let parameters: [DiagnosticParameter]?
+        if typed.plain[f] {
+          parameters = lengthViolation(plan, row, typed.cellIndex[f]) ?? patternViolation(plan, row, typed.cellIndex[f])
+        } else {
+          parameters = plan.field.violation(typed.values[f])?.parameters
+        }
+        guard let parameters else { return }
+        emitter.cell(.constraintError, .error, plan, row, typed, parameters, into: &collector)
       }
-      let parameters: [DiagnosticParameter]?
-      if typed.plain[f] {
-        parameters = lengthViolation(plan, row, typed.cellIndex[f]) ?? patternViolation(plan, row, typed.cellIndex[f])
-      } else {
-        parameters = plan.field.violation(typed.values[f])?.parameters
-      }
-      guard let parameters else { continue }
-      emitter.cell(.constraintError, .error, plan, row, typed, parameters, into: &collector)
     }
   }
 

@@ -21,8 +21,10 @@ struct RowRulesCheck: ValidationCheck {
 
   var plans: [FieldPlan]
   var rules: [RowRule] { didSet { split() } }
-  /// Each rule's expression, code and severity, read per row without copying the `RowRule`.
-  private var expressions: [RuleExpression] = []
+  /// Each rule's expression, code and severity, read per row without copying the `RowRule`. The expressions
+  /// are boxed so that each can be lent unretained (an expression read out of an array is retained and
+  /// released, once per rule per row).
+  private var expressions: [ExpressionBox] = []
   private var codes: [DiagnosticCode] = []
   private var severities: [Severity] = []
 
@@ -33,20 +35,21 @@ struct RowRulesCheck: ValidationCheck {
   }
 
   private mutating func split() {
-    expressions = rules.map(\.expression)
+    expressions = rules.map { ExpressionBox($0.expression) }
     codes = rules.map(\.code)
     severities = rules.map(\.severity)
   }
 
   mutating func check(row: Row, typed: inout TypedRow, emitter: inout Emitter,
                       into collector: inout DiagnosticCollector) {
-    for r in rules.indices {
+    for r in expressions.indices {
       // Evaluated in place: copying a `RowRule` per row would retain its strings and expression.
-      let outcome = expressions[r].outcome(buffer: typed.values.buffer)
+      let box = Unmanaged.passUnretained(expressions[r])
+      let outcome = box._withUnsafeGuaranteedRef { $0.expression.outcome(buffer: typed.values.buffer) }
       if outcome == .passed { continue }
       if outcome == .unknown {
         // A null operand skips the rule (three-valued logic); a failed evaluation is reported.
-        guard let fault = expressions[r].fault(buffer: typed.values.buffer) else { continue }
+        guard let fault = box._withUnsafeGuaranteedRef({ $0.expression.fault(buffer: typed.values.buffer) }) else { continue }
         reportNotEvaluated(r, fault, row: row, typed: typed, emitter: &emitter, into: &collector)
         continue
       }
@@ -98,4 +101,10 @@ struct RowRulesCheck: ValidationCheck {
                         field: first?.title, value: values.joined(separator: "；"), parameters: parameters)
     }
   }
+}
+
+/// A rule's expression in a box of its own, lent to the evaluator unretained.
+final class ExpressionBox {
+  let expression: RuleExpression
+  init(_ expression: RuleExpression) { self.expression = expression }
 }
