@@ -199,17 +199,24 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
     /// The draft written and synced into the outbox's `tmp/` while staging; delivered (renamed) at commit.
     var draftFile: String?
     var replyName: String?
-    var work = ""
-    /// The files written into ``work``.
+    /// The files written into the run's work folder for this message (its spreadsheets, to be read).
     var workFiles: [String] = []
   }
 
-  /// Removes a message's work folder: the files it wrote, then the folder (anything else in it, which only
-  /// a damaged attachment name could put there, is removed the slow way).
+  /// Removes the files a message wrote into the work folder.
   static func removeWork(_ s: StagedMessage) {
-    guard !s.work.isEmpty else { return }
     for f in s.workFiles { unlink(f) }
-    if rmdir(s.work) != 0 && errno != ENOENT { try? FileManager.default.removeItem(atPath: s.work) }
+  }
+
+  /// The start of the names of a message's files in the work folder: its digest and a hash of its path. The path
+  /// is unique in a run, so two copies of one message (the same bytes) staged at once never share a name.
+  /// Files of their own rather than a folder per message: making and removing a folder per message cost as
+  /// much as writing the attachment (DESIGN-NOTES: The run's work files).
+  func workStem(sha: String, path: String) -> String {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
+    for b in path.utf8 { h = (h ^ UInt64(b)) &* 0x0100_0000_01b3 }
+    let tag = String(h, radix: 16)
+    return workRoot + "/" + String(sha.prefix(16)) + "-" + String(repeating: "0", count: 16 - tag.count) + tag
   }
 
   /// Writes `bytes` to a new file at `path` (no sync: the file lives only while its message is staged).
@@ -322,16 +329,10 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
       return staged
     }
 
-    // The message's spreadsheets are read from files in a work folder of its own (the readers take a path);
-    // their annotated workbooks stay in memory until they are the reply's attachments.
-    // A new folder each time (mkdtemp): two copies of one message staged at once in a batch never share one,
-    // and what a killed run left is removed when the next run starts.
-    var template = Array((workRoot + "/" + String(sha.prefix(16)) + "-XXXXXX").utf8CString)
-    guard let work = template.withUnsafeMutableBufferPointer({ b in mkdtemp(b.baseAddress!).map { String(cString: $0) } }) else {
-      let why = String(cString: strerror(errno))
-      throw BatchError("\(workRoot): cannot create a work folder: \(why)", "\(workRoot)：无法创建工作目录：\(why)")
-    }
-    staged.work = work
+    // The message's spreadsheets are read from files in the work folder (the readers take a path), named by
+    // `workStem`; their annotated workbooks stay in memory until they are the reply's attachments. What a
+    // killed run left there is removed when the next run starts.
+    let stem = workStem(sha: sha, path: path)
 
     // Who sent it, as far as the sender and the names tell (the files' own 填报单位 come with the reading).
     let attributor = AgencyAttributor(roster: roster, mailboxes: mailboxes)
@@ -353,7 +354,7 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
     var writer = reportWriter.forBytes()
     var reports: [ReplyAttachment] = []
     for p in message.problems where p.fileName == nil { staged.report.problems.append(p.chinese) }
-    for a in message.attachments {
+    for (index, a) in message.attachments.enumerated() {
       var r = AttachmentResult(name: a.fileName, status: .other)
       switch a.kind {
       case .coverLetter: r.status = .coverLetter
@@ -362,7 +363,7 @@ public final class BatchRun: @unchecked Sendable {  // @unchecked: staging threa
         r.status = .unsupported
         r.problem = message.problems.first { $0.fileName == a.fileName }?.chinese ?? "无法读取，请直接发送 Excel 表格（.xlsx）。"
       case .spreadsheet:
-        let path = work + "/" + a.fileName
+        let path = stem + "-" + String(index)
         staged.workFiles.append(path)
         do { try BatchRun.writeFile(path, a.bytes) } catch {
           throw BatchError("\(path): cannot write the attachment: \(error)", "\(path)：无法写入附件：\(error)")

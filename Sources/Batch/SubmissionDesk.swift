@@ -117,7 +117,7 @@ public final class SubmissionDesk: @unchecked Sendable {  // @unchecked: immutab
     var result = file.result
     if file.isStored {
       // The same bytes were stored before (sent again): read once more, for the report.
-      do { result = try validateJob.run(path: path) } catch let p as InputProblem {
+      do { result = try validateJob.run(path: path, name: name) } catch let p as InputProblem {
         r.status = .unreadable
         r.problem = p.messageZH
         checked.result = r

@@ -55,10 +55,12 @@ extension OpenedFile {
   /// - Parameters:
   ///   - sheets: nil for every worksheet; a name or number for one (``InputProblem`` `no-such-sheet` when absent).
   ///   - knownAgencies: roster names, for recognition to take an agency from titles and file names.
+  ///   - name: the name the file goes by, when its path says otherwise (an attachment saved under a name of
+  ///     the run's making): recognition reads agency and period from it, findings and recordings carry it.
   public func walk<V: SheetVisitor>(_ visitor: inout V, sheets selector: String? = nil, knownAgencies: [String] = [],
-                                    recordings: SheetRecordings? = nil) throws {
+                                    recordings: SheetRecordings? = nil, name: String? = nil) throws {
     let file = path
-    let name = lastPathComponent(file)
+    let name = name ?? lastPathComponent(file)
     do {
       switch self {
       case .workbook(let wb):
@@ -193,10 +195,11 @@ extension OpenedFile {
   /// Streams: recognition buffers the first rows of a sheet to find its header; the rows then
   /// go to the visitor one at a time.
   public func walkTables<V: TableVisitor>(_ ledgers: Ledgers, visitor: inout V, sheets selector: String? = nil,
-                                          knownAgencies: [String] = [], recordings: SheetRecordings? = nil) throws {
+                                          knownAgencies: [String] = [], recordings: SheetRecordings? = nil,
+                                          name: String? = nil) throws {
     var walker = TableWalker(ledgers: ledgers, visitor: visitor, recordings: recordings)
     defer { visitor = walker.visitor }
-    try walk(&walker, sheets: selector, knownAgencies: knownAgencies, recordings: recordings)
+    try walk(&walker, sheets: selector, knownAgencies: knownAgencies, recordings: recordings, name: name)
   }
 }
 

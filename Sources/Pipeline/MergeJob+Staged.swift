@@ -53,7 +53,7 @@ extension MergeJob {
     }
     do {
       let recordings = recording ? SheetRecordings() : nil
-      let r = try readWithReports(path: path, recordings: recordings)
+      let r = try readWithReports(path: path, name: name, recordings: recordings)
       if r.tables.isEmpty {
         return StagedFile(prepared: PreparedFile(path: path, name: name, digest: digest,
                                                  content: .unusable(.unrecognized, "未找到任何台账的表头（可识别的台账：\(ledgers.titles)）")),

@@ -176,11 +176,11 @@ public struct MergeJob: Sendable {
 
   /// Reads a file as ``read(path:name:)`` does and also keeps, per table, its validation report and the
   /// agency the file itself names (for ``stage(path:skipping:)``).
-  func readWithReports(path: String, recordings: SheetRecordings? = nil) throws -> Preparer {
+  func readWithReports(path: String, name: String? = nil, recordings: SheetRecordings? = nil) throws -> Preparer {
     let opened = try OpenedFile.open(path: path, options: .init(csvEncoding: options.csvEncoding))
     var visitor = Preparer(job: self)
     try opened.walkTables(ledgers, visitor: &visitor, knownAgencies: options.roster?.entries.map { $0.name } ?? [],
-                          recordings: recordings)
+                          recordings: recordings, name: name)
     return visitor
   }
 

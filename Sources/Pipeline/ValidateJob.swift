@@ -66,12 +66,14 @@ public struct ValidateJob {
     self.ledgers = ledgers
   }
 
-  /// Validates every recognised table of the file at `path`.
+  /// Validates every recognised table of the file at `path`; `name` is the name it goes by when its path says
+  /// otherwise (a saved attachment): recognition and the findings use it.
   /// - Throws: ``InputProblem`` when the file cannot be read.
-  public func run(path: String) throws -> FileResult {
+  public func run(path: String, name: String? = nil) throws -> FileResult {
     let opened = try OpenedFile.open(path: path, options: .init(csvEncoding: options.csvEncoding))
-    var visitor = Visitor(job: self, overlap: Self.isBig(path), result: FileResult(file: lastPathComponent(path), tables: [], metadata: []))
-    try opened.walkTables(ledgers, visitor: &visitor, knownAgencies: options.roster?.entries.map { $0.name } ?? [])
+    let name = name ?? lastPathComponent(path)
+    var visitor = Visitor(job: self, overlap: Self.isBig(path), result: FileResult(file: name, tables: [], metadata: []))
+    try opened.walkTables(ledgers, visitor: &visitor, knownAgencies: options.roster?.entries.map { $0.name } ?? [], name: name)
     var result = visitor.result
     Self.checkExclusiveListings(&result, schemas: visitor.schemas)
     if result.tables.isEmpty {
