@@ -612,7 +612,7 @@ public final class FormFill {
 
   private func drain() throws {
     if w.count > 0 {
-      try w.bytes.withUnsafeBytes { try zip.write($0) }
+      try w.withUnsafeBytes { try zip.write($0) }
       w.removeAll()
     }
   }

@@ -520,7 +520,7 @@ public final class WorkbookWriter {
         try package.beginEntry("xl/sharedStrings.xml", large: options.zip64)
         var w = XMLWriter(capacity: 320 * 1024)
         try sst.write(into: &w, chunk: 256 * 1024) { w in
-          try w.bytes.withUnsafeBytes { try package.write($0) }
+          try w.withUnsafeBytes { try package.write($0) }
           w.removeAll()
         }
         try package.endEntry()
@@ -571,7 +571,7 @@ public final class WorkbookWriter {
     var w = XMLWriter(capacity: 4096)
     body(&w)
     try package.beginEntry(name, large: false)
-    try w.bytes.withUnsafeBytes { try package.write($0) }
+    try w.withUnsafeBytes { try package.write($0) }
     try package.endEntry()
   }
 

@@ -322,7 +322,7 @@ final class WorksheetWriter {
     body.pointee.headWritten = true
     var h = XMLWriter(capacity: 4096)
     WorksheetXML.writeHead(of: self, into: &h)
-    try h.bytes.withUnsafeBytes { try output.write($0) }
+    try h.withUnsafeBytes { try output.write($0) }
     try drain()
   }
 
@@ -330,7 +330,7 @@ final class WorksheetWriter {
   func drain() throws {
     let p = body
     if p.pointee.w.count > 0 {
-      try p.pointee.w.bytes.withUnsafeBytes { try output.write($0) }
+      try p.pointee.w.withUnsafeBytes { try output.write($0) }
       p.pointee.w.removeAll()
     }
   }

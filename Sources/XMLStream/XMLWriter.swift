@@ -1,9 +1,14 @@
-/// An XML byte writer: appends markup, escaped text and numbers to a `[UInt8]` buffer.
+/// An XML byte writer: appends markup, escaped text and numbers to a byte buffer of its own.
 ///
 /// The writer does no I/O and keeps no element stack: callers write well-formed markup and
-/// drain `bytes` when it grows past their chunk size (`removeAll(keepingCapacity:)` keeps the
-/// storage, so a streaming writer allocates once). Text and attribute values are escaped;
-/// numbers are formatted without Foundation.
+/// drain the buffer (``withUnsafeBytes(_:)``, then ``removeAll()``, which keeps the storage, so a
+/// streaming writer allocates once) when it grows past their chunk size. Text and attribute values
+/// are escaped; numbers are formatted without Foundation.
+///
+/// The buffer is not an `[UInt8]`: a cell is a dozen small appends (`<c r="`, the column, the row, `" s="`…),
+/// and `Array.append(contentsOf:)` cost some ninety instructions each, more than the bytes themselves
+/// (a tenth of a `sheetgate run`'s instructions). Appending here is a uniqueness check, a capacity check
+/// and a copy. A copy of the writer shares the buffer until either is written to (copy on write).
 ///
 /// Text can be escaped two ways:
 /// - `text(_:)`/`attribute(_:_:)` escape `&`, `<`, `>` (and `"` plus line breaks and tabs in
@@ -16,28 +21,125 @@
 ///
 /// Invalid UTF-8 in input text is replaced by U+FFFD rather than copied, so output is always
 /// well-formed UTF-8.
-public struct XMLWriter: Sendable {
-  /// The bytes written so far.
-  public var bytes: [UInt8]
+public struct XMLWriter: @unchecked Sendable {  // @unchecked: the buffer is copied before a shared one is written (copy on write)
+  @usableFromInline
+  struct Header {
+    @usableFromInline var count: Int
+    @usableFromInline var capacity: Int
+    @inlinable init(count: Int, capacity: Int) { self.count = count; self.capacity = capacity }
+  }
+
+  @usableFromInline
+  typealias Buffer = ManagedBuffer<Header, UInt8>
+
+  @usableFromInline
+  var buffer: Buffer
+
+  @usableFromInline
+  static func makeBuffer(capacity: Int) -> Buffer {
+    let c = Swift.max(capacity, 64)
+    return Buffer.create(minimumCapacity: c) { _ in Header(count: 0, capacity: c) }
+  }
 
   /// Creates a writer whose buffer reserves `capacity` bytes.
   public init(capacity: Int = 1 << 16) {
-    bytes = []
-    bytes.reserveCapacity(capacity)
+    buffer = Self.makeBuffer(capacity: capacity)
+  }
+
+  /// The bytes written so far (a copy; ``withUnsafeBytes(_:)`` reads them in place).
+  public var bytes: [UInt8] {
+    buffer.withUnsafeMutablePointers { h, e in Array(UnsafeBufferPointer(start: e, count: h.pointee.count)) }
+  }
+
+  /// Calls `body` with the bytes written so far, in place (valid only inside `body`).
+  @inlinable
+  public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    try buffer.withUnsafeMutablePointers { h, e in try body(UnsafeRawBufferPointer(start: e, count: h.pointee.count)) }
   }
 
   /// The number of bytes buffered.
-  @inlinable public var count: Int { bytes.count }
+  @inlinable public var count: Int { buffer.withUnsafeMutablePointerToHeader { $0.pointee.count } }
 
   /// Empties the buffer, keeping its storage.
-  @inlinable public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+  @inlinable public mutating func removeAll() {
+    if !isKnownUniquelyReferenced(&buffer) {
+      buffer = Self.makeBuffer(capacity: buffer.withUnsafeMutablePointerToHeader { $0.pointee.capacity })
+    }
+    buffer.withUnsafeMutablePointerToHeader { $0.pointee.count = 0 }
+  }
+
+  /// Room for `n` more bytes, in a buffer this writer alone holds: returns where they go and counts them.
+  @inlinable @inline(__always)
+  mutating func claim(_ n: Int) -> UnsafeMutablePointer<UInt8> {
+    if _slowPath(!isKnownUniquelyReferenced(&buffer)) { reallocate(adding: n) }
+    let p = buffer.withUnsafeMutablePointers { h, e -> UnsafeMutablePointer<UInt8>? in
+      let at = h.pointee.count
+      guard at &+ n <= h.pointee.capacity else { return nil }
+      h.pointee.count = at &+ n
+      return e + at
+    }
+    if let p { return p }
+    return Self.grow(&buffer, adding: n)
+  }
+
+  /// A buffer of this writer's own (`adding` more bytes of room), with the bytes written so far.
+  @usableFromInline
+  mutating func reallocate(adding n: Int) {
+    let (count, capacity) = buffer.withUnsafeMutablePointerToHeader { ($0.pointee.count, $0.pointee.capacity) }
+    let fresh = Self.makeBuffer(capacity: Swift.max(capacity, count + n))
+    fresh.withUnsafeMutablePointers { fh, fe in
+      buffer.withUnsafeMutablePointerToElements { fe.update(from: $0, count: count) }
+      fh.pointee.count = count
+    }
+    buffer = fresh
+  }
+
+  /// Grows `buffer` (at least doubling it) and claims `n` bytes at its end.
+  @usableFromInline
+  static func grow(_ buffer: inout Buffer, adding n: Int) -> UnsafeMutablePointer<UInt8> {
+    let (count, capacity) = buffer.withUnsafeMutablePointerToHeader { ($0.pointee.count, $0.pointee.capacity) }
+    let fresh = makeBuffer(capacity: Swift.max(capacity * 2, count + n))
+    let at = fresh.withUnsafeMutablePointers { fh, fe in
+      buffer.withUnsafeMutablePointerToElements { fe.update(from: $0, count: count) }
+      fh.pointee.count = count + n
+      return fe + count
+    }
+    buffer = fresh
+    return at
+  }
+
+  /// Appends `n` bytes from `src`.
+  @inlinable @inline(__always)
+  mutating func append(_ src: UnsafePointer<UInt8>, _ n: Int) {
+    guard n > 0 else { return }
+    let dst = claim(n)
+    if n <= 16 {
+      // Markup fragments are short: a loop is cheaper than a call to memcpy.
+      var i = 0
+      while i < n { dst[i] = src[i]; i &+= 1 }
+    } else {
+      dst.update(from: src, count: n)
+    }
+  }
+
+  /// Appends one byte.
+  @inlinable @inline(__always)
+  mutating func append(_ b: UInt8) { claim(1).pointee = b }
+
+  /// Appends two bytes.
+  @inlinable @inline(__always)
+  mutating func append(_ a: UInt8, _ b: UInt8) {
+    let p = claim(2)
+    p[0] = a
+    p[1] = b
+  }
 
   // MARK: Markup
 
   /// Appends markup verbatim (no escaping): tags, attribute names, fixed fragments.
   @inlinable
   public mutating func raw(_ s: StaticString) {
-    bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    append(s.utf8Start, s.utf8CodeUnitCount)
   }
 
   /// Appends a string verbatim (no escaping). Only for text known to need none.
@@ -49,59 +151,59 @@ public struct XMLWriter: Sendable {
   @inlinable
   public mutating func raw(_ s: String) {
     var s = s
-    s.withUTF8 { bytes.append(contentsOf: $0) }
+    s.withUTF8 { if let base = $0.baseAddress { append(base, $0.count) } }
   }
 
   /// Appends bytes verbatim (no escaping).
   @inlinable
   public mutating func raw(bytes b: UnsafeBufferPointer<UInt8>) {
-    bytes.append(contentsOf: b)
+    if let base = b.baseAddress { append(base, b.count) }
   }
 
   /// Appends one byte verbatim.
   @inlinable
-  public mutating func raw(byte b: UInt8) { bytes.append(b) }
+  public mutating func raw(byte b: UInt8) { append(b) }
 
   /// Appends ` name="value"` with the value escaped for an attribute.
   @inlinable
   public mutating func attribute(_ name: StaticString, _ value: String) {
-    bytes.append(0x20)
+    append(0x20)
     raw(name)
-    bytes.append(contentsOf: [0x3D, 0x22])  // ="
+    append(0x3D, 0x22)  // ="
     escaped(value, attribute: true, ooxml: false)
-    bytes.append(0x22)
+    append(0x22)
   }
 
   /// Appends ` name="value"` for an integer value.
   @inlinable
   public mutating func attribute(_ name: StaticString, _ value: Int) {
-    bytes.append(0x20)
+    append(0x20)
     raw(name)
-    bytes.append(contentsOf: [0x3D, 0x22])
+    append(0x3D, 0x22)
     integer(value)
-    bytes.append(0x22)
+    append(0x22)
   }
 
   /// Appends ` name="value"` for a Double value (shortest round-trip form).
   @inlinable
   public mutating func attribute(_ name: StaticString, _ value: Double) {
-    bytes.append(0x20)
+    append(0x20)
     raw(name)
-    bytes.append(contentsOf: [0x3D, 0x22])
+    append(0x3D, 0x22)
     double(value)
-    bytes.append(0x22)
+    append(0x22)
   }
 
   /// Appends `<name>escaped text</name>`.
   @inlinable
   public mutating func element(_ name: StaticString, text: String) {
-    bytes.append(0x3C)
+    append(0x3C)
     raw(name)
-    bytes.append(0x3E)
+    append(0x3E)
     self.text(text)
-    bytes.append(contentsOf: [0x3C, 0x2F])
+    append(0x3C, 0x2F)
     raw(name)
-    bytes.append(0x3E)
+    append(0x3E)
   }
 
   // MARK: Text
@@ -211,11 +313,14 @@ public struct XMLWriter: Sendable {
 
   @inline(__always) @usableFromInline
   mutating func flush(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int) {
-    if to > from { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[from..<to])) }
+    if to > from { append(b.baseAddress! + from, to - from) }
   }
 
   @usableFromInline
-  mutating func replacement() { bytes.append(contentsOf: [0xEF, 0xBF, 0xBD]) }
+  mutating func replacement() {
+    let p = claim(3)
+    (p[0], p[1], p[2]) = (0xEF, 0xBF, 0xBD)
+  }
 
   /// Writes `_xHHHH_` with upper-case hex digits.
   @usableFromInline
@@ -223,9 +328,9 @@ public struct XMLWriter: Sendable {
     raw("_x")
     for shift in stride(from: 12, through: 0, by: -4) {
       let d = UInt8((v >> UInt32(shift)) & 0xF)
-      bytes.append(d < 10 ? 0x30 + d : 0x37 + d)
+      append(d < 10 ? 0x30 + d : 0x37 + d)
     }
-    bytes.append(0x5F)
+    append(0x5F)
   }
 
   /// True when `b[i...]` starts with `_xHHHH_` (any case of hex digits, lower-case `x`).
@@ -269,7 +374,7 @@ public struct XMLWriter: Sendable {
   /// Appends a decimal integer.
   @inlinable
   public mutating func integer(_ v: Int) {
-    if v >= 0 && v < 10 { bytes.append(0x30 + UInt8(v)); return }
+    if v >= 0 && v < 10 { append(0x30 + UInt8(v)); return }
     var u = v.magnitude
     var tmp: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes, enough for 20 digits and a sign
     let written = withUnsafeMutableBytes(of: &tmp) { buf -> Int in
@@ -280,8 +385,7 @@ public struct XMLWriter: Sendable {
         u /= 10
       } while u != 0
       if v < 0 { p -= 1; buf[p] = 0x2D }
-      // As typed UInt8 bytes: appending a raw buffer took the generic, byte-at-a-time path.
-      bytes.append(contentsOf: UnsafeBufferPointer(start: buf.baseAddress!.assumingMemoryBound(to: UInt8.self) + p, count: 24 - p))
+      append(buf.baseAddress!.assumingMemoryBound(to: UInt8.self) + p, 24 - p)
       return 24 - p
     }
     _ = written
@@ -294,7 +398,7 @@ public struct XMLWriter: Sendable {
   /// in OOXML cells).
   @inlinable
   public mutating func double(_ v: Double) {
-    if !v.isFinite { bytes.append(0x30); return }
+    if !v.isFinite { append(0x30); return }
     if v == v.rounded(.towardZero) && Swift.abs(v) < 9_007_199_254_740_992 {
       integer(Int(v))
       return
