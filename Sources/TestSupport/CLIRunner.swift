@@ -46,10 +46,33 @@ public enum CLIRunner {
                      stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
   }
 
-  /// A fresh temporary folder for one test.
+  /// A fresh temporary folder for one test, removed when the test process exits (kept when
+  /// `SHEETGATE_KEEP_TEMP` is set, to look at what a failing test left).
   public static func temporaryDirectory() throws -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sheetgate-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    TemporaryFolders.remember(dir.path)
     return dir.path
+  }
+}
+
+/// The temporary folders the tests made, removed at exit.
+enum TemporaryFolders {
+  private static let folders = Locked<[String]>([])
+  private static let registered = Locked(false)
+
+  static func remember(_ path: String) {
+    folders.withLock { $0.append(path) }
+    let first = registered.withLock { r -> Bool in
+      defer { r = true }
+      return !r
+    }
+    if first, ProcessInfo.processInfo.environment["SHEETGATE_KEEP_TEMP"] == nil {
+      atexit { TemporaryFolders.removeAll() }
+    }
+  }
+
+  static func removeAll() {
+    for f in folders.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: f) }
   }
 }

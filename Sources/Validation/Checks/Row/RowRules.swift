@@ -21,9 +21,9 @@ struct RowRulesCheck: ValidationCheck {
 
   var plans: [FieldPlan]
   var rules: [RowRule] { didSet { split() } }
-  /// Each rule's expression, code and severity, read per row without copying the `RowRule`. The expressions
-  /// are boxed so that each can be lent unretained (an expression read out of an array is retained and
-  /// released, once per rule per row).
+  /// Each rule's expression (compiled: its common shapes decided without walking the tree), code and severity,
+  /// read per row without copying the `RowRule`. The expressions are boxed so that each can be lent unretained
+  /// (an expression read out of an array is retained and released, once per rule per row).
   private var expressions: [ExpressionBox] = []
   private var codes: [DiagnosticCode] = []
   private var severities: [Severity] = []
@@ -35,7 +35,7 @@ struct RowRulesCheck: ValidationCheck {
   }
 
   private mutating func split() {
-    expressions = rules.map { ExpressionBox($0.expression) }
+    expressions = rules.map { ExpressionBox(CompiledRule($0.expression)) }
     codes = rules.map(\.code)
     severities = rules.map(\.severity)
   }
@@ -45,11 +45,11 @@ struct RowRulesCheck: ValidationCheck {
     for r in expressions.indices {
       // Evaluated in place: copying a `RowRule` per row would retain its strings and expression.
       let box = Unmanaged.passUnretained(expressions[r])
-      let outcome = box._withUnsafeGuaranteedRef { $0.expression.outcome(buffer: typed.values.buffer) }
+      let outcome = box._withUnsafeGuaranteedRef { $0.rule.outcome(buffer: typed.values.buffer) }
       if outcome == .passed { continue }
       if outcome == .unknown {
         // A null operand skips the rule (three-valued logic); a failed evaluation is reported.
-        guard let fault = box._withUnsafeGuaranteedRef({ $0.expression.fault(buffer: typed.values.buffer) }) else { continue }
+        guard let fault = box._withUnsafeGuaranteedRef({ $0.rule.expression.fault(buffer: typed.values.buffer) }) else { continue }
         reportNotEvaluated(r, fault, row: row, typed: typed, emitter: &emitter, into: &collector)
         continue
       }
@@ -103,8 +103,8 @@ struct RowRulesCheck: ValidationCheck {
   }
 }
 
-/// A rule's expression in a box of its own, lent to the evaluator unretained.
+/// A rule's compiled expression in a box of its own, lent to the evaluator unretained.
 final class ExpressionBox {
-  let expression: RuleExpression
-  init(_ expression: RuleExpression) { self.expression = expression }
+  let rule: CompiledRule
+  init(_ rule: CompiledRule) { self.rule = rule }
 }
